@@ -1,0 +1,134 @@
+"""The command line: options -> settings -> one core call per command.
+
+``python build.py COMMAND`` and the console script ``versus COMMAND`` both run
+``main``. Exit status: 0 all built; 1 some input had errors; 2 usage error;
+130 interrupted.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, log
+from .errors import Problems, TargetError, VersusError
+
+logger = logging.getLogger("versus.cli")
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def common_options(command):
+    """The options every command shares."""
+    @click.option("--project", type=click.Path(file_okay=False, path_type=Path),
+                  default=".", show_default=True, help="The project folder.")
+    @click.option("--quiet", "-q", "verbosity", flag_value=-1,
+                  help="Print only warnings and errors.")
+    @click.option("--verbose", "-v", "verbosity", flag_value=1,
+                  help="Print what happens and why, with WeasyPrint's log.")
+    @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
+    @functools.wraps(command)
+    def wrapper(*args, verbosity=0, debug=False, **kwargs):
+        log.configure(verbosity or 0)
+        return run(functools.partial(command, *args, **kwargs), debug)
+    return wrapper
+
+
+def build_options(command):
+    """The options of commands that render handouts."""
+    @click.argument("targets", nargs=-1)
+    @click.option("--paper", type=click.Choice(["A4", "Letter", "A5"],
+                                               case_sensitive=False),
+                  help="Paper size, overriding the settings.")
+    @click.option("--drafts", is_flag=True, help="Include handouts marked draft.")
+    @click.option("--keep-going/--fail-fast", default=True, show_default=True,
+                  help="Build everything that can be built, or stop at the first error.")
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        return command(*args, **kwargs)
+    return common_options(wrapper)
+
+
+def run(call, debug: bool) -> None:
+    """Run a command's core call and map what it raised to an exit status."""
+    try:
+        status = call()
+    except KeyboardInterrupt:
+        logger.error("interrupted")
+        sys.exit(EXIT_INTERRUPTED)
+    except TargetError as error:
+        raise click.UsageError(str(error)) from None
+    except (Problems, VersusError) as error:
+        if debug:
+            raise
+        for problem in getattr(error, "errors", [error]):
+            logger.error("%s", problem)
+        sys.exit(EXIT_ERRORS)
+    sys.exit(status or EXIT_OK)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="versus")
+def main():
+    """Versus: comparison handouts from Markdown and data, as HTML and PDF.
+
+    Handouts are content/<slug>.md files; outputs go to output/.
+    """
+
+
+def _build(formats, project, targets, **options) -> int:
+    from .pipeline import BuildOptions, build
+    from .executors import SerialExecutor
+
+    report = build(project, BuildOptions(formats=formats, targets=targets, **options),
+                   SerialExecutor())
+    for warning in report.warnings:
+        logger.warning("%s", warning)
+    for error in report.errors:
+        logger.error("%s", error)
+    logger.info("%d handout(s): %d file(s) written, %d error(s) in %.2f s",
+                report.handouts, len(report.built), len(report.errors), report.seconds)
+    return EXIT_OK if report.ok else EXIT_ERRORS
+
+
+@main.command()
+@build_options
+def pdf(project, targets, **options):
+    """Build PDFs: output/pdf/<slug>.pdf for all handouts, or the TARGETS given."""
+    return _build(("pdf",), project, targets, **options)
+
+
+@main.command()
+@build_options
+def html(project, targets, **options):
+    """Build web pages output/html/<slug>.html and the index output/index.html."""
+    return _build(("html",), project, targets, **options)
+
+
+@main.command()
+@common_options
+def check(project):
+    """Validate all content, settings and templates without rendering."""
+    from .check import check_project
+
+    problems = check_project(project)
+    for problem in problems.warnings:
+        logger.warning("%s", problem)
+    for problem in problems.errors:
+        logger.error("%s", problem)
+    logger.info("%d handout(s) checked: %d error(s), %d warning(s)",
+                problems.handouts, len(problems.errors), len(problems.warnings))
+    return EXIT_ERRORS if problems.errors else EXIT_OK
+
+
+@main.command()
+@common_options
+def clean(project):
+    """Delete the generated output/ folder (and nothing else)."""
+    from .output import OUTPUT_DIR, clean as remove
+
+    output = project / OUTPUT_DIR
+    logger.info("removed %s" if remove(output) else "nothing to remove at %s", output)

@@ -1,0 +1,356 @@
+"""content/ -> Handout objects: front matter, attribute data, and their checks.
+
+A handout is ``content/<slug>.md``: YAML front matter between ``---`` lines, then
+Markdown. Its comparison table lives in the front matter (``attributes``) or in a
+data file beside it (``<slug>.yaml`` or ``<slug>.csv``), never both. Every problem
+is reported as a ``ContentError`` at ``path:line:col``, all of them at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import difflib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ContentError, Problems
+from .settings import LANG_RE, Settings
+from .yamldoc import YamlDoc, load_yaml
+
+CONTENT_DIR = "content"
+SLUG_PART_RE = re.compile(r"^[a-z0-9-]+$")
+MIN_ITEMS, MAX_ITEMS = 2, 6
+MAX_FILE_BYTES = 2 * 1024 * 1024
+KNOWN_KEYS = ("items", "title", "tagline", "date", "lang", "author", "tags", "draft",
+              "attributes")
+HEADING_RE = re.compile(r"^ {0,3}#{1,6}(\s|$)")
+SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)\s*$")
+FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One row of the comparison table: a name and one Markdown cell per item."""
+
+    name: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Handout:
+    """One comparison handout, validated and ready to render."""
+
+    slug: str
+    source: Path
+    data_file: Path | None
+    items: tuple[str, ...]
+    title: str
+    tagline: str
+    lang: str
+    author: str
+    attributes: tuple[Attribute, ...]
+    lead: str
+    body: str
+    date: datetime.date | None = None
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    warnings: tuple[ContentError, ...] = field(default=(), compare=False)
+
+    @property
+    def inputs(self) -> tuple[Path, ...]:
+        """The content files this handout was read from."""
+        return (self.source,) + ((self.data_file,) if self.data_file else ())
+
+
+def discover(project: Path) -> tuple[list[tuple[str, Path]], list[ContentError]]:
+    """Every ``content/**/*.md`` with its slug, sorted; bad file names as errors."""
+    root = project / CONTENT_DIR
+    found, errors = [], []
+    if not root.is_dir():
+        return found, errors
+    for path in sorted(root.rglob("*.md")):
+        relative = path.relative_to(root)
+        if any(part.startswith((".", "_")) for part in relative.parts):
+            continue
+        slug = relative.with_suffix("").as_posix()
+        bad = [part for part in slug.split("/") if not SLUG_PART_RE.match(part)]
+        if bad:
+            errors.append(ContentError(
+                f"slug part '{bad[0]}' may use only lowercase a-z, 0-9 and '-'", path))
+        else:
+            found.append((slug, path))
+    return found, errors
+
+
+def load_all(project: Path, settings: Settings, drafts: bool = False,
+             ) -> tuple[list[Handout], list[ContentError]]:
+    """Load every handout; the good ones, and the errors of the others."""
+    found, errors = discover(project)
+    handouts = []
+    for slug, path in found:
+        try:
+            handout = load_handout(path, slug, settings)
+        except Problems as problems:
+            errors.extend(problems.errors)
+            continue
+        if drafts or not handout.draft:
+            handouts.append(handout)
+    return handouts, errors
+
+
+def read_text(path: Path) -> str:
+    """The UTF-8 text of ``path`` with a BOM dropped and newlines made ``\\n``."""
+    data = path.read_bytes()
+    if len(data) > MAX_FILE_BYTES:
+        raise ContentError(f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB",
+                           path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise ContentError(f"not valid UTF-8 (byte {error.start})", path,
+                           line, column) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
+    """Front matter text, body text, and the 1-based line where the body starts."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        raise ContentError("missing front matter: the file must start with a '---' line",
+                           path, 1, 1)
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+    raise ContentError("front matter is not closed by a '---' line", path, 1, 1)
+
+
+def split_lead(body: str) -> tuple[str, str]:
+    """The lead (all text before the first heading) and the rest of the body."""
+    lines = body.split("\n")
+    fence = None
+    for index, line in enumerate(lines):
+        opened = FENCE_RE.match(line)
+        if fence:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+            continue
+        if opened:
+            fence = opened.group(1)
+            continue
+        if HEADING_RE.match(line):
+            return "\n".join(lines[:index]), "\n".join(lines[index:])
+        if (SETEXT_RE.match(line) and index > 0 and lines[index - 1].strip()
+                and not HEADING_RE.match(lines[index - 1])):
+            start = index - 1
+            while start > 0 and lines[start - 1].strip():
+                start -= 1
+            return "\n".join(lines[:start]), "\n".join(lines[start:])
+    return body, ""
+
+
+def load_handout(path: Path, slug: str, settings: Settings) -> Handout:
+    """Read and validate one handout; raise ``Problems`` with every error found."""
+    try:
+        front_text, body, _ = split_front_matter(read_text(path), path)
+        doc = load_yaml(front_text, str(path), line_offset=1)
+    except ContentError as error:
+        raise Problems([error]) from None
+    if not isinstance(doc.data, dict):
+        raise Problems([doc.error("front matter must be a mapping of keys to values")])
+    errors: list[ContentError] = []
+    meta = _check_meta(doc, settings, errors)
+    warnings = tuple(_unknown_keys(doc))
+    items = meta.get("items", ())
+    attributes, data_file = (), None
+    if items:
+        attributes, data_file = _load_attributes(path, doc, items, errors)
+    if errors:
+        raise Problems(errors)
+    lead, rest = split_lead(body)
+    return Handout(slug=slug, source=path, data_file=data_file, attributes=attributes,
+                   lead=lead, body=rest, warnings=warnings, **meta)
+
+
+def _unknown_keys(doc: YamlDoc):
+    for key in doc.data:
+        if key not in KNOWN_KEYS:
+            hint = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1)
+            suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+            yield doc.error(f"unknown front matter key '{key}'{suggestion}", key,
+                            at_key=True)
+
+
+def _check_meta(doc: YamlDoc, settings: Settings, errors: list) -> dict:
+    """The handout's fields from front matter, with defaults; problems into ``errors``."""
+    data = doc.data
+    meta = {}
+    items = data.get("items")
+    if items is None:
+        errors.append(doc.error("missing 'items': list the 2 to 6 things compared"))
+    elif (not isinstance(items, list)
+          or not all(isinstance(item, (str, int, float)) and str(item).strip()
+                     for item in items)):
+        errors.append(doc.error("'items' must be a list of names", "items"))
+    else:
+        names = [str(item).strip() for item in items]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if not MIN_ITEMS <= len(names) <= MAX_ITEMS:
+            errors.append(doc.error(
+                f"'items' must name {MIN_ITEMS} to {MAX_ITEMS} things, not {len(names)}",
+                "items"))
+        elif duplicates:
+            errors.append(doc.error(f"item '{duplicates[0]}' is named twice", "items"))
+        else:
+            meta["items"] = tuple(names)
+    for key, default in (("title", " vs. ".join(meta.get("items", ()))),
+                         ("tagline", settings.tagline), ("author", settings.author),
+                         ("lang", settings.lang)):
+        value = data.get(key, default)
+        if not isinstance(value, str):
+            errors.append(doc.error(f"'{key}' must be text", key))
+        elif key == "lang" and not LANG_RE.match(value):
+            errors.append(doc.error(f"'lang' must be a language tag such as 'en', "
+                                    f"not '{value}'", key))
+        else:
+            meta[key] = value.strip()
+    meta["date"] = _check_date(doc, errors)
+    tags = data.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        errors.append(doc.error("'tags' must be a list of words", "tags"))
+    else:
+        meta["tags"] = tuple(tags)
+    draft = data.get("draft", False)
+    if not isinstance(draft, bool):
+        errors.append(doc.error("'draft' must be true or false", "draft"))
+    meta["draft"] = draft is True
+    return meta
+
+
+def _check_date(doc: YamlDoc, errors: list) -> datetime.date | None:
+    value = doc.data.get("date")
+    if value is None or type(value) is datetime.date:
+        return value
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    errors.append(doc.error("'date' must be a date such as 2026-11-26", "date"))
+    return None
+
+
+def _load_attributes(path: Path, doc: YamlDoc, items: tuple[str, ...], errors: list):
+    """The comparison table from front matter or the data file beside ``path``."""
+    sidecars = [candidate for candidate in (path.with_suffix(".yaml"),
+                                            path.with_suffix(".csv"))
+                if candidate.is_file()]
+    in_front = "attributes" in doc.data
+    if len(sidecars) > 1 or (sidecars and in_front):
+        names = ", ".join(p.name for p in sidecars)
+        where = ("front matter and " if in_front else "") + names
+        errors.append(ContentError(f"the comparison table is given twice ({where}); "
+                                   "keep one", path, *doc.where_key("attributes")
+                                   if in_front else (1, 1)))
+        return (), None
+    if in_front:
+        return _attributes_from_yaml(doc, ("attributes",), items, errors), None
+    if not sidecars:
+        errors.append(ContentError(
+            "missing 'attributes': give the comparison table in the front matter "
+            f"or in {path.with_suffix('.yaml').name} or {path.with_suffix('.csv').name}",
+            path, 1, 1))
+        return (), None
+    data_file = sidecars[0]
+    try:
+        text = read_text(data_file)
+        if data_file.suffix == ".csv":
+            return _attributes_from_csv(text, data_file, items, errors), data_file
+        data_doc = load_yaml(text, str(data_file))
+    except ContentError as error:
+        errors.append(error)
+        return (), data_file
+    return _attributes_from_yaml(data_doc, (), items, errors), data_file
+
+
+def _attributes_from_yaml(doc: YamlDoc, keys: tuple, items: tuple[str, ...],
+                          errors: list) -> tuple[Attribute, ...]:
+    table = doc.data
+    for key in keys:
+        table = table.get(key)
+    if not isinstance(table, dict) or not table:
+        errors.append(doc.error("attributes must map each attribute name to its values "
+                                "per item", *keys))
+        return ()
+    rows = []
+    for name, cells in table.items():
+        if not isinstance(name, str) or not name.strip():
+            errors.append(doc.error("an attribute name must be text", *keys, name,
+                                    at_key=True))
+            continue
+        if not isinstance(cells, dict):
+            errors.append(doc.error(f"attribute '{name}' must map each item to a value",
+                                    *keys, name))
+            continue
+        values = []
+        for item in items:
+            value = cells.get(item)
+            if item not in cells:
+                errors.append(doc.error(f"attribute '{name}' has no value for item "
+                                        f"'{item}'", *keys, name))
+            elif not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                errors.append(doc.error(f"attribute '{name}' of item '{item}' must be "
+                                        "text", *keys, name, item))
+            values.append(str(value) if value is not None else "")
+        for extra in cells:
+            if extra not in items:
+                errors.append(doc.error(f"attribute '{name}' names '{extra}', which is "
+                                        f"not an item (items are {list(items)})",
+                                        *keys, name, extra, at_key=True))
+        rows.append(Attribute(name.strip(), tuple(values)))
+    return tuple(rows)
+
+
+def _attributes_from_csv(text: str, path: Path, items: tuple[str, ...],
+                         errors: list) -> tuple[Attribute, ...]:
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as error:
+        errors.append(ContentError(f"invalid CSV: {error}", path, reader.line_num, 1))
+        return ()
+    rows = [(line, row) for line, row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        errors.append(ContentError("empty CSV: expected a header "
+                                   f"'Attribute,{','.join(items)}'", path, 1, 1))
+        return ()
+    (header_line, header), body = rows[0], rows[1:]
+    names = tuple(cell.strip() for cell in header[1:])
+    if header[0].strip().lower() != "attribute" or names != items:
+        listed = ", ".join(f"'{name}'" for name in names) or "no items"
+        errors.append(ContentError(f"header names {listed}, but items are {list(items)}",
+                                   path, header_line, 1))
+        return ()
+    attributes, seen = [], set()
+    for line, row in body:
+        name = row[0].strip()
+        if len(row) != len(items) + 1:
+            errors.append(ContentError(f"row '{name}' has {len(row) - 1} values for "
+                                       f"{len(items)} items", path, line, 1))
+        elif not name:
+            errors.append(ContentError("a row has no attribute name", path, line, 1))
+        elif name in seen:
+            errors.append(ContentError(f"attribute '{name}' is given twice", path, line, 1))
+        else:
+            seen.add(name)
+            attributes.append(Attribute(name, tuple(cell.strip() for cell in row[1:])))
+    if not attributes and not errors:
+        errors.append(ContentError("no attribute rows below the header", path,
+                                   header_line, 1))
+    return tuple(attributes)

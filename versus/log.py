@@ -1,0 +1,43 @@
+"""Logging policy, written once.
+
+- Every module logs through ``logging.getLogger(__name__)``; nothing in the
+  package prints. The CLI alone installs a handler, on stderr.
+- ERROR: a problem with an input, as ``path:line:col: message``, once each.
+- WARNING: something the build went on past (an unknown front matter key).
+- INFO: one line per output written, and the final summary (hidden by --quiet).
+- DEBUG: why each step happened (shown by --verbose, with WeasyPrint's own log).
+- WeasyPrint's log is quiet below ERROR unless --verbose: its failed fetches
+  already reach the user as errors of the handout that made them.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+
+def configure(verbosity: int) -> None:
+    """Send Versus's log to stderr: -1 quiet, 0 normal, 1 verbose."""
+    level = {-1: logging.WARNING, 0: logging.INFO}.get(verbosity, logging.DEBUG)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter())
+    root = logging.getLogger("versus")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+    weasy = logging.getLogger("weasyprint")
+    weasy.handlers[:] = [handler]
+    weasy.setLevel(logging.DEBUG if verbosity > 0 else logging.ERROR)
+    weasy.propagate = False
+
+
+class _Formatter(logging.Formatter):
+    """Plain messages; warnings say so, errors are already ``path:line:col:``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.levelno == logging.WARNING:
+            return f"warning: {message}"
+        if record.name.startswith("weasyprint"):
+            return f"weasyprint: {message}"
+        return message

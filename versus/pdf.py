@@ -1,0 +1,134 @@
+"""HTML -> PDF with WeasyPrint: fonts, the sandboxed fetcher, metadata.
+
+This is the only module that imports WeasyPrint, and it does so lazily: a build
+with nothing to render never pays for it. A process keeps one ``PdfRenderer``
+per theme, so fonts are loaded and the stylesheet parsed once, not per handout.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from .errors import RenderError
+
+MAX_RESOURCE_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """Everything a worker needs to render one handout: plain, picklable data."""
+
+    slug: str
+    source: str
+    html: str
+    base_url: str
+    paper: str
+    stylesheet: str
+    roots: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    """A rendered PDF, or the error that stopped it."""
+
+    slug: str
+    pdf: bytes | None = None
+    error: RenderError | None = None
+
+
+def render_job(job: PdfJob) -> PdfResult:
+    """Render one job with this process's renderer for its theme; never raises."""
+    try:
+        renderer = renderer_for(job.stylesheet, job.roots, _digest(job.stylesheet))
+        return PdfResult(job.slug, pdf=renderer.render(job))
+    except RenderError as error:
+        return PdfResult(job.slug, error=error)
+    except Exception as error:  # WeasyPrint may fail in many ways on odd input.
+        return PdfResult(job.slug, error=RenderError(
+            f"PDF rendering failed: {type(error).__name__}: {error}", job.source))
+
+
+def _digest(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@functools.lru_cache(maxsize=4)
+def renderer_for(stylesheet: str, roots: tuple[str, ...], digest: str) -> PdfRenderer:
+    """This process's renderer for a theme; ``digest`` renews it when the CSS changes."""
+    return PdfRenderer(Path(stylesheet), tuple(Path(root) for root in roots))
+
+
+class PdfRenderer:
+    """WeasyPrint with one font configuration and one parsed stylesheet."""
+
+    def __init__(self, stylesheet: Path, roots: tuple[Path, ...]):
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        self._weasyprint = weasyprint
+        self.fetcher = _sandboxed_fetcher(weasyprint, roots)
+        self.font_config = FontConfiguration()
+        self.stylesheet = weasyprint.CSS(filename=str(stylesheet),
+                                         font_config=self.font_config,
+                                         url_fetcher=self.fetcher)
+        if self.fetcher.failures:
+            raise RenderError(self.fetcher.failures[0], str(stylesheet))
+
+    @functools.cache
+    def _page_css(self, paper: str):
+        return self._weasyprint.CSS(string=f"@page {{ size: {paper}; }}",
+                                    font_config=self.font_config)
+
+    def render(self, job: PdfJob) -> bytes:
+        """The PDF bytes of ``job``; a refused or failed fetch is a ``RenderError``."""
+        self.fetcher.failures.clear()
+        document = self._weasyprint.HTML(string=job.html, base_url=job.base_url,
+                                         url_fetcher=self.fetcher)
+        pdf = document.write_pdf(stylesheets=[self.stylesheet, self._page_css(job.paper)],
+                                 font_config=self.font_config)
+        if self.fetcher.failures:
+            raise RenderError(self.fetcher.failures[0], job.source)
+        return pdf
+
+
+def _sandboxed_fetcher(weasyprint, roots: tuple[Path, ...]):
+    """A URL fetcher that reads only ``data:`` and files below ``roots``."""
+
+    class SandboxedFetcher(weasyprint.URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+            self.failures: list[str] = []
+
+        def fetch(self, url, headers=None):
+            try:
+                if url.startswith("file:"):
+                    return self._fetch_file(url)
+                return super().fetch(url, headers)
+            except Exception as error:
+                self.failures.append(f"cannot load '{_short(url)}': {_reason(error)}")
+                raise
+
+        def _fetch_file(self, url):
+            path = Path(url2pathname(unquote(urlsplit(url).path))).resolve()
+            if not any(path.is_relative_to(root) for root in roots):
+                raise PermissionError("outside the project")
+            if not path.is_file():
+                raise FileNotFoundError("no such file")
+            if path.stat().st_size > MAX_RESOURCE_BYTES:
+                raise ValueError(f"larger than {MAX_RESOURCE_BYTES // 2**20} MiB")
+            return weasyprint.urls.URLFetcherResponse(path.as_uri(), path.read_bytes())
+
+    return SandboxedFetcher()
+
+
+def _short(url: str) -> str:
+    return url if len(url) < 120 else url[:117] + "..."
+
+
+def _reason(error: Exception) -> str:
+    return str(error.args[0]) if error.args else type(error).__name__

@@ -1,0 +1,165 @@
+"""Markdown -> HTML, the Jinja environment, and the templates a page used.
+
+The theme is a folder of Jinja templates and static files (CSS, fonts). A
+project's own ``templates/`` folder overrides the default theme file by file.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import markdown
+from jinja2 import meta
+from markupsafe import Markup
+
+from . import __version__
+from .content import Handout
+from .errors import TemplateError
+from .settings import Settings
+
+STATIC_DIR = "static"
+STYLESHEET = f"{STATIC_DIR}/versus.css"
+HANDOUT_TEMPLATE = "handout.html"
+INDEX_TEMPLATE = "index.html"
+MARKDOWN_EXTENSIONS = ["tables", "footnotes", "toc", "attr_list", "fenced_code",
+                       "codehilite", "sane_lists", "def_list"]
+MARKDOWN_CONFIG = {"codehilite": {"guess_lang": False, "css_class": "highlight"},
+                   "toc": {"permalink": False}}
+PARAGRAPH_RE = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
+
+
+def default_theme() -> Path:
+    """The theme shipped with Versus: ``versus/theme`` when installed, else ``templates/``."""
+    packaged = Path(__file__).with_name("theme")
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The folders templates and static files are looked up in, first match wins."""
+
+    dirs: tuple[Path, ...]
+
+    @classmethod
+    def for_project(cls, project: Path) -> Theme:
+        """The project's ``templates/`` (if any) in front of the default theme."""
+        dirs = []
+        for candidate in (project / "templates", default_theme()):
+            candidate = candidate.resolve()
+            if candidate.is_dir() and candidate not in dirs:
+                dirs.append(candidate)
+        return cls(tuple(dirs))
+
+    def find(self, name: str) -> Path:
+        """The file ``name`` from the first folder that has it."""
+        for folder in self.dirs:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+        raise TemplateError(f"theme file '{name}' not found in "
+                            f"{', '.join(map(str, self.dirs))}")
+
+    def static_files(self) -> dict[str, Path]:
+        """Every static file by its path below ``static/``, overrides applied."""
+        files: dict[str, Path] = {}
+        for folder in reversed(self.dirs):
+            root = folder / STATIC_DIR
+            if root.is_dir():
+                for path in sorted(root.rglob("*")):
+                    if path.is_file():
+                        files[path.relative_to(root).as_posix()] = path
+        return dict(sorted(files.items()))
+
+
+class Markdown:
+    """One Python-Markdown converter, reset between documents."""
+
+    def __init__(self):
+        self._md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS,
+                                     extension_configs=MARKDOWN_CONFIG,
+                                     output_format="html")
+
+    def block(self, text: str) -> Markup:
+        """Markdown blocks -> HTML."""
+        return Markup(self._md.reset().convert(text))
+
+    def inline(self, text: str) -> Markup:
+        """A table cell's Markdown -> HTML without the wrapping paragraph."""
+        html = self._md.reset().convert(text)
+        match = PARAGRAPH_RE.match(html)
+        if match and "<p>" not in match.group(1):
+            html = match.group(1)
+        return Markup(html)
+
+
+class Pages:
+    """Renders handouts and the index through the theme's Jinja templates."""
+
+    def __init__(self, theme: Theme, settings: Settings):
+        self.theme = theme
+        self.settings = settings
+        self.markdown = Markdown()
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in theme.dirs]),
+            autoescape=jinja2.select_autoescape(["html", "xml"], default=True),
+            undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+    def handout(self, handout: Handout, medium: str, root: str = "") -> str:
+        """The HTML of ``handout`` for ``medium`` 'print' (PDF) or 'screen' (web page)."""
+        table = [(self.markdown.inline(attribute.name),
+                  [self.markdown.inline(value) for value in attribute.values])
+                 for attribute in handout.attributes]
+        return self._render(HANDOUT_TEMPLATE, handout=handout, medium=medium,
+                            root=root, lead=self.markdown.block(handout.lead),
+                            body=self.markdown.block(handout.body), table=table)
+
+    def index(self, handouts: list[Handout]) -> str:
+        """The HTML of the index page listing ``handouts``."""
+        return self._render(INDEX_TEMPLATE, handouts=handouts, medium="screen", root="")
+
+    def _render(self, name: str, **context) -> str:
+        try:
+            template = self.env.get_template(name)
+            return template.render(settings=self.settings, version=__version__,
+                                   **context)
+        except jinja2.TemplateSyntaxError as error:
+            raise TemplateError(error.message or str(error),
+                                error.filename or name, error.lineno) from None
+        except jinja2.TemplateNotFound as error:
+            raise TemplateError(f"template '{error.name}' not found", name) from None
+        except jinja2.TemplateError as error:
+            path, line = _template_frame(sys.exc_info()[2], self.theme.dirs, name)
+            raise TemplateError(str(error), path, line) from None
+
+    @functools.cache
+    def templates_used(self, name: str = HANDOUT_TEMPLATE) -> tuple[Path, ...]:
+        """The files of ``name`` and every template it extends, includes or imports."""
+        seen: dict[str, Path] = {}
+        pending = [name]
+        while pending:
+            current = pending.pop()
+            if current in seen:
+                continue
+            source, filename, _ = self.env.loader.get_source(self.env, current)
+            seen[current] = Path(filename)
+            pending.extend(ref for ref in meta.find_referenced_templates(
+                self.env.parse(source)) if ref)
+        return tuple(seen[key] for key in sorted(seen))
+
+
+def _template_frame(traceback, dirs, fallback: str) -> tuple[str, int | None]:
+    """The innermost template file and line in ``traceback``."""
+    found = (fallback, None)
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if any(filename.startswith(str(folder)) for folder in dirs):
+            found = (filename, traceback.tb_lineno)
+        traceback = traceback.tb_next
+    return found

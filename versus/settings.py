@@ -1,0 +1,108 @@
+"""Project settings: one optional ``versus.yaml`` at the project root.
+
+Every field has a default, so a project with only ``content/`` builds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from .errors import ContentError, Problems, SettingsError
+from .yamldoc import load_yaml
+
+SETTINGS_FILE = "versus.yaml"
+PAPER_SIZES = {"a4": "A4", "letter": "Letter", "a5": "A5"}
+LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a project says about all its handouts."""
+
+    site_name: str = "Versus"
+    """Name of the collection: running header, index page, booklet cover."""
+
+    disclaimer: str = ("Comparisons may contain inaccurate information about people, "
+                       "places, or facts. Please report any issues.")
+    """Line printed at the end of every handout; empty for none."""
+
+    paper: str = "A4"
+    """Paper size of the PDFs: A4, Letter or A5."""
+
+    lang: str = "en"
+    """Language of handouts that do not give their own (hyphenation, metadata)."""
+
+    tagline: str = "What's the Difference?"
+    """Subtitle of handouts that do not give their own."""
+
+    author: str = ""
+    """Author of handouts that do not give their own; empty for none."""
+
+    def replace(self, **changes) -> Settings:
+        """A copy with ``changes`` applied and validated (``None`` values ignored)."""
+        changes = {key: value for key, value in changes.items() if value is not None}
+        if "paper" in changes:
+            changes["paper"] = normalize_paper(changes["paper"])
+        return dataclasses.replace(self, **changes)
+
+
+def normalize_paper(value: str) -> str:
+    """The canonical spelling of a paper size, or ``ValueError``."""
+    try:
+        return PAPER_SIZES[str(value).lower()]
+    except KeyError:
+        raise ValueError(f"paper must be one of {', '.join(PAPER_SIZES.values())}, "
+                         f"not {value!r}") from None
+
+
+def load_settings(project: Path) -> Settings:
+    """Read ``versus.yaml`` below ``project``; raise ``Problems`` listing every error."""
+    path = project / SETTINGS_FILE
+    if not path.is_file():
+        return Settings()
+    display = str(path)
+    try:
+        doc = load_yaml(path.read_text(encoding="utf-8-sig"), display)
+    except ContentError as error:
+        raise Problems([SettingsError(error.message, error.path, error.line,
+                                      error.column)]) from None
+    except UnicodeDecodeError as error:
+        raise Problems([SettingsError(f"not UTF-8 (byte {error.start})", display)]) from None
+    if doc.data is None:
+        return Settings()
+    if not isinstance(doc.data, dict):
+        raise Problems([SettingsError("settings must be a mapping of names to values",
+                                      display, *doc.where())])
+    known = {field.name for field in fields(Settings)}
+    values, errors = {}, []
+    for key, value in doc.data.items():
+        line, column = doc.where_key(key)
+        if key not in known:
+            hint = difflib.get_close_matches(str(key), sorted(known), n=1)
+            suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+            errors.append(SettingsError(f"unknown setting '{key}'{suggestion}",
+                                        display, line, column))
+            continue
+        problem = _check(key, value)
+        if problem:
+            errors.append(SettingsError(problem, display, *doc.where(key)))
+        else:
+            values[key] = PAPER_SIZES[value.lower()] if key == "paper" else value
+    if errors:
+        raise Problems(errors)
+    return Settings(**values)
+
+
+def _check(key: str, value) -> str | None:
+    """Why ``value`` is not acceptable for setting ``key``, or ``None``."""
+    if not isinstance(value, str):
+        return f"'{key}' must be text, not {type(value).__name__}"
+    if key == "paper" and value.lower() not in PAPER_SIZES:
+        return f"paper must be one of {', '.join(PAPER_SIZES.values())}, not '{value}'"
+    if key == "lang" and not LANG_RE.match(value):
+        return f"lang must be a language tag such as 'en' or 'en-GB', not '{value}'"
+    return None

@@ -1,0 +1,128 @@
+"""Safe YAML loading that remembers where every value came from.
+
+PyYAML's safe loader builds plain Python data; the node tree it composes first
+keeps the line and column of each key and value. ``YamlDoc`` holds both, so
+validation can point at ``path:line:col`` of the offending entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .errors import ContentError
+
+MAX_ALIASES = 50
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, refusing duplicate keys and alias floods."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._aliases = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None, f"more than {MAX_ALIASES} YAML aliases",
+                    event.start_mark)
+        return super().compose_node(parent, index)
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """A parsed YAML document: its data and the node tree with positions."""
+
+    data: Any
+    node: yaml.Node | None
+    path: str
+    line_offset: int = 0
+
+    def where(self, *keys: Any) -> tuple[int, int]:
+        """Line and column (1-based) of the value at ``keys``, or its nearest parent."""
+        node, mark = self.node, None
+        if node is not None:
+            mark = node.start_mark
+        for key in keys:
+            if not isinstance(node, yaml.MappingNode):
+                break
+            for key_node, value_node in node.value:
+                if key_node.value == key:
+                    node, mark = value_node, value_node.start_mark
+                    break
+            else:
+                break
+        if mark is None:
+            return self.line_offset + 1, 1
+        return mark.line + 1 + self.line_offset, mark.column + 1
+
+    def where_key(self, *keys: Any) -> tuple[int, int]:
+        """Line and column of the last key in ``keys`` itself (not its value)."""
+        parent = self.node
+        for key in keys[:-1]:
+            parent = _child(parent, key)
+        for key_node, _ in getattr(parent, "value", []) if isinstance(
+                parent, yaml.MappingNode) else []:
+            if key_node.value == keys[-1]:
+                mark = key_node.start_mark
+                return mark.line + 1 + self.line_offset, mark.column + 1
+        return self.where(*keys[:-1])
+
+    def error(self, message: str, *keys: Any, at_key: bool = False) -> ContentError:
+        """A ``ContentError`` placed at the entry named by ``keys``."""
+        line, column = self.where_key(*keys) if at_key and keys else self.where(*keys)
+        return ContentError(message, self.path, line, column)
+
+
+def _child(node, key):
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value == key:
+                return value_node
+    return None
+
+
+def _check_duplicates(node, path: str, line_offset: int) -> None:
+    """Reject a mapping that names the same key twice, anywhere in the tree."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            seen = set()
+            for key_node, value_node in current.value:
+                key = getattr(key_node, "value", None)
+                if isinstance(key, str) and key in seen:
+                    mark = key_node.start_mark
+                    raise ContentError(f"duplicate key '{key}'", path,
+                                       mark.line + 1 + line_offset, mark.column + 1)
+                seen.add(key)
+                stack.append(value_node)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+
+
+def load_yaml(text: str, path: str, line_offset: int = 0) -> YamlDoc:
+    """Parse ``text`` safely; errors become ``ContentError`` at ``path:line:col``."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            _check_duplicates(node, path, line_offset)
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        column = mark.column + 1 if mark else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ContentError(f"invalid YAML: {problem}", path, line, column) from None
+    except yaml.YAMLError as exc:
+        raise ContentError(f"invalid YAML: {exc}", path, line_offset + 1, 1) from None
+    finally:
+        loader.dispose()
+    return YamlDoc(data, node, path, line_offset)
