@@ -46,6 +46,11 @@ def build_options(command):
     @click.option("--drafts", is_flag=True, help="Include handouts marked draft.")
     @click.option("--keep-going/--fail-fast", default=True, show_default=True,
                   help="Build everything that can be built, or stop at the first error.")
+    @click.option("--force", is_flag=True, help="Rebuild even what is up to date.")
+    @click.option("--jobs", "-j", type=click.IntRange(min=1),
+                  help="Render this many PDFs at once.  [default: all cores]")
+    @click.option("--explain", is_flag=True,
+                  help="Say for each output why it is rebuilt or skipped.")
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         return command(*args, **kwargs)
@@ -79,18 +84,24 @@ def main():
     """
 
 
-def _build(formats, project, targets, **options) -> int:
+def _build(formats, project, targets, explain=False, **options) -> int:
     from .pipeline import BuildOptions, build
-    from .executors import SerialExecutor
+    from .progress import ProgressListener
 
-    report = build(project, BuildOptions(formats=formats, targets=targets, **options),
-                   SerialExecutor())
+    listener = ProgressListener(explain=explain,
+                                quiet=not logger.isEnabledFor(logging.INFO))
+    try:
+        report = build(project, BuildOptions(formats=formats, targets=targets, **options),
+                       listener=listener)
+    finally:
+        listener.close()
     for warning in report.warnings:
         logger.warning("%s", warning)
     for error in report.errors:
         logger.error("%s", error)
-    logger.info("%d handout(s): %d file(s) written, %d error(s) in %.2f s",
-                report.handouts, len(report.built), len(report.errors), report.seconds)
+    logger.info("%d handout(s): %d built, %d up to date, %d failed in %.2f s",
+                report.handouts, len(report.built), report.up_to_date,
+                len(report.errors), report.seconds)
     return EXIT_OK if report.ok else EXIT_ERRORS
 
 
@@ -106,6 +117,13 @@ def pdf(project, targets, **options):
 def html(project, targets, **options):
     """Build web pages output/html/<slug>.html and the index output/index.html."""
     return _build(("html",), project, targets, **options)
+
+
+@main.command(name="all")
+@build_options
+def build_all(project, targets, **options):
+    """Build everything: the web pages, the index and the PDFs."""
+    return _build(("html", "pdf"), project, targets, **options)
 
 
 @main.command()

@@ -246,11 +246,15 @@ def _check_date(doc: YamlDoc, errors: list) -> datetime.date | None:
     return None
 
 
+def data_files(path: Path) -> list[Path]:
+    """The data files beside handout ``path`` (``<slug>.yaml``, ``<slug>.csv``)."""
+    return [candidate for candidate in (path.with_suffix(".yaml"), path.with_suffix(".csv"))
+            if candidate.is_file()]
+
+
 def _load_attributes(path: Path, doc: YamlDoc, items: tuple[str, ...], errors: list):
     """The comparison table from front matter or the data file beside ``path``."""
-    sidecars = [candidate for candidate in (path.with_suffix(".yaml"),
-                                            path.with_suffix(".csv"))
-                if candidate.is_file()]
+    sidecars = data_files(path)
     in_front = "attributes" in doc.data
     if len(sidecars) > 1 or (sidecars and in_front):
         names = ", ".join(p.name for p in sidecars)
@@ -298,12 +302,14 @@ def _attributes_from_yaml(doc: YamlDoc, keys: tuple, items: tuple[str, ...],
             errors.append(doc.error(f"attribute '{name}' must map each item to a value",
                                     *keys, name))
             continue
+        # Items are names (text); YAML reads an item key like 2024 as a number.
+        cells = {str(item).strip(): value for item, value in cells.items()}
         values = []
         for item in items:
             value = cells.get(item)
             if item not in cells:
                 errors.append(doc.error(f"attribute '{name}' has no value for item "
-                                        f"'{item}'", *keys, name))
+                                        f"'{item}'", *keys, name, at_key=True))
             elif not isinstance(value, (str, int, float)) or isinstance(value, bool):
                 errors.append(doc.error(f"attribute '{name}' of item '{item}' must be "
                                         "text", *keys, name, item))

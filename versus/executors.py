@@ -6,8 +6,6 @@ they complete. Only the main process writes outputs and the build state.
 
 from __future__ import annotations
 
-import concurrent.futures
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol, TypeVar
@@ -42,17 +40,18 @@ class ProcessExecutor:
     def __init__(self, workers: int, tasks_per_worker: int = TASKS_PER_WORKER):
         self.workers = workers
         self._tasks_per_worker = tasks_per_worker
-        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._pool = None
 
     def map(self, fn, jobs):
-        jobs = list(jobs)
-        if not jobs:
-            return
+        import concurrent.futures
+        import multiprocessing
+
         if self._pool is None:
             self._pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=min(self.workers, len(jobs)),
+                max_workers=self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 max_tasks_per_child=self._tasks_per_worker)
+        # Submitting as jobs are made lets workers start while the rest are prepared.
         futures = [self._pool.submit(fn, job) for job in jobs]
         try:
             for future in concurrent.futures.as_completed(futures):
@@ -75,7 +74,6 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def make_executor(jobs: int | None) -> Executor:
+def make_executor(jobs: int) -> Executor:
     """A serial executor for one job, else a process pool of ``jobs`` workers."""
-    jobs = jobs or default_jobs()
     return SerialExecutor() if jobs <= 1 else ProcessExecutor(jobs)

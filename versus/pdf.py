@@ -12,7 +12,6 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
 
 from .errors import RenderError
 
@@ -39,13 +38,16 @@ class PdfResult:
     slug: str
     pdf: bytes | None = None
     error: RenderError | None = None
+    read: tuple[str, ...] = ()
+    """Absolute paths of every file the renderer read: stylesheet, fonts, images."""
 
 
 def render_job(job: PdfJob) -> PdfResult:
     """Render one job with this process's renderer for its theme; never raises."""
     try:
         renderer = renderer_for(job.stylesheet, job.roots, _digest(job.stylesheet))
-        return PdfResult(job.slug, pdf=renderer.render(job))
+        pdf, read = renderer.render(job)
+        return PdfResult(job.slug, pdf=pdf, read=read)
     except RenderError as error:
         return PdfResult(job.slug, error=error)
     except Exception as error:  # WeasyPrint may fail in many ways on odd input.
@@ -78,22 +80,24 @@ class PdfRenderer:
                                          url_fetcher=self.fetcher)
         if self.fetcher.failures:
             raise RenderError(self.fetcher.failures[0], str(stylesheet))
+        self.theme_read = {str(stylesheet)} | self.fetcher.read
 
     @functools.cache
     def _page_css(self, paper: str):
         return self._weasyprint.CSS(string=f"@page {{ size: {paper}; }}",
                                     font_config=self.font_config)
 
-    def render(self, job: PdfJob) -> bytes:
-        """The PDF bytes of ``job``; a refused or failed fetch is a ``RenderError``."""
+    def render(self, job: PdfJob) -> tuple[bytes, tuple[str, ...]]:
+        """The PDF of ``job`` and the files read; a failed fetch is a ``RenderError``."""
         self.fetcher.failures.clear()
+        self.fetcher.read.clear()
         document = self._weasyprint.HTML(string=job.html, base_url=job.base_url,
                                          url_fetcher=self.fetcher)
         pdf = document.write_pdf(stylesheets=[self.stylesheet, self._page_css(job.paper)],
                                  font_config=self.font_config)
         if self.fetcher.failures:
             raise RenderError(self.fetcher.failures[0], job.source)
-        return pdf
+        return pdf, tuple(sorted(self.theme_read | self.fetcher.read))
 
 
 def _sandboxed_fetcher(weasyprint, roots: tuple[Path, ...]):
@@ -103,6 +107,7 @@ def _sandboxed_fetcher(weasyprint, roots: tuple[Path, ...]):
         def __init__(self):
             super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
             self.failures: list[str] = []
+            self.read: set[str] = set()
 
         def fetch(self, url, headers=None):
             try:
@@ -114,6 +119,8 @@ def _sandboxed_fetcher(weasyprint, roots: tuple[Path, ...]):
                 raise
 
         def _fetch_file(self, url):
+            from urllib.request import url2pathname
+
             path = Path(url2pathname(unquote(urlsplit(url).path))).resolve()
             if not any(path.is_relative_to(root) for root in roots):
                 raise PermissionError("outside the project")
@@ -121,7 +128,9 @@ def _sandboxed_fetcher(weasyprint, roots: tuple[Path, ...]):
                 raise FileNotFoundError("no such file")
             if path.stat().st_size > MAX_RESOURCE_BYTES:
                 raise ValueError(f"larger than {MAX_RESOURCE_BYTES // 2**20} MiB")
-            return weasyprint.urls.URLFetcherResponse(path.as_uri(), path.read_bytes())
+            data = path.read_bytes()
+            self.read.add(str(path))
+            return weasyprint.urls.URLFetcherResponse(path.as_uri(), data)
 
     return SandboxedFetcher()
 

@@ -1,22 +1,25 @@
 """load -> plan -> run stale targets -> record state -> report.
 
 ``build`` is the one core call behind every build command. It takes the project
-folder, the options and an executor, and returns a ``BuildReport``; it prints
-nothing (see ``versus.log`` for how progress reaches the user).
+folder, the options, an executor and a listener, and returns a ``BuildReport``;
+it prints nothing (``versus.log`` says how progress reaches the user).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .content import CONTENT_DIR, Handout, load_all
+from .content import CONTENT_DIR, Handout, data_files, discover, load_handout
 from .errors import Problems, TargetError, VersusError
-from .executors import Executor, SerialExecutor
+from .executors import Executor, default_jobs, make_executor
 from .output import OUTPUT_DIR, copy_atomic, write_atomic
-from .pdf import PdfJob, render_job
+from .pdf import PdfJob, PdfResult, render_job
+from .plan import STATE_FILE, BuildState, Decision, Digests, tool_versions, value_digest
 from .render import STYLESHEET, Pages, Theme
 from .settings import Settings, load_settings
 
@@ -33,13 +36,29 @@ class BuildOptions:
     drafts: bool = False
     paper: str | None = None
     keep_going: bool = True
+    force: bool = False
+    jobs: int | None = None
+
+
+class Listener:
+    """Hears how a build goes; the CLI's progress display overrides these."""
+
+    def planned(self, decisions: list[Decision]) -> None:
+        """Every output considered, stale or not, with the reasons."""
+
+    def started(self, total: int) -> None:
+        """``total`` outputs are about to be built."""
+
+    def finished(self, target: str, error: VersusError | None) -> None:
+        """One output was written, or failed with ``error``."""
 
 
 @dataclass
 class BuildReport:
-    """What a build did: outputs written, and every error met on the way."""
+    """What a build did: outputs written and skipped, and every problem met."""
 
     built: list[Path] = field(default_factory=list)
+    up_to_date: int = 0
     errors: list[VersusError] = field(default_factory=list)
     warnings: list[VersusError] = field(default_factory=list)
     handouts: int = 0
@@ -50,9 +69,9 @@ class BuildReport:
         return not self.errors
 
 
-def build(project: Path, options: BuildOptions,
-          executor: Executor | None = None) -> BuildReport:
-    """Build the outputs ``options`` ask for; errors are collected, not raised."""
+def build(project: Path, options: BuildOptions, executor: Executor | None = None,
+          listener: Listener | None = None) -> BuildReport:
+    """Build the stale outputs ``options`` ask for; errors are collected, not raised."""
     started = time.perf_counter()
     project = project.resolve()
     report = BuildReport()
@@ -61,98 +80,196 @@ def build(project: Path, options: BuildOptions,
     except Problems as problems:
         report.errors.extend(problems.errors)
         return report
-    handouts, errors = load_all(project, settings, drafts=options.drafts)
-    selected, errors = select(project, handouts, errors, options.targets)
+    found, errors = discover(project)
+    found, errors = select(project, found, errors, options.targets)
     report.errors.extend(errors)
-    report.warnings.extend(w for handout in selected for w in handout.warnings)
-    report.handouts = len(selected)
+    state = BuildState.load(project / OUTPUT_DIR / STATE_FILE)
     try:
-        pages = Pages(Theme.for_project(project), settings)
-        output = project / OUTPUT_DIR
-        if "html" in options.formats:
-            _build_html(pages, selected, handouts, output, report)
-        if "pdf" in options.formats and (options.keep_going or report.ok):
-            _build_pdfs(project, pages, selected, output, executor or SerialExecutor(),
-                        report, options.keep_going)
+        run = _Run(project, Pages(Theme.for_project(project), settings), state,
+                   options, report, listener or Listener())
+        run.build(found, executor)
     except VersusError as error:  # a theme problem stops every handout alike
         report.errors.append(error)
+    finally:
+        if state.dirty:
+            state.save()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def select(project: Path, handouts: list[Handout], errors: list[VersusError],
-           targets: tuple[str, ...]) -> tuple[list[Handout], list[VersusError]]:
-    """The handouts and errors that ``targets`` (slugs or paths) name; all if none."""
+def select(project: Path, found: list[tuple[str, Path]], errors: list[VersusError],
+           targets: tuple[str, ...]) -> tuple[list[tuple[str, Path]], list[VersusError]]:
+    """The handout files and errors that ``targets`` (slugs or paths) name; all if none."""
     if not targets:
-        return handouts, errors
+        return found, errors
     content = project / CONTENT_DIR
     wanted = {}
     for target in targets:
-        path = Path(target)
-        if path.suffix == ".md":
-            path = path.resolve() if path.exists() else project / path
-            try:
-                wanted[path.resolve().relative_to(content).with_suffix("").as_posix()] = target
-            except ValueError:
-                raise TargetError(f"'{target}' is not below {content}") from None
+        if target.endswith(".md"):
+            path = Path(target)
+            slug = _slug_of(content, path if path.exists() else project / path)
+            if slug is None:
+                raise TargetError(f"'{target}' is not below {content}")
+            wanted[slug] = target
         else:
             wanted[target.strip("/")] = target
-    known = {handout.slug for handout in handouts}
-    known |= {_slug_of(content, error.path) for error in errors if error.path}
+    known = {slug for slug, _ in found}
     unknown = [target for slug, target in wanted.items() if slug not in known]
     if unknown:
         raise TargetError(f"no handout '{unknown[0]}' in {content}")
-    return ([h for h in handouts if h.slug in wanted],
+    return ([(slug, path) for slug, path in found if slug in wanted],
             [e for e in errors if _slug_of(content, e.path) in wanted])
 
 
-def _slug_of(content: Path, path: str | None) -> str | None:
+def _slug_of(content: Path, path) -> str | None:
     try:
         return Path(path).resolve().relative_to(content).with_suffix("").as_posix()
     except (TypeError, ValueError):
         return None
 
 
-def _build_html(pages: Pages, selected: list[Handout], everything: list[Handout],
-                output: Path, report: BuildReport) -> None:
-    for name, source in pages.theme.static_files().items():
-        copy_atomic(source, output / "assets" / name)
-    for handout in selected:
-        target = output / "html" / f"{handout.slug}.html"
-        root = "../" * (handout.slug.count("/") + 1)
+class _Run:
+    """One build: plans each output against the state, then builds the stale ones.
+
+    Planning looks at file digests only, so handouts whose outputs are all up to
+    date are never parsed: a build with nothing to do costs little more than
+    starting the program.
+    """
+
+    def __init__(self, project: Path, pages: Pages, state: BuildState,
+                 options: BuildOptions, report: BuildReport, listener: Listener):
+        self.project, self.pages, self.state = project, pages, state
+        self.options, self.report, self.listener = options, report, listener
+        self.output = project / OUTPUT_DIR
+        self.digests = Digests(project)
+        self.formats = [fmt for fmt in FORMATS if fmt in options.formats]
+
+    def build(self, found: list[tuple[str, Path]], executor: Executor | None) -> None:
+        plans = {(fmt, slug): self._plan(fmt, slug, path)
+                 for slug, path in found for fmt in self.formats}
+        stale_slugs = {slug for (_, slug), (decision, _) in plans.items() if decision.stale}
+        index = self.output / "index.html"
+        write_index = "html" in self.formats and (stale_slugs or not index.is_file())
+        loaded = self._load([(slug, path) for slug, path in found
+                             if write_index or slug in stale_slugs])
+        kept = {slug for slug, _ in found if slug in loaded or self._included(slug)}
+        self.report.handouts = len(kept)
+        decisions = [plans[fmt, slug][0] for fmt, slug in plans if slug in kept]
+        self.listener.planned(decisions)
+        stale = [(fmt, loaded[slug], plans[fmt, slug][1]) for fmt, slug in plans
+                 if slug in kept and plans[fmt, slug][0].stale]
+        self.report.up_to_date += len(decisions) - len(stale)
+        self.listener.started(len(stale))
+        if "html" in self.formats:
+            self._html_assets(list(loaded.values()) if write_index else None)
+        for _, handout, inputs in (item for item in stale if item[0] == "html"):
+            self._write_html(handout, inputs)
+        pdfs = [(handout, inputs) for fmt, handout, inputs in stale if fmt == "pdf"]
+        if pdfs and (self.options.keep_going or self.report.ok):
+            workers = min(self.options.jobs or default_jobs(), len(pdfs))
+            executor = executor or make_executor(workers)
+            try:
+                self._write_pdfs(pdfs, executor)
+            finally:
+                executor.close()
+
+    def _load(self, found: list[tuple[str, Path]]) -> dict[str, Handout]:
+        """Parse these handouts; errors go to the report, drafts are left out."""
+        loaded = {}
+        for slug, path in found:
+            try:
+                handout = load_handout(path, slug, self.pages.settings)
+            except Problems as problems:
+                self.report.errors.extend(problems.errors)
+                continue
+            self.state.remember(slug, draft=handout.draft)
+            if self.options.drafts or not handout.draft:
+                loaded[slug] = handout
+                self.report.warnings.extend(handout.warnings)
+        return loaded
+
+    def _included(self, slug: str) -> bool:
+        """Whether an unparsed, up-to-date handout counts (drafts only with --drafts)."""
+        return self.options.drafts or not self.state.remembered(slug).get("draft", False)
+
+    @functools.cache
+    def _shared_inputs(self, fmt: str) -> dict[str, str]:
+        """The inputs every handout's ``fmt`` output shares: templates, settings, tools."""
+        settings = dataclasses.asdict(self.pages.settings)
+        if fmt == "html":
+            settings.pop("paper")  # the web page does not depend on the paper size
+        inputs = self.digests.files(self.pages.templates_used())
+        inputs.update((f"setting {key}", value_digest(value))
+                      for key, value in settings.items())
+        inputs["versions"] = value_digest(tool_versions())
+        return inputs
+
+    def _plan(self, fmt: str, slug: str, path: Path) -> tuple[Decision, dict[str, str]]:
+        inputs = self.digests.files([path, *data_files(path)])
+        inputs.update(self._shared_inputs(fmt))
+        target = f"{fmt}/{slug}.{fmt}"
+        decision = self.state.decide(target, self.output / target, inputs, self.digests,
+                                     self.options.force)
+        return decision, inputs
+
+    def _html_assets(self, everything: list[Handout] | None) -> None:
+        for name, source in self.pages.theme.static_files().items():
+            copy_atomic(source, self.output / "assets" / name)
+        if everything is None:
+            return
+        index = self.output / "index.html"
+        html = self.pages.index(everything).encode("utf-8")
+        if not index.is_file() or index.read_bytes() != html:
+            write_atomic(index, html)
+            self.report.built.append(index)
+    def _write_html(self, handout: Handout, inputs: dict[str, str]) -> None:
+        target = _target("html", handout)
         try:
-            write_atomic(target, pages.handout(handout, "screen", root))
+            root = "../" * (handout.slug.count("/") + 1)
+            write_atomic(self.output / target, self.pages.handout(handout, "screen", root))
         except VersusError as error:
-            report.errors.append(error)
-            continue
-        report.built.append(target)
-        logger.info("built %s", target.relative_to(output.parent))
-    write_atomic(output / "index.html", pages.index(everything))
-    report.built.append(output / "index.html")
+            self._failed(target, error)
+            return
+        self._done(target, inputs, {})
+
+    def _jobs(self, pdfs: list[tuple[Handout, dict[str, str]]]):
+        stylesheet = str(self.pages.theme.find(STYLESHEET))
+        roots = tuple(str(path) for path in (self.project, *self.pages.theme.dirs))
+        for handout, _ in pdfs:
+            try:
+                html = self.pages.handout(handout, "print")
+            except VersusError as error:
+                self._failed(_target("pdf", handout), error)
+                continue
+            yield PdfJob(slug=handout.slug, source=str(handout.source), html=html,
+                         base_url=handout.source.parent.as_uri() + "/",
+                         paper=self.pages.settings.paper, stylesheet=stylesheet,
+                         roots=roots)
+
+    def _write_pdfs(self, pdfs, executor: Executor) -> None:
+        inputs_of = {handout.slug: inputs for handout, inputs in pdfs}
+        for result in executor.map(render_job, self._jobs(pdfs)):
+            target = f"pdf/{result.slug}.pdf"
+            if result.error:
+                self._failed(target, result.error)
+                if not self.options.keep_going:
+                    break
+                continue
+            write_atomic(self.output / target, result.pdf)
+            read = {self.digests.name(Path(p)): self.digests.of(Path(p))
+                    for p in result.read}
+            self._done(target, inputs_of[result.slug], read)
+
+    def _done(self, target: str, inputs: dict[str, str], read: dict[str, str]) -> None:
+        self.state.record(target, inputs, read)
+        self.report.built.append(self.output / target)
+        logger.debug("built %s", target)
+        self.listener.finished(target, None)
+
+    def _failed(self, target: str, error: VersusError) -> None:
+        self.report.errors.append(error)
+        self.listener.finished(target, error)
 
 
-def _build_pdfs(project: Path, pages: Pages, selected: list[Handout], output: Path,
-                executor: Executor, report: BuildReport, keep_going: bool) -> None:
-    stylesheet = str(pages.theme.find(STYLESHEET))
-    roots = tuple(str(path) for path in (project, *pages.theme.dirs))
-    jobs = []
-    for handout in selected:
-        try:
-            html = pages.handout(handout, "print")
-        except VersusError as error:
-            report.errors.append(error)
-            continue
-        jobs.append(PdfJob(slug=handout.slug, source=str(handout.source), html=html,
-                           base_url=handout.source.parent.as_uri() + "/",
-                           paper=pages.settings.paper, stylesheet=stylesheet,
-                           roots=roots))
-    for result in executor.map(render_job, jobs):
-        if result.error:
-            report.errors.append(result.error)
-            if not keep_going:
-                break
-            continue
-        target = output / "pdf" / f"{result.slug}.pdf"
-        write_atomic(target, result.pdf)
-        report.built.append(target)
-        logger.info("built %s", target.relative_to(output.parent))
+def _target(fmt: str, handout: Handout) -> str:
+    return f"{fmt}/{handout.slug}.{fmt}"

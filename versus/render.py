@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-import markdown
 from jinja2 import meta
 from markupsafe import Markup
 
@@ -82,6 +81,8 @@ class Markdown:
     """One Python-Markdown converter, reset between documents."""
 
     def __init__(self):
+        import markdown
+
         self._md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS,
                                      extension_configs=MARKDOWN_CONFIG,
                                      output_format="html")
@@ -105,11 +106,15 @@ class Pages:
     def __init__(self, theme: Theme, settings: Settings):
         self.theme = theme
         self.settings = settings
-        self.markdown = Markdown()
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in theme.dirs]),
             autoescape=jinja2.select_autoescape(["html", "xml"], default=True),
             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+    @functools.cached_property
+    def markdown(self) -> Markdown:
+        """The converter, made on first use: a build with nothing to do never needs it."""
+        return Markdown()
 
     def handout(self, handout: Handout, medium: str, root: str = "") -> str:
         """The HTML of ``handout`` for ``medium`` 'print' (PDF) or 'screen' (web page)."""

@@ -1,0 +1,364 @@
+"""Shared fixtures: the seed project built once per session, tiny projects, readers.
+
+Fixtures
+--------
+seed_project        session: a copy of the repository's content/ (and versus.yaml if
+                    any) in a temporary folder, built with ``html`` then ``pdf``
+                    in-process through the Click CLI. The repository's own output/ is
+                    never touched.
+seed_pdf            session: path of output/pdf/devops-vs-mlops.pdf in that copy
+seed_html           session: path of output/html/devops-vs-mlops.html in that copy
+seed_pdf_text       session: ``PdfText`` of the seed PDF (text with positions)
+seed_front_matter   session: the seed handout's front matter as a dict
+run_cli             call the CLI in-process: ``run_cli("pdf", "--project", dir)``
+build               like run_cli but asserts exit status 0: ``build(project, "html")``
+make_project        write a tiny project below tmp_path (see its docstring)
+read_pdf            ``read_pdf(path) -> PdfText``
+parse_html          ``parse_html(path_or_text) -> HtmlDoc``
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from versus.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+SEED_SLUG = "devops-vs-mlops"
+MM = 72 / 25.4
+
+# The theme's @page margins are 22 mm (top) and 20 mm (bottom); the running header
+# sits above the body area and the page footer below it (their baselines are about
+# 17 mm from the top and 13 mm from the bottom edge). A baseline in these bands is
+# margin-box text, anything between them is the page body.
+HEADER_BAND = 21 * MM
+FOOTER_BAND = 19 * MM
+
+
+# --------------------------------------------------------------------------- CLI
+
+def _invoke(*args):
+    runner = CliRunner()
+    return runner.invoke(main, [str(arg) for arg in args], catch_exceptions=True)
+
+
+def _describe(result) -> str:
+    text = result.output
+    stderr = getattr(result, "stderr", "")
+    if stderr and stderr not in text:
+        text += stderr
+    if result.exception and not isinstance(result.exception, SystemExit):
+        import traceback
+        text += "".join(traceback.format_exception(result.exception))
+    return text
+
+
+@pytest.fixture(scope="session")
+def run_cli():
+    """``run_cli(*args)``: run ``versus`` in this process; returns click's Result."""
+    return _invoke
+
+
+@pytest.fixture(scope="session")
+def build():
+    """``build(project, command, *args)``: run a build command; it must exit 0."""
+    def run(project: Path, command: str, *args):
+        result = _invoke(command, "--project", project, *args)
+        assert result.exit_code == 0, (
+            f"`versus {command} --project {project} {' '.join(map(str, args))}` "
+            f"exited {result.exit_code}:\n{_describe(result)}")
+        return result
+    return run
+
+
+# ---------------------------------------------------------------- seed project
+
+@pytest.fixture(scope="session")
+def seed_project(tmp_path_factory) -> Path:
+    """The repository's handouts copied to a temporary project and built once."""
+    project = tmp_path_factory.mktemp("seed") / "project"
+    project.mkdir()
+    shutil.copytree(REPO / "content", project / "content")
+    if (REPO / "versus.yaml").is_file():
+        shutil.copy2(REPO / "versus.yaml", project / "versus.yaml")
+    for command in ("html", "pdf"):
+        result = _invoke(command, "--project", project)
+        assert result.exit_code == 0, (
+            f"seed build `versus {command}` exited {result.exit_code}:\n"
+            f"{_describe(result)}")
+    return project
+
+
+@pytest.fixture(scope="session")
+def seed_pdf(seed_project) -> Path:
+    path = seed_project / "output" / "pdf" / f"{SEED_SLUG}.pdf"
+    assert path.is_file(), f"the seed build did not write {path}"
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_html(seed_project) -> Path:
+    path = seed_project / "output" / "html" / f"{SEED_SLUG}.html"
+    assert path.is_file(), f"the seed build did not write {path}"
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_pdf_text(seed_pdf) -> "PdfText":
+    return PdfText(seed_pdf)
+
+
+@pytest.fixture(scope="session")
+def seed_front_matter() -> dict:
+    text = (REPO / "content" / f"{SEED_SLUG}.md").read_text(encoding="utf-8")
+    return yaml.safe_load(text.split("\n---", 1)[0].removeprefix("---\n"))
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    """The original handout, tests/fixtures/devops-vs-mlops.txt."""
+    return (REPO / "tests" / "fixtures" / f"{SEED_SLUG}.txt").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- tiny projects
+
+DEFAULT_ATTRIBUTES = {
+    "Colour": {"Alpha": "Red", "Beta": "Blue"},
+    "Size": {"Alpha": "Small", "Beta": "Large"},
+}
+DEFAULT_BODY = ("Alpha and Beta are two things worth comparing.\n\n"
+                "## Details\n\nAlpha is red. Beta is blue.\n")
+
+
+@pytest.fixture
+def make_project(tmp_path):
+    """Write a tiny project and return its folder.
+
+    ``make_project(slug="alpha-vs-beta", items=("Alpha", "Beta"), attributes=None,
+    body=DEFAULT_BODY, settings=None, project=None, **front)``
+
+    - ``attributes`` maps attribute name -> {item: value} (default: two rows);
+    - ``front`` holds further front matter keys (title, tagline, date, lang, tags…);
+    - ``settings`` (a dict) is written as ``versus.yaml``;
+    - ``project`` adds the handout to an existing project folder instead of
+      ``tmp_path / "project"``; calling it again with another slug adds handouts.
+    """
+    def make(slug: str = "alpha-vs-beta", items=("Alpha", "Beta"), attributes=None,
+             body: str = DEFAULT_BODY, settings: dict | None = None,
+             project: Path | None = None, **front) -> Path:
+        project = Path(project) if project else tmp_path / "project"
+        path = project / "content" / f"{slug}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        meta = {"items": list(items)}
+        meta.update(front)
+        if attributes is None and items == ("Alpha", "Beta"):
+            attributes = DEFAULT_ATTRIBUTES
+        if attributes is not None:
+            meta["attributes"] = attributes
+        text = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
+        path.write_text(f"---\n{text}---\n{body}", encoding="utf-8")
+        if settings is not None:
+            (project / "versus.yaml").write_text(
+                yaml.safe_dump(settings, sort_keys=False, allow_unicode=True),
+                encoding="utf-8")
+        return project
+    return make
+
+
+# ---------------------------------------------------------------- PDF reading
+
+def _multiply(m, n):
+    """The product of two PDF matrices [a b c d e f] (m first, then n)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return [a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
+            e * A + f * C + E, e * B + f * D + F]
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """One piece of text pypdf reported, placed on its page (PDF units, y up)."""
+
+    page: int       # 0-based
+    x: float
+    y: float        # baseline, from the bottom edge
+    size: float     # effective font size in pt
+    font: str       # BaseFont without the subset prefix, e.g. "Inter-Bold"
+    text: str
+
+    @property
+    def bold(self) -> bool:
+        return "bold" in self.font.lower()
+
+
+@dataclass
+class PdfText:
+    """The text of a PDF with positions, split into page body and margin boxes."""
+
+    path: Path
+    page_sizes: list = field(default_factory=list)
+    fragments: list = field(default_factory=list)
+
+    def __post_init__(self):
+        import pypdf
+
+        reader = pypdf.PdfReader(str(self.path))
+        for number, page in enumerate(reader.pages):
+            box = page.mediabox
+            self.page_sizes.append((float(box.width), float(box.height)))
+
+            def visit(text, cm, tm, font_dict, font_size, number=number):
+                if not text or not text.strip():
+                    return
+                m = _multiply(tm, cm)
+                name = str(font_dict.get("/BaseFont", "")) if font_dict else ""
+                name = name.lstrip("/").split("+", 1)[-1]
+                size = abs(font_size * (m[2] ** 2 + m[3] ** 2) ** 0.5)
+                self.fragments.append(Fragment(number, m[4], m[5], size, name,
+                                               text.strip("\n")))
+
+            page.extract_text(visitor_text=visit)
+
+    @property
+    def page_count(self) -> int:
+        return len(self.page_sizes)
+
+    def in_header(self, fragment: Fragment) -> bool:
+        return fragment.y > self.page_sizes[fragment.page][1] - HEADER_BAND
+
+    def in_footer(self, fragment: Fragment) -> bool:
+        return fragment.y < FOOTER_BAND
+
+    def body(self, page: int | None = None) -> list[Fragment]:
+        """Fragments of the page body (no running header/footer), in stream order."""
+        return [f for f in self.fragments
+                if (page is None or f.page == page)
+                and not self.in_header(f) and not self.in_footer(f)]
+
+    def header(self, page: int) -> list[Fragment]:
+        return [f for f in self.fragments if f.page == page and self.in_header(f)]
+
+    def footer(self, page: int) -> list[Fragment]:
+        return [f for f in self.fragments if f.page == page and self.in_footer(f)]
+
+    def body_text(self) -> str:
+        return "\n".join(f.text for f in self.body())
+
+    def lines(self, page: int, body: bool = True) -> list[str]:
+        """The text of ``page`` grouped by baseline, top to bottom, left to right."""
+        chosen = self.body(page) if body else [f for f in self.fragments
+                                               if f.page == page]
+        rows: dict[float, list[Fragment]] = {}
+        for fragment in chosen:
+            rows.setdefault(round(fragment.y, 1), []).append(fragment)
+        return [" ".join(f.text.strip() for f in sorted(row, key=lambda f: f.x))
+                for _, row in sorted(rows.items(), key=lambda item: -item[0])]
+
+
+@pytest.fixture(scope="session")
+def read_pdf():
+    """``read_pdf(path) -> PdfText``."""
+    return PdfText
+
+
+# ---------------------------------------------------------------- HTML reading
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+        "source", "track", "wbr"}
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict
+    parent: "Element | None" = None
+    children: list = field(default_factory=list)   # Element or str
+
+    def text(self) -> str:
+        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
+
+    def iter(self, tag: str | None = None):
+        if tag is None or self.tag == tag:
+            yield self
+        for child in self.children:
+            if isinstance(child, Element):
+                yield from child.iter(tag)
+
+    def find(self, tag: str, **attrs) -> "Element | None":
+        return next(self.find_all(tag, **attrs), None)
+
+    def find_all(self, tag: str | None = None, **attrs):
+        for element in self.iter(tag):
+            if all(element.has(key.rstrip("_"), value) for key, value in attrs.items()):
+                yield element
+
+    def has(self, key: str, value) -> bool:
+        actual = self.attrs.get(key)
+        if key == "class":
+            return actual is not None and value in actual.split()
+        return actual == value
+
+    def ancestors(self):
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+    def inner_tags(self) -> list[str]:
+        return [e.tag for e in self.iter() if e is not self]
+
+
+class HtmlDoc(HTMLParser):
+    """A minimal DOM from the standard library's tokenizer."""
+
+    def __init__(self, source: str):
+        super().__init__(convert_charrefs=True)
+        self.root = Element("#document", {})
+        self._open = self.root
+        self.feed(source)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        element = Element(tag, {k: (v if v is not None else "") for k, v in attrs},
+                          self._open)
+        self._open.children.append(element)
+        if tag not in VOID:
+            self._open = element
+
+    def handle_startendtag(self, tag, attrs):
+        self._open.children.append(
+            Element(tag, {k: (v if v is not None else "") for k, v in attrs},
+                    self._open))
+
+    def handle_endtag(self, tag):
+        node = self._open
+        while node is not None and node.tag != tag:
+            node = node.parent
+        if node is not None and node.parent is not None:
+            self._open = node.parent
+
+    def handle_data(self, data):
+        self._open.children.append(data)
+
+    def find(self, tag, **attrs):
+        return self.root.find(tag, **attrs)
+
+    def find_all(self, tag=None, **attrs):
+        return self.root.find_all(tag, **attrs)
+
+
+@pytest.fixture(scope="session")
+def parse_html():
+    """``parse_html(path_or_text) -> HtmlDoc`` (``.find``, ``.find_all``, ``.root``)."""
+    def parse(source) -> HtmlDoc:
+        if isinstance(source, Path):
+            source = source.read_text(encoding="utf-8")
+        return HtmlDoc(source)
+    return parse

@@ -1,0 +1,156 @@
+"""Fingerprints and the build state: what is stale, and why.
+
+Every output has a record of the inputs it was built from, each by digest:
+the content and data files, the templates, the settings and options that
+shape it, the tool versions, and the files the renderer actually read
+(stylesheet, fonts, images). An output is rebuilt exactly when one of these
+changed or the output is missing. Only the main process writes the state,
+atomically, and only for outputs that were written.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from . import __version__
+from .output import write_atomic
+
+logger = logging.getLogger(__name__)
+STATE_FILE = ".versus-state.json"
+STATE_VERSION = 1
+
+
+@functools.cache
+def tool_versions() -> str:
+    """Versus and WeasyPrint versions, read without importing WeasyPrint."""
+    try:
+        weasyprint = metadata.version("weasyprint")
+    except metadata.PackageNotFoundError:
+        weasyprint = "missing"
+    return f"versus {__version__}, weasyprint {weasyprint}"
+
+
+class Digests:
+    """SHA-256 of files, each read at most once per build."""
+
+    def __init__(self, project: Path):
+        self.project = project
+        self._cache: dict[Path, str] = {}
+
+    def name(self, path: Path) -> str:
+        """How ``path`` is named in the state: relative to the project when inside."""
+        try:
+            return path.relative_to(self.project).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def of(self, path: Path) -> str:
+        """The digest of ``path``'s bytes, or 'missing'."""
+        if path not in self._cache:
+            try:
+                self._cache[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                self._cache[path] = "missing"
+        return self._cache[path]
+
+    def files(self, paths) -> dict[str, str]:
+        """``{name: digest}`` of ``paths``."""
+        return {self.name(path): self.of(path) for path in paths}
+
+
+def value_digest(value) -> str:
+    """The digest of a JSON-able value, keys sorted."""
+    text = json.dumps(value, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Decision:
+    """Whether one output must be built, and why."""
+
+    target: str
+    stale: bool
+    reasons: list[str] = field(default_factory=list)
+
+
+class BuildState:
+    """The records of the last successful build of each output."""
+
+    def __init__(self, path: Path, records: dict | None = None,
+                 handouts: dict | None = None):
+        self.path = path
+        self.records: dict[str, dict] = records or {}
+        self.handouts: dict[str, dict] = handouts or {}
+        self.dirty = False
+
+    @classmethod
+    def load(cls, path: Path) -> BuildState:
+        """The state in ``path``; missing means empty, corrupt means empty with a warning."""
+        if not path.exists():
+            return cls(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("version") != STATE_VERSION or not isinstance(data["targets"], dict):
+                raise ValueError("unknown layout")
+            return cls(path, data["targets"], data.get("handouts", {}))
+        except (OSError, ValueError, KeyError, AttributeError, TypeError) as error:
+            logger.warning("%s: build state unreadable (%s); rebuilding everything",
+                           path, error)
+            return cls(path)
+
+    def save(self) -> None:
+        """Write the state atomically."""
+        data = {"version": STATE_VERSION, "targets": self.records,
+                "handouts": self.handouts}
+        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+        self.dirty = False
+
+    def decide(self, target: str, output: Path, inputs: dict[str, str],
+               digests: Digests, force: bool = False) -> Decision:
+        """Compare ``inputs`` and the files last read with the record of ``target``."""
+        record = self.records.get(target)
+        if force:
+            return Decision(target, True, ["--force"])
+        if record is None:
+            return Decision(target, True, ["never built"])
+        if not output.is_file():
+            return Decision(target, True, ["output missing"])
+        reasons = _changes(record.get("inputs", {}), inputs)
+        read = record.get("read", {})
+        current = {name: digests.of(_path(digests.project, name)) for name in read}
+        reasons += _changes(read, current)
+        return Decision(target, bool(reasons), reasons or ["up to date"])
+
+    def record(self, target: str, inputs: dict[str, str], read: dict[str, str]) -> None:
+        """Remember what ``target`` was just built from."""
+        self.records[target] = {"inputs": inputs, "read": read}
+        self.dirty = True
+
+    def remember(self, slug: str, **facts) -> None:
+        """Keep what planning needs to know of a handout without parsing it again."""
+        if self.handouts.get(slug) != facts:
+            self.handouts[slug] = facts
+            self.dirty = True
+
+    def remembered(self, slug: str) -> dict:
+        """The facts last remembered of ``slug``."""
+        return self.handouts.get(slug, {})
+
+
+def _path(project: Path, name: str) -> Path:
+    path = Path(name)
+    return path if path.is_absolute() else project / path
+
+
+def _changes(old: dict[str, str], new: dict[str, str]) -> list[str]:
+    reasons = [f"{name} changed" for name in sorted(new) if name in old
+               and old[name] != new[name]]
+    reasons += [f"{name} is new" for name in sorted(set(new) - set(old))]
+    reasons += [f"{name} is gone" for name in sorted(set(old) - set(new))]
+    return reasons
