@@ -10,6 +10,7 @@ seed_pdf            session: path of output/pdf/devops-vs-mlops.pdf in that copy
 seed_html           session: path of output/html/devops-vs-mlops.html in that copy
 seed_pdf_text       session: ``PdfText`` of the seed PDF (text with positions)
 seed_front_matter   session: the seed handout's front matter as a dict
+seed_text           session: the original handout, tests/fixtures/devops-vs-mlops.txt
 run_cli             call the CLI in-process: ``run_cli("pdf", "--project", dir)``
 build               like run_cli but asserts exit status 0: ``build(project, "html")``
 make_project        write a tiny project below tmp_path (see its docstring)
@@ -19,6 +20,7 @@ parse_html          ``parse_html(path_or_text) -> HtmlDoc``
 
 from __future__ import annotations
 
+import logging
 import shutil
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -45,8 +47,18 @@ FOOTER_BAND = 19 * MM
 # --------------------------------------------------------------------------- CLI
 
 def _invoke(*args):
-    runner = CliRunner()
-    return runner.invoke(main, [str(arg) for arg in args], catch_exceptions=True)
+    """Run the CLI in this process; afterwards the loggers it configured are put
+    back, so its handlers (bound to CliRunner's captured stderr) do not outlive it."""
+    saved = [(logger, logger.handlers[:], logger.level, logger.propagate)
+             for logger in map(logging.getLogger, ("versus", "weasyprint"))]
+    try:
+        return CliRunner().invoke(main, [str(arg) for arg in args],
+                                  catch_exceptions=True)
+    finally:
+        for logger, handlers, level, propagate in saved:
+            logger.handlers[:] = handlers
+            logger.setLevel(level)
+            logger.propagate = propagate
 
 
 def _describe(result) -> str:
@@ -158,7 +170,7 @@ def make_project(tmp_path):
         path.parent.mkdir(parents=True, exist_ok=True)
         meta = {"items": list(items)}
         meta.update(front)
-        if attributes is None and items == ("Alpha", "Beta"):
+        if attributes is None and tuple(items) == ("Alpha", "Beta"):
             attributes = DEFAULT_ATTRIBUTES
         if attributes is not None:
             meta["attributes"] = attributes

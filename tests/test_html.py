@@ -208,3 +208,29 @@ def test_text_with_angle_brackets_is_escaped(make_project, build, parse_html):
     index = parse_html(project / "output" / "index.html")
     entry = index.find("a", class_="title")
     assert entry.inner_tags() == [] and entry.text() == title
+
+
+# ------------------------------------------------------------------ index freshness
+
+def index_entries(parse_html, project):
+    index = parse_html(project / "output" / "index.html")
+    return sorted(e.attrs["href"] for e in index.find_all("a", class_="title"))
+
+
+def test_index_drops_a_deleted_handout(make_project, build, parse_html):
+    """The index lists the handouts that exist, also after one is deleted."""
+    project = make_project()
+    make_project(slug="gamma-vs-delta", items=("Gamma", "Delta"),
+                 attributes={"Colour": {"Gamma": "Green", "Delta": "Grey"}},
+                 project=project)
+    build(project, "html")
+    assert index_entries(parse_html, project) == ["html/alpha-vs-beta.html",
+                                                  "html/gamma-vs-delta.html"]
+    (project / "content" / "gamma-vs-delta.md").unlink()
+    build(project, "html")
+    entries = index_entries(parse_html, project)
+    assert entries == ["html/alpha-vs-beta.html"], (
+        "BUG: after content/gamma-vs-delta.md was deleted, `versus html` left "
+        f"output/index.html listing it: {entries} (versus/pipeline.py _Run.build "
+        "rewrites the index only when some handout is stale)")
+

@@ -20,11 +20,12 @@ from .executors import Executor, default_jobs, make_executor
 from .output import OUTPUT_DIR, copy_atomic, write_atomic
 from .pdf import PdfJob, PdfResult, render_job
 from .plan import STATE_FILE, BuildState, Decision, Digests, tool_versions, value_digest
-from .render import STYLESHEET, Pages, Theme
+from .render import INDEX_TEMPLATE, STYLESHEET, Pages, Theme
 from .settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
 FORMATS = ("html", "pdf")
+INDEX = "index.html"
 
 
 @dataclass(frozen=True)
@@ -148,20 +149,24 @@ class _Run:
         plans = {(fmt, slug): self._plan(fmt, slug, path)
                  for slug, path in found for fmt in self.formats}
         stale_slugs = {slug for (_, slug), (decision, _) in plans.items() if decision.stale}
-        index = self.output / "index.html"
-        write_index = "html" in self.formats and (stale_slugs or not index.is_file())
-        loaded = self._load([(slug, path) for slug, path in found
-                             if write_index or slug in stale_slugs])
-        kept = {slug for slug, _ in found if slug in loaded or self._included(slug)}
+        index = self._plan_index(found) if "html" in self.formats else None
+        attempted = [(slug, path) for slug, path in found
+                     if slug in stale_slugs or (index and index[0].stale)]
+        loaded = self._load(attempted)
+        parsed = {slug for slug, _ in attempted}
+        kept = {slug for slug, _ in found
+                if slug in loaded or (slug not in parsed and self._included(slug))}
         self.report.handouts = len(kept)
         decisions = [plans[fmt, slug][0] for fmt, slug in plans if slug in kept]
-        self.listener.planned(decisions)
+        self.listener.planned(decisions + ([index[0]] if index else []))
         stale = [(fmt, loaded[slug], plans[fmt, slug][1]) for fmt, slug in plans
                  if slug in kept and plans[fmt, slug][0].stale]
         self.report.up_to_date += len(decisions) - len(stale)
-        self.listener.started(len(stale))
-        if "html" in self.formats:
-            self._html_assets(list(loaded.values()) if write_index else None)
+        self.listener.started(len(stale) + bool(index and index[0].stale))
+        if not self.options.targets:
+            self._prune({slug for slug, _ in found})
+        if index:
+            self._html_assets(index, list(loaded.values()))
         for _, handout, inputs in (item for item in stale if item[0] == "html"):
             self._write_html(handout, inputs)
         pdfs = [(handout, inputs) for fmt, handout, inputs in stale if fmt == "pdf"]
@@ -172,6 +177,15 @@ class _Run:
                 self._write_pdfs(pdfs, executor)
             finally:
                 executor.close()
+
+    def _prune(self, slugs: set[str]) -> None:
+        """Remove the outputs, and their records, of handouts that no longer exist."""
+        for target in sorted(self.state.records):
+            fmt, _, rest = target.partition("/")
+            if fmt in self.formats and rest.removesuffix(f".{fmt}") not in slugs:
+                (self.output / target).unlink(missing_ok=True)
+                self.state.forget(target)
+                logger.info("removed %s: its handout is gone", target)
 
     def _load(self, found: list[tuple[str, Path]]) -> dict[str, Handout]:
         """Parse these handouts; errors go to the report, drafts are left out."""
@@ -194,34 +208,47 @@ class _Run:
 
     @functools.cache
     def _shared_inputs(self, fmt: str) -> dict[str, str]:
-        """The inputs every handout's ``fmt`` output shares: templates, settings, tools."""
+        """The inputs every ``fmt`` output shares: the settings and the tool versions."""
         settings = dataclasses.asdict(self.pages.settings)
         if fmt == "html":
             settings.pop("paper")  # the web page does not depend on the paper size
-        inputs = self.digests.files(self.pages.templates_used())
-        inputs.update((f"setting {key}", value_digest(value))
-                      for key, value in settings.items())
+        inputs = {f"setting {key}": value_digest(value) for key, value in settings.items()}
         inputs["versions"] = value_digest(tool_versions())
         return inputs
 
     def _plan(self, fmt: str, slug: str, path: Path) -> tuple[Decision, dict[str, str]]:
-        inputs = self.digests.files([path, *data_files(path)])
+        inputs = self.digests.files([path, *data_files(path), *self.pages.templates_used()])
         inputs.update(self._shared_inputs(fmt))
         target = f"{fmt}/{slug}.{fmt}"
         decision = self.state.decide(target, self.output / target, inputs, self.digests,
                                      self.options.force)
         return decision, inputs
 
-    def _html_assets(self, everything: list[Handout] | None) -> None:
+    def _plan_index(self, found: list[tuple[str, Path]]) -> tuple[Decision, dict]:
+        """The index lists every handout: it depends on all their files."""
+        paths = [p for _, path in found for p in (path, *data_files(path))]
+        inputs = self.digests.files(paths + list(self.pages.templates_used(INDEX_TEMPLATE)))
+        inputs.update(self._shared_inputs("html"))
+        inputs["drafts"] = value_digest(self.options.drafts)
+        decision = self.state.decide(INDEX, self.output / INDEX, inputs, self.digests,
+                                     self.options.force)
+        return decision, inputs
+
+    def _html_assets(self, index: tuple[Decision, dict], handouts: list[Handout]) -> None:
+        """Copy the theme's static files; rewrite the index when it is stale."""
         for name, source in self.pages.theme.static_files().items():
             copy_atomic(source, self.output / "assets" / name)
-        if everything is None:
+        decision, inputs = index
+        if not decision.stale:
             return
-        index = self.output / "index.html"
-        html = self.pages.index(everything).encode("utf-8")
-        if not index.is_file() or index.read_bytes() != html:
-            write_atomic(index, html)
-            self.report.built.append(index)
+        path = self.output / INDEX
+        html = self.pages.index(sorted(handouts, key=lambda handout: handout.slug))
+        if path.is_file() and path.read_bytes() == html.encode("utf-8"):
+            self.state.record(INDEX, inputs, {})  # a body edit leaves the list as it was
+        else:
+            write_atomic(path, html)
+            self._done(INDEX, inputs, {})
+
     def _write_html(self, handout: Handout, inputs: dict[str, str]) -> None:
         target = _target("html", handout)
         try:

@@ -132,6 +132,11 @@ class BuildState:
         self.records[target] = {"inputs": inputs, "read": read}
         self.dirty = True
 
+    def forget(self, target: str) -> None:
+        """Drop the record of ``target``."""
+        if self.records.pop(target, None) is not None:
+            self.dirty = True
+
     def remember(self, slug: str, **facts) -> None:
         """Keep what planning needs to know of a handout without parsing it again."""
         if self.handouts.get(slug) != facts:
