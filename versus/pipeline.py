@@ -213,6 +213,8 @@ class _Run:
         if fmt == "html":
             settings.pop("paper")  # the web page does not depend on the paper size
         inputs = {f"setting {key}": value_digest(value) for key, value in settings.items()}
+        if fmt == "pdf":  # the stylesheet in force; the files it loads are in "read"
+            inputs.update(self.digests.files([self.pages.theme.find(STYLESHEET)]))
         inputs["versions"] = value_digest(tool_versions())
         return inputs
 

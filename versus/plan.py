@@ -96,10 +96,10 @@ class BuildState:
             return cls(path)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("version") != STATE_VERSION or not isinstance(data["targets"], dict):
+            if data.get("version") != STATE_VERSION or not _well_formed(data):
                 raise ValueError("unknown layout")
             return cls(path, data["targets"], data.get("handouts", {}))
-        except (OSError, ValueError, KeyError, AttributeError, TypeError) as error:
+        except (OSError, ValueError, AttributeError) as error:
             logger.warning("%s: build state unreadable (%s); rebuilding everything",
                            path, error)
             return cls(path)
@@ -146,6 +146,18 @@ class BuildState:
     def remembered(self, slug: str) -> dict:
         """The facts last remembered of ``slug``."""
         return self.handouts.get(slug, {})
+
+
+def _well_formed(data: dict) -> bool:
+    """Whether every record and fact in a loaded state has the shape ``decide`` expects."""
+    def mapping_of_text(value) -> bool:
+        return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+
+    targets, handouts = data.get("targets"), data.get("handouts", {})
+    return (isinstance(targets, dict) and isinstance(handouts, dict)
+            and all(isinstance(record, dict) and mapping_of_text(record.get("inputs"))
+                    and mapping_of_text(record.get("read")) for record in targets.values())
+            and all(isinstance(facts, dict) for facts in handouts.values()))
 
 
 def _path(project: Path, name: str) -> Path:
