@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from versus.cli import main
+from helpers import write
 
 GOOD = """\
 ---
@@ -37,17 +38,6 @@ MISSING_CELL = GOOD.replace("    MLOps: Lifecycle\n", "")
 MISSING_CELL_ERROR = ("content/devops-vs-mlops.md:7:3: "
                       "attribute 'Goal' has no value for item 'MLOps'")
 
-
-
-def write(root: Path, relative: str, data: str | bytes) -> Path:
-    """Write ``data`` to ``root/relative``, creating folders on the way."""
-    path = root / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, bytes):
-        path.write_bytes(data)
-    else:
-        path.write_text(data, encoding="utf-8")
-    return path
 
 
 @pytest.fixture

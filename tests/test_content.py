@@ -13,22 +13,12 @@ from pathlib import Path
 import pytest
 
 from versus.content import discover, load_all, load_handout, split_lead
+from helpers import write
 from versus.errors import ContentError, Problems
 from versus.settings import Settings, load_settings
 
 ATTRIBUTES = "attributes:\n  Focus:\n    A: one\n    B: two\n"
 GOOD = "---\nitems: [A, B]\n" + ATTRIBUTES + "---\nThe lead.\n\n## Detail\nMore.\n"
-
-
-def write(root: Path, relative: str, data: str | bytes) -> Path:
-    """Write ``data`` to ``root/relative``, creating folders on the way."""
-    path = root / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, bytes):
-        path.write_bytes(data)
-    else:
-        path.write_text(data, encoding="utf-8")
-    return path
 
 
 def handout_file(root: Path, text: str | bytes, slug: str = "a-vs-b",
