@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-import difflib
 import io
 import re
 from dataclasses import dataclass, field
@@ -177,6 +176,8 @@ def load_handout(path: Path, slug: str, settings: Settings) -> Handout:
 
 
 def _unknown_keys(doc: YamlDoc):
+    import difflib
+
     for key in doc.data:
         if key not in KNOWN_KEYS:
             hint = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1)

@@ -18,7 +18,6 @@ from .content import CONTENT_DIR, Handout, data_files, discover, load_handout
 from .errors import Problems, TargetError, VersusError
 from .executors import Executor, default_jobs, make_executor
 from .output import OUTPUT_DIR, copy_atomic, write_atomic
-from .pdf import PdfJob, PdfResult, render_job
 from .plan import STATE_FILE, BuildState, Decision, Digests, tool_versions, value_digest
 from .render import INDEX_TEMPLATE, STYLESHEET, Pages, Theme
 from .settings import Settings, load_settings
@@ -262,6 +261,8 @@ class _Run:
         self._done(target, inputs, {})
 
     def _jobs(self, pdfs: list[tuple[Handout, dict[str, str]]]):
+        from .pdf import PdfJob
+
         stylesheet = str(self.pages.theme.find(STYLESHEET))
         roots = tuple(str(path) for path in (self.project, *self.pages.theme.dirs))
         for handout, _ in pdfs:
@@ -276,6 +277,8 @@ class _Run:
                          roots=roots)
 
     def _write_pdfs(self, pdfs, executor: Executor) -> None:
+        from .pdf import render_job
+
         inputs_of = {handout.slug: inputs for handout, inputs in pdfs}
         for result in executor.map(render_job, self._jobs(pdfs)):
             target = f"pdf/{result.slug}.pdf"
