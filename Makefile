@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 ARGS ?=
 
-.PHONY: pdf html all check clean test venv
+.PHONY: pdf html all check clean test venv bench watch serve
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,17 @@ check: $(STAMP)
 	$(PY) build.py check $(ARGS)
 
 test: $(STAMP)
+	@command -v chromedriver >/dev/null || scripts/install-system-deps
 	$(PY) -m pytest $(ARGS)
+
+watch: $(STAMP)
+	$(PY) build.py watch $(ARGS)
+
+serve: $(STAMP)
+	$(PY) build.py serve $(ARGS)
 
 clean: $(STAMP)
 	$(PY) build.py clean
+
+bench: $(STAMP)
+	$(PY) bench/bench.py $(ARGS)

@@ -95,6 +95,12 @@ def _build(formats, project, targets, explain=False, **options) -> int:
                        listener=listener)
     finally:
         listener.close()
+    _print_report(report)
+    return EXIT_OK if report.ok else EXIT_ERRORS
+
+
+def _print_report(report) -> None:
+    """Each warning and error once, then a one-line summary."""
     for warning in report.warnings:
         logger.warning("%s", warning)
     for error in report.errors:
@@ -102,7 +108,6 @@ def _build(formats, project, targets, explain=False, **options) -> int:
     logger.info("%d handout(s): %d built, %d up to date, %d failed in %.2f s",
                 report.handouts, len(report.built), report.up_to_date,
                 len(report.errors), report.seconds)
-    return EXIT_OK if report.ok else EXIT_ERRORS
 
 
 @main.command()
@@ -150,3 +155,39 @@ def clean(project):
 
     output = project / OUTPUT_DIR
     logger.info("removed %s" if remove(output) else "nothing to remove at %s", output)
+
+
+def live_options(command):
+    """The options of the commands that keep rebuilding: watch and serve."""
+    @click.option("--paper", type=click.Choice(["A4", "Letter", "A5"],
+                                               case_sensitive=False),
+                  help="Paper size, overriding the settings.")
+    @click.option("--drafts", is_flag=True, help="Include handouts marked draft.")
+    @click.option("--jobs", "-j", type=click.IntRange(min=1),
+                  help="Render this many PDFs at once.  [default: all cores]")
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        return command(*args, **kwargs)
+    return common_options(wrapper)
+
+
+@main.command()
+@live_options
+def watch(project, **options):
+    """Rebuild the pages and PDFs a saved change affects, until Ctrl-C."""
+    from .pipeline import BuildOptions
+    from .watch import watch as watch_project
+
+    watch_project(project, BuildOptions(**options), _print_report)
+
+
+@main.command()
+@live_options
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1; 0 picks a free one.")
+def serve(project, port, **options):
+    """Preview output/ on 127.0.0.1 with live reload, rebuilding on save."""
+    from .pipeline import BuildOptions
+    from .watch import serve as serve_project
+
+    serve_project(project, BuildOptions(**options), port, _print_report)

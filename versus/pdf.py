@@ -55,6 +55,11 @@ def render_job(job: PdfJob) -> PdfResult:
             f"PDF rendering failed: {type(error).__name__}: {error}", job.source))
 
 
+def warm_up(stylesheet: str, roots: tuple[str, ...]) -> None:
+    """Load WeasyPrint, the fonts and the stylesheet now, so the next render is quick."""
+    renderer_for(stylesheet, roots, _digest(stylesheet))
+
+
 def _digest(path: str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 

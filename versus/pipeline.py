@@ -121,6 +121,12 @@ def select(project: Path, found: list[tuple[str, Path]], errors: list[VersusErro
             [e for e in errors if _slug_of(content, e.path) in wanted])
 
 
+def render_context(project: Path, theme: Theme) -> tuple[str, tuple[str, ...]]:
+    """The stylesheet and the folders a PDF may read from, as render jobs name them."""
+    return (str(theme.find(STYLESHEET)),
+            tuple(str(path) for path in (project, *theme.dirs)))
+
+
 def _slug_of(content: Path, path) -> str | None:
     try:
         return Path(path).resolve().relative_to(content).with_suffix("").as_posix()
@@ -263,8 +269,7 @@ class _Run:
     def _jobs(self, pdfs: list[tuple[Handout, dict[str, str]]]):
         from .pdf import PdfJob
 
-        stylesheet = str(self.pages.theme.find(STYLESHEET))
-        roots = tuple(str(path) for path in (self.project, *self.pages.theme.dirs))
+        stylesheet, roots = render_context(self.project, self.pages.theme)
         for handout, _ in pdfs:
             try:
                 html = self.pages.handout(handout, "print")
