@@ -4,8 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 ARGS ?=
+ITEMS ?=
 
-.PHONY: pdf html all check clean test venv bench watch serve
+.PHONY: pdf html booklet all check new clean test venv bench watch serve golden
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,11 +23,18 @@ pdf: $(STAMP)  ## build every handout: output/pdf/*.pdf and output/html/*.html
 html: $(STAMP)
 	$(PY) build.py html $(ARGS)
 
+booklet: $(STAMP)  ## bind every handout into output/booklet.pdf (ARGS="--duplex")
+	$(PY) build.py booklet $(ARGS)
+
 check: $(STAMP)
 	$(PY) build.py check $(ARGS)
 
+new: $(STAMP)  ## scaffold a handout: make new ITEMS="Kafka Pulsar" (quote names with spaces)
+	$(PY) build.py new $(ITEMS) $(ARGS)
+
 test: $(STAMP)
-	@command -v chromedriver >/dev/null || scripts/install-system-deps
+	@command -v chromedriver >/dev/null && command -v pdftoppm >/dev/null \
+		|| scripts/install-system-deps
 	$(PY) -m pytest $(ARGS)
 
 watch: $(STAMP)
@@ -40,3 +48,6 @@ clean: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/bench.py $(ARGS)
+
+golden: $(STAMP)  ## re-render tests/golden/ from the seed handout; look before committing
+	$(PY) tests/golden_pages.py

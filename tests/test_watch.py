@@ -97,22 +97,25 @@ def test_watch_survives_a_broken_edit_and_keeps_the_last_good_page(project):
         assert mended.ok and "Mended lead." in page.read_text()
 
 
+def reports_until(loop, done) -> list:
+    """Every report until ``done()`` holds (a burst of saves may take two builds)."""
+    reports = [loop.next_report()]
+    while not done():
+        reports.append(loop.next_report())
+    return reports
+
+
 def test_watch_reloads_changed_settings(project):
+    page = project / "output/html/c-vs-d.html"
     with Running(watch, project, BuildOptions(formats=("html",))) as loop:
         loop.next_report()
         write(project, "versus.yaml", "disclaimer: Printed for the workshop.\n")
-        # versus.yaml did not exist when watching began: the next content save
-        # rebuilds with it; a change to an existing settings file is seen at once.
-        write(project, "content/a-vs-b.md", handout("A", "B", "Third lead."))
-        report = loop.next_report()
-        while "Printed for the workshop." not in (
-                project / "output/html/c-vs-d.html").read_text():
-            report = loop.next_report()
-        assert report.ok
+        reports = reports_until(loop, lambda: "Printed for the workshop." in page.read_text())
+        assert all(report.ok for report in reports)
         write(project, "versus.yaml", "disclaimer: Second edition.\n")
-        report = loop.next_report()
-        assert built_names(report, project) == ["html/a-vs-b.html", "html/c-vs-d.html"]
-        assert "Second edition." in (project / "output/html/a-vs-b.html").read_text()
+        reports = reports_until(loop, lambda: "Second edition." in page.read_text())
+        built = {name for report in reports for name in built_names(report, project)}
+        assert built == {"html/a-vs-b.html", "html/c-vs-d.html"}
 
 
 def test_watch_ignores_its_own_output(project):

@@ -1,44 +1,82 @@
-"""``check``: every problem a build would meet, found without rendering a PDF."""
+"""``check``: every problem a build would meet, and what an editor wants to know,
+found without rendering a PDF.
+
+Each finding has a place (``path:line:col``), a severity and a short code:
+
+- errors the build rejects: ``settings``, ``content``, ``template``, and
+  ``missing-image`` (the PDF renderer cannot load it);
+- warnings it goes on past: ``unknown-key`` (front matter), and from
+  ``versus.lint``: ``slug-collision``, ``broken-link``, ``image-alt``,
+  ``empty-section``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .content import load_all
-from .errors import Problems, VersusError
+from .content import load_all, sources
+from .errors import Problems, VersusError, display_path
+from .lint import ERROR, WARNING, Finding, lint_project
 from .render import Pages, Theme
 from .settings import load_settings
 
 
 @dataclass
 class CheckResult:
-    """The problems found in a project."""
+    """The findings in a project, in file and position order."""
 
     handouts: int = 0
-    errors: list[VersusError] = field(default_factory=list)
-    warnings: list[VersusError] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        """The findings that fail a build."""
+        return [finding for finding in self.findings if finding.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """The findings a build goes on past."""
+        return [finding for finding in self.findings if finding.severity == WARNING]
+
+    def failed(self, strict: bool = False) -> bool:
+        """Whether there are errors, or with ``strict`` any finding at all."""
+        return bool(self.findings if strict else self.errors)
+
+    def add(self, severity: str, code: str, errors) -> None:
+        """Record each of ``errors`` as a finding of ``severity`` and ``code``."""
+        self.findings.extend(Finding(severity, code, error) for error in errors)
 
 
 def check_project(project: Path) -> CheckResult:
-    """Validate settings, every handout (drafts too) and every template."""
+    """Validate settings, every handout (drafts too) and every template; lint content."""
     project = project.resolve()
     result = CheckResult()
     try:
         settings = load_settings(project)
     except Problems as problems:
-        result.errors.extend(problems.errors)
+        result.add(ERROR, "settings", problems.errors)
         return result
     handouts, errors = load_all(project, settings, drafts=True)
-    result.handouts = len(handouts) + len(errors)
-    result.errors.extend(errors)
-    result.warnings.extend(w for handout in handouts for w in handout.warnings)
-    pages = Pages(Theme.for_project(project), settings)
+    result.handouts = len(sources(project))
+    result.add(ERROR, "content", errors)
+    result.add(WARNING, "unknown-key",
+               (warning for handout in handouts for warning in handout.warnings))
+    theme = Theme.for_project(project)
+    pages = Pages(theme, settings)
     try:
         for handout in handouts:
             for medium in ("print", "screen"):
                 pages.handout(handout, medium)
         pages.index(handouts)
     except VersusError as error:
-        result.errors.append(error)
+        result.add(ERROR, "template", [error])
+    result.findings.extend(lint_project(project, (project, *theme.dirs)))
+    result.findings.sort(key=_place)
     return result
+
+
+def _place(finding: Finding) -> tuple:
+    error = finding.error
+    return (display_path(error.path) if error.path is not None else "",
+            error.line or 0, error.column or 0)

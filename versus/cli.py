@@ -47,6 +47,9 @@ def build_options(command):
     @click.option("--keep-going/--fail-fast", default=True, show_default=True,
                   help="Build everything that can be built, or stop at the first error.")
     @click.option("--force", is_flag=True, help="Rebuild even what is up to date.")
+    @click.option("--pdf-variant", type=click.Choice(["pdf/ua-1", "pdf/a-3b"]),
+                  help="Build PDFs that conform to PDF/UA-1 or PDF/A-3b "
+                       "(all PDFs are tagged).")
     @click.option("--jobs", "-j", type=click.IntRange(min=1),
                   help="Render this many PDFs at once.  [default: all cores]")
     @click.option("--explain", is_flag=True,
@@ -127,24 +130,97 @@ def html(project, targets, **options):
 @main.command(name="all")
 @build_options
 def build_all(project, targets, **options):
-    """Build everything: the web pages, the index and the PDFs."""
-    return _build(("html", "pdf"), project, targets, **options)
+    """Build everything: the web pages, the index, the PDFs and, unless TARGETS
+    are given, the booklet."""
+    if targets:
+        return _build(("html", "pdf"), project, targets, **options)
+    return _booklet(("html", "pdf"), project, **options)
+
+
+def _booklet(formats, project, duplex=False, explain=False, **options) -> int:
+    from .booklet import BOOKLET, make_booklet
+    from .pipeline import BuildOptions
+    from .progress import ProgressListener
+
+    listener = ProgressListener(explain=explain,
+                                quiet=not logger.isEnabledFor(logging.INFO))
+    try:
+        report = make_booklet(project, BuildOptions(formats=formats, **options),
+                              duplex=duplex, listener=listener)
+    finally:
+        listener.close()
+    build = report.build
+    for warning in build.warnings:
+        logger.warning("%s", warning)
+    for error in build.errors + report.errors:
+        logger.error("%s", error)
+    logger.info("%d handout(s): %d built, %d up to date, %d failed",
+                build.handouts, len(build.built), build.up_to_date, len(build.errors))
+    if report.path:
+        logger.info("built %s: %d handout(s), %d pages in %.2f s", BOOKLET,
+                    report.handouts, report.pages, report.seconds)
+    elif report.up_to_date:
+        logger.info("%s is up to date", BOOKLET)
+    elif report.ok:
+        logger.info("%s not written: no handout to bind", BOOKLET)
+    else:
+        logger.info("%s not written", BOOKLET)
+    return EXIT_OK if report.ok else EXIT_ERRORS
 
 
 @main.command()
+@click.option("--duplex", is_flag=True,
+              help="Start every handout on a right-hand (odd) page, for two-sided print.")
+@build_options
+def booklet(project, targets, **options):
+    """Build output/booklet.pdf: a cover, a contents page with page numbers and
+    links, then every handout's PDF (brought up to date first), with bookmarks."""
+    if targets:
+        raise click.UsageError("booklet takes no TARGETS: it binds every handout")
+    return _booklet(("pdf",), project, **options)
+
+
+@main.command()
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+              default="text", show_default=True,
+              help="Report lines on stderr, or one JSON array on stdout.")
+@click.option("--strict", is_flag=True, help="Count warnings as errors for the exit status.")
 @common_options
-def check(project):
-    """Validate all content, settings and templates without rendering."""
+def check(project, output_format, strict):
+    """Validate content, settings and templates without rendering; find broken
+    links, missing images and alt text, empty sections and colliding slugs."""
+    import json
+
     from .check import check_project
 
     problems = check_project(project)
-    for problem in problems.warnings:
-        logger.warning("%s", problem)
-    for problem in problems.errors:
-        logger.error("%s", problem)
+    if output_format == "json":
+        click.echo(json.dumps([finding.as_dict() for finding in problems.findings],
+                              indent=2, ensure_ascii=False))
+    else:
+        for finding in problems.findings:
+            (logger.error if finding.severity == "error" else logger.warning)(
+                "%s", finding)
     logger.info("%d handout(s) checked: %d error(s), %d warning(s)",
                 problems.handouts, len(problems.errors), len(problems.warnings))
-    return EXIT_ERRORS if problems.errors else EXIT_OK
+    return EXIT_ERRORS if problems.failed(strict) else EXIT_OK
+
+
+@main.command()
+@click.argument("items", nargs=-1, required=True)
+@click.option("--title", help="The title.  [default: the items joined by ' vs. ']")
+@common_options
+def new(project, items, title):
+    """Write content/<item>-vs-<item>.md for 2 to 6 ITEMS to fill in; never
+    overwrites. Prints the path written."""
+    from .errors import display_path
+    from .scaffold import new_handout, today
+
+    try:
+        path = new_handout(project, items, today(), title=title)
+    except ValueError as error:
+        raise click.UsageError(str(error), click.get_current_context()) from None
+    click.echo(display_path(path))
 
 
 @main.command()

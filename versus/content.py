@@ -64,17 +64,22 @@ class Handout:
         return (self.source,) + ((self.data_file,) if self.data_file else ())
 
 
+def sources(project: Path) -> list[Path]:
+    """Every ``content/**/*.md`` not hidden by a part starting with '.' or '_', sorted."""
+    root = project / CONTENT_DIR
+    if not root.is_dir():
+        return []
+    return [path for path in sorted(root.rglob("*.md"))
+            if not any(part.startswith((".", "_"))
+                       for part in path.relative_to(root).parts)]
+
+
 def discover(project: Path) -> tuple[list[tuple[str, Path]], list[ContentError]]:
     """Every ``content/**/*.md`` with its slug, sorted; bad file names as errors."""
     root = project / CONTENT_DIR
     found, errors = [], []
-    if not root.is_dir():
-        return found, errors
-    for path in sorted(root.rglob("*.md")):
-        relative = path.relative_to(root)
-        if any(part.startswith((".", "_")) for part in relative.parts):
-            continue
-        slug = relative.with_suffix("").as_posix()
+    for path in sources(project):
+        slug = path.relative_to(root).with_suffix("").as_posix()
         bad = [part for part in slug.split("/") if not SLUG_PART_RE.match(part)]
         if bad:
             errors.append(ContentError(

@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 from .errors import RenderError
 
 MAX_RESOURCE_BYTES = 20 * 1024 * 1024
+VIRTUAL_ROOT = "/versus-project"
 
 
 @dataclass(frozen=True)
@@ -26,9 +27,13 @@ class PdfJob:
     source: str
     html: str
     base_url: str
+    """Where relative references resolve: ``base_url(project, folder)``."""
     paper: str
     stylesheet: str
     roots: tuple[str, ...]
+    """Folders it may read: the project first, then the theme's."""
+    variant: str | None = None
+    """A PDF variant WeasyPrint knows, such as 'pdf/ua-1'; None for plain tagged PDF."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +104,8 @@ class PdfRenderer:
         document = self._weasyprint.HTML(string=job.html, base_url=job.base_url,
                                          url_fetcher=self.fetcher)
         pdf = document.write_pdf(stylesheets=[self.stylesheet, self._page_css(job.paper)],
-                                 font_config=self.font_config)
+                                 font_config=self.font_config, pdf_tags=True,
+                                 pdf_variant=job.variant)
         if self.fetcher.failures:
             raise RenderError(self.fetcher.failures[0], job.source)
         return pdf, tuple(sorted(self.theme_read | self.fetcher.read))
@@ -126,7 +132,10 @@ def _sandboxed_fetcher(weasyprint, roots: tuple[Path, ...]):
         def _fetch_file(self, url):
             from urllib.request import url2pathname
 
-            path = Path(url2pathname(unquote(urlsplit(url).path))).resolve()
+            path = url2pathname(unquote(urlsplit(url).path))
+            if path.startswith(VIRTUAL_ROOT + "/"):
+                path = roots[0] / path[len(VIRTUAL_ROOT) + 1:]
+            path = Path(path).resolve()
             if not any(path.is_relative_to(root) for root in roots):
                 raise PermissionError("outside the project")
             if not path.is_file():
@@ -135,12 +144,26 @@ def _sandboxed_fetcher(weasyprint, roots: tuple[Path, ...]):
                 raise ValueError(f"larger than {MAX_RESOURCE_BYTES // 2**20} MiB")
             data = path.read_bytes()
             self.read.add(str(path))
-            return weasyprint.urls.URLFetcherResponse(path.as_uri(), data)
+            return weasyprint.urls.URLFetcherResponse(url, data)
 
     return SandboxedFetcher()
 
 
+def base_url(project: Path, folder: Path) -> str:
+    """The URL a handout in ``folder`` is rendered at: the same on every machine.
+
+    WeasyPrint names images after their URL, so a URL with the checkout's path
+    in it would make the PDF differ from one checkout to the next. The fetcher
+    maps ``file:///versus-project/...`` back to the project (the first root).
+    """
+    relative = folder.resolve().relative_to(project.resolve()).as_posix()
+    return f"file://{VIRTUAL_ROOT}/{relative}/".replace("/./", "/")
+
+
 def _short(url: str) -> str:
+    prefix = f"file://{VIRTUAL_ROOT}/"
+    if url.startswith(prefix):
+        url = unquote(url[len(prefix):])
     return url if len(url) < 120 else url[:117] + "..."
 
 

@@ -19,7 +19,7 @@ from .errors import Problems, TargetError, VersusError
 from .executors import Executor, default_jobs, make_executor
 from .output import OUTPUT_DIR, copy_atomic, write_atomic
 from .plan import STATE_FILE, BuildState, Decision, Digests, tool_versions, value_digest
-from .render import INDEX_TEMPLATE, STYLESHEET, Pages, Theme
+from .render import INDEX_TEMPLATE, STYLESHEET, Pages, Theme, source_date
 from .settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ class BuildOptions:
     keep_going: bool = True
     force: bool = False
     jobs: int | None = None
+    pdf_variant: str | None = None
 
 
 class Listener:
@@ -218,8 +219,10 @@ class _Run:
         if fmt == "html":
             settings.pop("paper")  # the web page does not depend on the paper size
         inputs = {f"setting {key}": value_digest(value) for key, value in settings.items()}
+        inputs["SOURCE_DATE_EPOCH"] = value_digest(source_date())
         if fmt == "pdf":  # the stylesheet in force; the files it loads are in "read"
             inputs.update(self.digests.files([self.pages.theme.find(STYLESHEET)]))
+            inputs["option pdf-variant"] = value_digest(self.options.pdf_variant)
         inputs["versions"] = value_digest(tool_versions())
         return inputs
 
@@ -267,7 +270,7 @@ class _Run:
         self._done(target, inputs, {})
 
     def _jobs(self, pdfs: list[tuple[Handout, dict[str, str]]]):
-        from .pdf import PdfJob
+        from .pdf import PdfJob, base_url
 
         stylesheet, roots = render_context(self.project, self.pages.theme)
         for handout, _ in pdfs:
@@ -277,9 +280,9 @@ class _Run:
                 self._failed(_target("pdf", handout), error)
                 continue
             yield PdfJob(slug=handout.slug, source=str(handout.source), html=html,
-                         base_url=handout.source.parent.as_uri() + "/",
+                         base_url=base_url(self.project, handout.source.parent),
                          paper=self.pages.settings.paper, stylesheet=stylesheet,
-                         roots=roots)
+                         roots=roots, variant=self.options.pdf_variant)
 
     def _write_pdfs(self, pdfs, executor: Executor) -> None:
         from .pdf import render_job
@@ -300,7 +303,6 @@ class _Run:
     def _done(self, target: str, inputs: dict[str, str], read: dict[str, str]) -> None:
         self.state.record(target, inputs, read)
         self.report.built.append(self.output / target)
-        logger.debug("built %s", target)
         self.listener.finished(target, None)
 
     def _failed(self, target: str, error: VersusError) -> None:

@@ -135,7 +135,7 @@ class BuildState:
         reasons = _changes(record.get("inputs", {}), inputs)
         read = record.get("read", {})
         current = {name: digests.of(_path(digests.project, name)) for name in read}
-        reasons += _changes(read, current)
+        reasons = list(dict.fromkeys(reasons + _changes(read, current)))
         return Decision(target, bool(reasons), reasons or ["up to date"])
 
     def record(self, target: str, inputs: dict[str, str], read: dict[str, str]) -> None:

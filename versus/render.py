@@ -6,7 +6,9 @@ project's own ``templates/`` folder overrides the default theme file by file.
 
 from __future__ import annotations
 
+import datetime
 import functools
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -25,11 +27,20 @@ STATIC_DIR = "static"
 STYLESHEET = f"{STATIC_DIR}/versus.css"
 HANDOUT_TEMPLATE = "handout.html"
 INDEX_TEMPLATE = "index.html"
+BOOKLET_TEMPLATE = "booklet.html"
 MARKDOWN_EXTENSIONS = ["tables", "footnotes", "toc", "attr_list", "fenced_code",
                        "codehilite", "sane_lists", "def_list"]
 MARKDOWN_CONFIG = {"codehilite": {"guess_lang": False, "css_class": "highlight"},
                    "toc": {"permalink": False}}
 PARAGRAPH_RE = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
+
+
+def source_date() -> datetime.date | None:
+    """The date SOURCE_DATE_EPOCH gives, for handouts without one; never the clock."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value.isdigit():
+        return None
+    return datetime.datetime.fromtimestamp(int(value), datetime.timezone.utc).date()
 
 
 def default_theme() -> Path:
@@ -122,12 +133,18 @@ class Pages:
                   [self.markdown.inline(value) for value in attribute.values])
                  for attribute in handout.attributes]
         return self._render(HANDOUT_TEMPLATE, handout=handout, medium=medium,
-                            root=root, lead=self.markdown.block(handout.lead),
+                            root=root, date=handout.date or source_date(),
+                            lead=self.markdown.block(handout.lead),
                             body=self.markdown.block(handout.body), table=table)
 
     def index(self, handouts: list[Handout]) -> str:
         """The HTML of the index page listing ``handouts``."""
         return self._render(INDEX_TEMPLATE, handouts=handouts, medium="screen", root="")
+
+    def booklet(self, entries: list, **context) -> str:
+        """The HTML of the booklet's cover and contents page listing ``entries``."""
+        return self._render(BOOKLET_TEMPLATE, entries=entries, medium="print", root="",
+                            **context)
 
     def _render(self, name: str, **context) -> str:
         try:

@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 EVENTS_PATH = "/_versus/events"
 STEP_MS = 30
 """How long to wait for more changes after one is seen: one burst, one build."""
+POLL_MS = 300
+"""How often to look at the settings file, which may not exist when watching starts."""
 KEEPALIVE_SECONDS = 15
 
 
@@ -55,20 +57,48 @@ def watch(project: Path, options: BuildOptions, on_report: Callable[[BuildReport
     on_report(build(project, options, listener=listener))
     _warm_up(project)
     paths = watched_paths(project)
-    logger.info("watching %s (Ctrl-C to stop)", ", ".join(map(str, paths)))
-    if on_ready:
-        on_ready()
+    settings = _Stamp(project / SETTINGS_FILE)
+    ready = False
     while paths:
         for changes in watchfiles.watch(*paths, watch_filter=_relevant, step=STEP_MS,
-                                        stop_event=stop, raise_interrupt=False):
-            names = sorted({Path(path).name for _, path in changes})
+                                        stop_event=stop, raise_interrupt=False,
+                                        rust_timeout=POLL_MS, yield_on_timeout=True):
+            if not ready:  # the first yield: the watcher is in place
+                ready = True
+                logger.info("watching %s (Ctrl-C to stop)", ", ".join(map(str, paths)))
+                if on_ready:
+                    on_ready()
+            if not settings.changed() and not changes:
+                continue
+            names = sorted({Path(path).name for _, path in changes}) or [SETTINGS_FILE]
             logger.info("changed: %s", ", ".join(names))
             on_report(build(project, options, listener=listener))
-            if watched_paths(project) != paths:  # a settings file or folder appeared
+            if watched_paths(project) != paths:  # a templates/ folder appeared
                 paths = watched_paths(project)
                 break
         else:
             return  # stopped
+
+
+class _Stamp:
+    """Notices a file appearing, changing or going, by its size and time."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._seen = self._look()
+
+    def _look(self) -> tuple[int, int] | None:
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return stat.st_mtime_ns, stat.st_size
+
+    def changed(self) -> bool:
+        """Whether the file differs from the last look."""
+        now = self._look()
+        changed, self._seen = now != self._seen, now
+        return changed
 
 
 def _warm_up(project: Path) -> None:

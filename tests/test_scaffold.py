@@ -1,0 +1,197 @@
+"""``versus new``: the handout skeleton, its slug, and the promise never to overwrite.
+
+Each test works in a project folder below ``tmp_path`` that is also the working
+directory, so printed paths read as a user sees them (``content/<slug>.md``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from helpers import write
+from versus.content import load_handout, split_front_matter
+from versus.scaffold import new_handout, skeleton, slug_for, slugify, today
+from versus.settings import load_settings
+
+DAY = datetime.date(2026, 11, 26)
+SECTIONS = ["## Further Detail", "### Definition", "### Focus",
+            "### Tools and Technologies", "### Workflow", "### Team Collaboration",
+            "### Benefits", "## Conclusion"]
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    return tmp_path
+
+
+def new(run_cli, project: Path, *args):
+    return run_cli("new", "--project", project, *args)
+
+
+# --- the file written --------------------------------------------------------------
+
+def test_new_writes_a_handout_that_loads_without_errors_or_warnings(project):
+    write(project, "versus.yaml", "tagline: Which One Fits?\n")
+    path = new_handout(project, ["Kafka", "Pulsar"], DAY)
+    assert path == project / "content" / "kafka-vs-pulsar.md"
+    handout = load_handout(path, "kafka-vs-pulsar", load_settings(project))
+    assert handout.items == ("Kafka", "Pulsar")
+    assert handout.title == "Kafka vs. Pulsar"
+    assert handout.tagline == "Which One Fits?"
+    assert handout.date == DAY
+    assert handout.warnings == ()
+    assert [a.name for a in handout.attributes] == ["Focus", "Goal", "Tools",
+                                                      "Team Structure", "Metrics"]
+    assert all(a.values == ("", "") for a in handout.attributes)
+
+
+def test_front_matter_is_written_as_a_person_would(project):
+    path = new_handout(project, ["Kafka", "Pulsar"], DAY)
+    front, _, _ = split_front_matter(path.read_text(encoding="utf-8"), path)
+    assert front.splitlines()[:4] == ["items: [Kafka, Pulsar]", "title: Kafka vs. Pulsar",
+                                      "tagline: What's the Difference?",
+                                      "date: 2026-11-26"]
+    assert '  Focus:\n    Kafka: ""\n    Pulsar: ""' in front
+
+
+def test_body_has_a_lead_and_the_seed_sections_each_with_a_sentence(project):
+    path = new_handout(project, ["Kafka", "Pulsar", "RabbitMQ"], DAY)
+    _, body, _ = split_front_matter(path.read_text(encoding="utf-8"), path)
+    blocks = body.strip().split("\n\n")
+    assert not blocks[0].startswith("#") and "Kafka, Pulsar and RabbitMQ" in blocks[0]
+    assert blocks[1::2] == SECTIONS
+    assert all(block.strip().endswith(".") and not block.startswith("#")
+               for block in blocks[2::2])
+    assert len(blocks) == 1 + 2 * len(SECTIONS)
+
+
+def test_awkward_item_names_survive_the_yaml(project):
+    items = ["yes", "2024", "Go: lang", "a, b", "C#", "Ünïcode"]
+    path = new_handout(project, items, DAY)
+    handout = load_handout(path, path.stem, load_settings(project))
+    assert handout.items == tuple(items)
+    assert path.name == "yes-vs-2024-vs-go-lang-vs-a-b-vs-c-vs-unicode.md"
+
+
+def test_a_data_file_beside_the_handout_keeps_the_table(project):
+    write(project, "content/kafka-vs-pulsar.csv",
+          "Attribute,Kafka,Pulsar\nStorage,Log,Ledger\n")
+    path = new_handout(project, ["Kafka", "Pulsar"], DAY)
+    assert "attributes:" not in path.read_text(encoding="utf-8")
+    handout = load_handout(path, "kafka-vs-pulsar", load_settings(project))
+    assert [a.name for a in handout.attributes] == ["Storage"]
+
+
+def test_skeleton_names_every_item():
+    assert "A, B and C" in skeleton(["A", "B", "C"])
+    assert "A and B" in skeleton(["A", "B"])
+
+
+# --- slugs --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, slug", [
+    ("Kafka", "kafka"),
+    ("Crème Brûlée", "creme-brulee"),
+    ("Kafka Streams", "kafka-streams"),
+    ("  A/B   testing! ", "a-b-testing"),
+    ("Node.js", "node-js"),
+    ("C++", "c"),
+    ("Straße", "strasse"),
+    ("Łódź", "lodz"),
+    ("ﬁle", "file"),
+])
+def test_slugify(name, slug):
+    assert slugify(name) == slug
+
+
+def test_slug_joins_items_with_vs():
+    assert slug_for(["DevOps", "MLOps"]) == "devops-vs-mlops"
+    assert slug_for(["C++", "Rust", "Go"]) == "c-vs-rust-vs-go"
+
+
+@pytest.mark.parametrize("items, reason", [
+    (["Kafka"], "give 2 to 6 items, not 1"),
+    (["A", "B", "C", "D", "E", "F", "G"], "give 2 to 6 items, not 7"),
+    (["Kafka", "!!!"], "item '!!!' has no letters"),
+    (["Kafka", "日本"], "item '日本' has no letters"),
+    (["C++", "C"], "items 'C++' and 'C' are the same in a file name ('c')"),
+    (["Kafka", "kafka"], "are the same in a file name"),
+])
+def test_items_that_cannot_make_a_slug_are_a_usage_error(project, run_cli, items, reason):
+    result = new(run_cli, project, *items)
+    assert result.exit_code == 2, result.output
+    assert reason in result.output
+    assert "Traceback" not in result.output
+    assert not (project / "content").exists()
+
+
+# --- the command --------------------------------------------------------------------
+
+def test_new_prints_the_path_and_the_handout_builds(project, run_cli, build, parse_html):
+    result = new(run_cli, project, "Kafka", "Pulsar")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "content/kafka-vs-pulsar.md\n"
+    build(project, "html")
+    page = parse_html(project / "output" / "html" / "kafka-vs-pulsar.html")
+    headings = [h.text().strip() for h in page.find_all("h3")]
+    assert headings == [s.removeprefix("### ") for s in SECTIONS if s.startswith("###")]
+    assert "Kafka vs. Pulsar" in page.find("h1").text()
+
+
+def test_new_handout_passes_a_strict_check(project, run_cli):
+    assert new(run_cli, project, "Kafka", "Pulsar").exit_code == 0
+    result = run_cli("check", "--project", project, "--strict")
+    assert result.exit_code == 0, result.output
+    assert "0 error(s), 0 warning(s)" in result.output
+
+
+def test_new_never_overwrites(project, run_cli):
+    path = write(project, "content/kafka-vs-pulsar.md", "my own words\n")
+    result = new(run_cli, project, "Kafka", "Pulsar")
+    assert result.exit_code == 1
+    assert result.output.splitlines().count("content/kafka-vs-pulsar.md: already exists") == 1
+    assert "Traceback" not in result.output
+    assert path.read_text(encoding="utf-8") == "my own words\n"
+
+
+def test_title_option(project, run_cli):
+    assert new(run_cli, project, "Kafka", "Pulsar", "--title", "Logs, Compared").exit_code == 0
+    text = (project / "content" / "kafka-vs-pulsar.md").read_text(encoding="utf-8")
+    assert "\ntitle: Logs, Compared\n" in text
+
+
+def test_date_is_today_or_source_date_epoch(project, run_cli, monkeypatch):
+    assert new(run_cli, project, "A", "B").exit_code == 0
+    today_line = f"\ndate: {datetime.date.today().isoformat()}\n"
+    assert today_line in (project / "content" / "a-vs-b.md").read_text(encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764115200")  # 2025-11-26 00:00 UTC
+    assert new(run_cli, project, "C", "D").exit_code == 0
+    assert "\ndate: 2025-11-26\n" in (project / "content" / "c-vs-d.md").read_text(
+        encoding="utf-8")
+
+
+def test_today_reads_source_date_epoch():
+    assert today({"SOURCE_DATE_EPOCH": "0"}) == datetime.date(1970, 1, 1)
+    assert today({}) == datetime.date.today()
+    with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH"):
+        today({"SOURCE_DATE_EPOCH": "yesterday"})
+
+
+def test_bad_source_date_epoch_is_a_usage_error(project, run_cli, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    result = new(run_cli, project, "A", "B")
+    assert result.exit_code == 2
+    assert "SOURCE_DATE_EPOCH must be a whole number of seconds" in result.output
+    assert not (project / "content").exists()
+
+
+def test_a_missing_project_folder_is_an_error_not_created(project, run_cli):
+    result = new(run_cli, project / "typo", "A", "B")
+    assert result.exit_code == 1
+    assert "no such project folder" in result.output
+    assert not (project / "typo").exists()

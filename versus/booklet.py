@@ -1,0 +1,294 @@
+"""The booklet: a cover, a contents page and every handout's PDF in one file.
+
+``make_booklet`` first brings the handout PDFs up to date through the pipeline
+(unchanged handouts are not rendered again), then renders only the cover and the
+contents with WeasyPrint and joins them to the handout PDFs with pypdf. The
+contents gives each handout's first page in the booklet and links to it; the
+outline has one entry per handout with the handout's own bookmarks beneath.
+
+The booklet is an output like the others: its record in the build state lists
+the handout PDFs, templates, stylesheet, fonts, settings and options it was made
+from, and with none of them changed it is neither rebuilt nor is WeasyPrint
+imported.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import io
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .content import data_files, discover, load_handout
+from .errors import Problems, RenderError, VersusError
+from .executors import Executor
+from .output import OUTPUT_DIR, write_atomic
+from .pipeline import BuildOptions, BuildReport, Listener, build
+from .plan import (STATE_FILE, BuildState, Digests, _installed_version, tool_versions,
+                   value_digest)
+from .render import BOOKLET_TEMPLATE, STYLESHEET, Pages, Theme, source_date
+from .settings import Settings, load_settings
+
+logger = logging.getLogger(__name__)
+BOOKLET = "booklet.pdf"
+LINK_SCHEME = "versus-booklet:"
+"""Contents entries link to this made-up URI; assembly turns it into a page link."""
+MAX_PASSES = 5
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One handout as the cover and contents show it."""
+
+    slug: str
+    title: str
+    tagline: str
+    items: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    date: datetime.date | None = None
+    page: int = 0
+    """Its first page in the booklet, counting the cover as page 1."""
+
+    @property
+    def link(self) -> str:
+        return LINK_SCHEME + self.slug
+
+
+@dataclass
+class BookletReport:
+    """What ``make_booklet`` did: the handout build's report and the booklet's own."""
+
+    build: BuildReport
+    path: Path | None = None
+    """The booklet written by this run; ``None`` when up to date or not written."""
+    up_to_date: bool = False
+    handouts: int = 0
+    pages: int = 0
+    errors: list[VersusError] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.build.ok and not self.errors
+
+
+class _Tracker(Listener):
+    """Passes events on and notes which handout PDFs are up to date after the build."""
+
+    def __init__(self, inner: Listener):
+        self.inner = inner
+        self.fresh: set[str] = set()
+
+    def planned(self, decisions) -> None:
+        self.fresh.update(d.target for d in decisions if not d.stale)
+        self.inner.planned(decisions)
+
+    def started(self, total: int) -> None:
+        self.inner.started(total)
+
+    def finished(self, target: str, error) -> None:
+        if error is None:
+            self.fresh.add(target)
+        self.inner.finished(target, error)
+
+    def slugs(self) -> list[str]:
+        """The handouts whose PDF is now current: the booklet's handouts."""
+        return sorted(target[len("pdf/"):-len(".pdf")] for target in self.fresh
+                      if target.startswith("pdf/") and target.endswith(".pdf"))
+
+
+def make_booklet(project: Path, options: BuildOptions, duplex: bool = False,
+                 executor: Executor | None = None,
+                 listener: Listener | None = None) -> BookletReport:
+    """Build the stale handout PDFs, then ``output/booklet.pdf`` if it is stale.
+
+    ``options.formats`` says what the handout build makes (``pdf`` at least). The
+    booklet holds every handout whose PDF is current after that build: handouts
+    that failed are reported in ``report.build`` and left out.
+    """
+    started = time.perf_counter()
+    project = project.resolve()
+    listener = listener or Listener()
+    tracker = _Tracker(listener)
+    formats = tuple(dict.fromkeys((*options.formats, "pdf")))
+    every = dataclasses.replace(options, formats=formats, targets=())  # it binds all
+    report = BookletReport(build(project, every, executor, tracker))
+    try:
+        if report.build.ok or options.keep_going:
+            _Booklet(project, options, duplex, report).make(tracker.slugs(), listener)
+    except VersusError as error:
+        report.errors.append(error)
+    except Problems as problems:
+        report.errors.extend(problems.errors)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+class _Booklet:
+    """One booklet: plan it against the build state, then render and assemble it."""
+
+    def __init__(self, project: Path, options: BuildOptions, duplex: bool,
+                 report: BookletReport):
+        self.project, self.options, self.duplex, self.report = (project, options,
+                                                                duplex, report)
+        self.output = project / OUTPUT_DIR
+        self.target = self.output / BOOKLET
+        self.state = BuildState.load(self.output / STATE_FILE)
+
+    def make(self, slugs: list[str], listener: Listener) -> None:
+        try:
+            settings = load_settings(self.project).replace(paper=self.options.paper)
+        except Problems:
+            return  # the handout build has reported them
+        if not slugs:
+            self._none_left()
+            return
+        pages = Pages(Theme.for_project(self.project), settings)
+        sources = dict(discover(self.project)[0])
+        digests = Digests(self.project)
+        inputs = self._inputs(slugs, sources, pages, digests)
+        decision = self.state.decide(BOOKLET, self.target, inputs, digests,
+                                     self.options.force)
+        listener.planned([decision])
+        if not decision.stale:
+            self.report.up_to_date = True
+            return
+        entries = [self._entry(slug, sources[slug], settings) for slug in slugs]
+        # The last booklet's count of cover and contents pages is the best first
+        # guess: when right, the contents is rendered once instead of twice.
+        facts = dict(self.state.remembered(BOOKLET))
+        key = "front_pages_duplex" if self.duplex else "front_pages"
+        guess = facts.get(key)
+        pdf, read = render_booklet(pages, entries, self.output, self.project,
+                                   self.duplex, source_date(), guess)
+        write_atomic(self.target, pdf.data)
+        self.state.record(BOOKLET, inputs,
+                          {digests.name(Path(p)): digests.of(Path(p)) for p in read})
+        self.state.remember(BOOKLET, **{**facts, key: pdf.front_pages})
+        self.state.save()
+        self.report.path = self.target
+        self.report.handouts, self.report.pages = len(entries), pdf.pages
+
+    def _inputs(self, slugs: list[str], sources: dict[str, Path], pages: Pages,
+                digests: Digests) -> dict[str, str]:
+        """Everything the booklet is made from, by digest."""
+        paths = [self.output / "pdf" / f"{slug}.pdf" for slug in slugs]
+        paths += [p for slug in slugs for p in (sources[slug], *data_files(sources[slug]))]
+        paths += [*pages.templates_used(BOOKLET_TEMPLATE), pages.theme.find(STYLESHEET)]
+        inputs = digests.files(paths)
+        settings = dataclasses.asdict(pages.settings)
+        inputs.update({f"setting {key}": value_digest(value)
+                       for key, value in settings.items()})
+        inputs["handouts"] = value_digest(slugs)
+        inputs["duplex"] = value_digest(self.duplex)
+        inputs["SOURCE_DATE_EPOCH"] = value_digest(source_date())
+        inputs["versions"] = value_digest(
+            f"{tool_versions()}, pypdf {_installed_version('pypdf')}")
+        return inputs
+
+    def _entry(self, slug: str, source: Path, settings: Settings) -> Entry:
+        handout = load_handout(source, slug, settings)  # loaded fine for its PDF
+        return Entry(slug=slug, title=handout.title, tagline=handout.tagline,
+                     items=handout.items, tags=handout.tags, date=handout.date)
+
+    def _none_left(self) -> None:
+        """No handout to bind: drop a booklet of handouts that are all gone."""
+        if self.report.build.ok and self.report.build.handouts == 0:
+            if self.target.exists():
+                self.target.unlink()
+                logger.info("removed %s: no handouts are left", BOOKLET)
+            self.state.forget(BOOKLET)
+            if self.state.dirty:
+                self.state.save()
+
+
+@dataclass(frozen=True)
+class BookletPdf:
+    """The assembled booklet."""
+
+    data: bytes
+    pages: int
+    starts: dict[str, int]
+    """Each handout's first page, 1-based."""
+    front_pages: int
+    """How many pages the cover and contents take."""
+
+
+def render_booklet(pages: Pages, entries: list[Entry], output: Path, project: Path,
+                   duplex: bool, fallback_date: datetime.date | None = None,
+                   front_guess: int | None = None) -> tuple[BookletPdf, tuple[str, ...]]:
+    """Render cover and contents for ``entries`` and bind them with their PDFs.
+
+    The contents gives page numbers that depend on its own length: it is rendered
+    with ``front_guess`` (or the least it can take) front pages, then again with
+    the count it really took, until the two agree. Returns the booklet and the
+    files the renderer read (stylesheet, fonts).
+    """
+    import pypdf
+
+    readers = [pypdf.PdfReader(output / "pdf" / f"{entry.slug}.pdf") for entry in entries]
+    counts = [len(reader.pages) for reader in readers]
+    dates = [entry.date for entry in entries if entry.date]
+    date = max(dates) if dates else fallback_date
+    least = 3 if duplex else 2  # cover (and its blank back), one contents page
+    front_pages = max(front_guess or least, least)
+    for _ in range(MAX_PASSES):
+        starts = page_starts(front_pages, counts, duplex)
+        placed = [dataclasses.replace(e, page=p) for e, p in zip(entries, starts)]
+        front, read = _render_front(pages, placed, project, duplex, date)
+        front = pypdf.PdfReader(io.BytesIO(front))  # parsed once, also to bind
+        rendered = len(front.pages)
+        if rendered == front_pages:
+            break
+        front_pages = rendered  # the contents took more or fewer pages: renumber
+    else:
+        raise RenderError(f"the contents page numbers did not settle after {MAX_PASSES} "
+                          "passes", pages.theme.find(BOOKLET_TEMPLATE))
+    from .assemble import assemble
+
+    data = assemble(front, placed, readers, duplex, _metadata(pages.settings, date),
+                    pages.settings.lang)
+    total = starts[-1] + counts[-1] - 1
+    return BookletPdf(data, total, {e.slug: e.page for e in placed}, front_pages), read
+
+
+def page_starts(front_pages: int, counts: list[int], duplex: bool) -> list[int]:
+    """The first page of each handout after ``front_pages``; odd ones when duplex."""
+    starts, page = [], front_pages + 1
+    for count in counts:
+        if duplex and page % 2 == 0:
+            page += 1  # a blank left-hand page
+        starts.append(page)
+        page += count
+    return starts
+
+
+def _render_front(pages: Pages, entries: list[Entry], project: Path, duplex: bool,
+                  date: datetime.date | None) -> tuple[bytes, tuple[str, ...]]:
+    """The cover and contents as a PDF, through this process's cached renderer."""
+    from .pdf import PdfJob, render_job
+
+    html = pages.booklet(entries, date=date, duplex=duplex)
+    template = pages.theme.find(BOOKLET_TEMPLATE)
+    job = PdfJob(slug="booklet", source=str(template), html=html,
+                 base_url=project.as_uri() + "/", paper=pages.settings.paper,
+                 stylesheet=str(pages.theme.find(STYLESHEET)),
+                 roots=tuple(str(p) for p in (project, *pages.theme.dirs)))
+    result = render_job(job)
+    if result.error:
+        raise result.error
+    return result.pdf, result.read
+
+
+def _metadata(settings: Settings, date: datetime.date | None) -> dict[str, str]:
+    info = {"/Title": settings.site_name, "/Creator": f"Versus {__version__}",
+            "/Producer": f"Versus {__version__} with WeasyPrint and pypdf"}
+    if settings.author:
+        info["/Author"] = settings.author
+    if date:
+        info["/CreationDate"] = info["/ModDate"] = f"D:{date:%Y%m%d}"
+    return info

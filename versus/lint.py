@@ -1,0 +1,285 @@
+"""What ``check`` finds in the Markdown of handouts, beyond what loading rejects.
+
+- ``slug-collision``: two content files whose slugs differ only in case (one
+  file on macOS and Windows; the uppercase one is also rejected as a bad slug).
+- ``broken-link``: a relative link ending in .md, .html or .pdf that names no
+  handout, read from the handout's folder below content/ or, for .html and .pdf,
+  from where its web page lies below output/html/.
+- ``missing-image``: a local image that does not exist or lies outside the
+  project; an error, because the PDF renderer rejects it too.
+- ``image-alt``: an image without alt text.
+- ``empty-section``: a heading followed by a heading of the same or a higher
+  level, or by the end of the file, with no text between them.
+
+The body is scanned, not parsed: Python-Markdown keeps no positions, and every
+finding needs the line and column in the .md file. Fenced code blocks, code
+spans and HTML comments are masked first (offsets kept), so nothing in them counts.
+"""
+
+from __future__ import annotations
+
+import bisect
+import posixpath
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+from urllib.request import url2pathname
+
+from .content import (CONTENT_DIR, FENCE_RE, HEADING_RE, SETEXT_RE, SLUG_PART_RE,
+                      discover, read_text, sources, split_front_matter)
+from .errors import ContentError, VersusError, display_path
+
+ERROR, WARNING = "error", "warning"
+HANDOUT_SUFFIXES = (".md", ".html", ".pdf")
+# Link text: no blank line inside, brackets nested one deep (a badge's image).
+_CHAR = r"(?:[^\[\]\\\n]|\n(?![ \t]*\n)|\\.)"
+_TEXT = rf"(?:{_CHAR}|\[{_CHAR}*\])*"
+_URL = r"<[^<>\n]*>|(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))+"
+LINK_RE = re.compile(
+    rf"(?<!\\)(?P<bang>!?)\[(?P<text>{_TEXT})\]"
+    rf"(?:\(\s*(?P<url>{_URL})(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\s*\)"
+    r"|\[(?P<ref>[^\[\]]*)\])")
+# A link reference definition; footnotes ([^1]: ...) are no links.
+DEFINITION_RE = re.compile(
+    r"^ {0,3}\[(?!\^)(?P<label>[^\[\]]+)\]:[ \t]*(?P<url><[^<>\n]*>|\S+)", re.MULTILINE)
+# A code span ends at its paragraph: no blank line inside.
+CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)(?:[^\n]|\n(?![ \t]*\n))+?(?<!`)\1(?!`)")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem ``check`` reports: how bad, what kind, and the error with its place."""
+
+    severity: str
+    code: str
+    error: VersusError
+
+    def __str__(self) -> str:
+        return str(self.error)
+
+    def as_dict(self) -> dict:
+        """The finding as plain JSON data."""
+        error = self.error
+        return {"path": display_path(error.path) if error.path is not None else None,
+                "line": error.line, "column": error.column, "severity": self.severity,
+                "code": self.code, "message": error.message}
+
+
+def lint_project(project: Path, roots: tuple[Path, ...]) -> list[Finding]:
+    """Slug collisions, then each handout's links, images and sections.
+
+    ``roots`` are the folders a PDF may read images from (project and theme).
+    """
+    findings = list(slug_collisions(project))
+    found, _ = discover(project)
+    slugs = {slug for slug, _ in found}
+    for slug, path in found:
+        findings.extend(lint_handout(path, slug, slugs, roots))
+    return findings
+
+
+def slug_collisions(project: Path) -> Iterator[Finding]:
+    """A warning on each content file whose slug equals another's but for case."""
+    root = project / CONTENT_DIR
+    groups: dict[str, list[str]] = {}
+    paths: dict[str, Path] = {}
+    for path in sources(project):
+        slug = path.relative_to(root).with_suffix("").as_posix()
+        paths[slug] = path
+        groups.setdefault(unicodedata.normalize("NFC", slug).casefold(), []).append(slug)
+    for group in groups.values():
+        # The valid (lowercase) slug keeps its name; the others are warned about.
+        first, *others = sorted(group, key=lambda slug: (not _valid(slug), slug))
+        for slug in others:
+            yield Finding(WARNING, "slug-collision", ContentError(
+                f"slug '{slug}' collides with '{first}' ({display_path(paths[first])}) "
+                "when case is ignored", paths[slug]))
+
+
+def _valid(slug: str) -> bool:
+    return all(SLUG_PART_RE.match(part) for part in slug.split("/"))
+
+
+def lint_handout(path: Path, slug: str, slugs: set[str],
+                 roots: tuple[Path, ...]) -> list[Finding]:
+    """The links, images and sections of one handout; nothing if it cannot be read."""
+    try:
+        _, text, first_line = split_front_matter(read_text(path), path)
+    except ContentError:
+        return []  # loading the handout reports this as an error
+    body = _Body(text, path, first_line)
+    return (list(_links(body, slug, slugs)) + list(_images(body, roots))
+            + list(_empty_sections(body)))
+
+
+class _Body:
+    """A handout's Markdown with code and comments masked, and file positions."""
+
+    def __init__(self, text: str, path: Path, first_line: int):
+        self.path, self.first_line = path, first_line
+        self.source_lines = text.split("\n")  # unmasked, for messages
+        self.text, self.code_lines = _mask(text)
+        self.lines = self.text.split("\n")
+        self.starts = [0]
+        for line in self.lines[:-1]:
+            self.starts.append(self.starts[-1] + len(line) + 1)
+        self.definitions: dict[str, tuple[str, int]] = {}
+        for match in DEFINITION_RE.finditer(self.text):
+            place = match.start("label") - 1  # the '['
+            self.definitions.setdefault(_label(match["label"]),
+                                        (_strip_angle(match["url"]), place))
+
+    def error(self, message: str, offset: int) -> ContentError:
+        """A ``ContentError`` at ``offset`` in the body, placed in the .md file."""
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return ContentError(message, self.path, self.first_line + index,
+                            offset - self.starts[index] + 1)
+
+    def references(self, start: int = 0, end: int | None = None) -> Iterator[re.Match]:
+        """Every inline or reference-style link and image, images inside links too."""
+        for match in LINK_RE.finditer(self.text, start,
+                                      len(self.text) if end is None else end):
+            yield match
+            if not match["bang"]:
+                yield from self.references(match.start("text"), match.end("text"))
+
+
+def _mask(text: str) -> tuple[str, set[int]]:
+    """``text`` with code blanked to 'x' and comments to spaces; the code line numbers."""
+    lines, code, fence = text.split("\n"), set(), None
+    for index, line in enumerate(lines):
+        opened = FENCE_RE.match(line)
+        if fence or opened:
+            if fence is None:
+                fence = opened.group(1)
+            elif (opened and opened.group(1)[0] == fence[0]
+                  and len(opened.group(1)) >= len(fence)):
+                fence = None
+            code.add(index)
+            lines[index] = "x" * len(line)  # code is text: its section is not empty
+    masked = CODE_SPAN_RE.sub(lambda m: _fill(m.group(), "x"), "\n".join(lines))
+    parts, position = [], 0
+    # HTML comments, found by hand: a regex retried at each unclosed '<!--' is quadratic.
+    while (start := masked.find("<!--", position)) != -1:
+        end = masked.find("-->", start + 4)
+        if end == -1:
+            break
+        parts += [masked[position:start], _fill(masked[start:end + 3], " ")]
+        position = end + 3
+    return "".join(parts) + masked[position:], code
+
+
+def _fill(text: str, char: str) -> str:
+    """``text`` with every character but newlines replaced by ``char``."""
+    return re.sub(r"[^\n]", char, text)
+
+
+def _label(label: str) -> str:
+    return " ".join(label.split()).casefold()
+
+
+def _strip_angle(url: str) -> str:
+    return url[1:-1] if url.startswith("<") and url.endswith(">") else url
+
+
+def _target(body: _Body, match: re.Match) -> str | None:
+    """The URL of a link or image, looking up reference-style ones."""
+    if match["url"] is not None:
+        return _strip_angle(match["url"])
+    found = body.definitions.get(_label(match["ref"] or match["text"]))
+    return found[0] if found else None
+
+
+def _links(body: _Body, slug: str, slugs: set[str]) -> Iterator[Finding]:
+    urls = [(m.start(), _strip_angle(m["url"])) for m in body.references()
+            if not m["bang"] and m["url"] is not None]
+    urls += [(offset, url) for url, offset in body.definitions.values()]
+    for offset, url in sorted(urls):
+        candidates = handout_slugs(url, slug)
+        if candidates and not slugs.intersection(candidates):
+            yield Finding(WARNING, "broken-link", body.error(
+                f"link '{url}' names no handout ('{candidates[0]}' does not exist)",
+                offset))
+
+
+def handout_slugs(url: str, slug: str) -> list[str]:
+    """The handout slugs a relative .md/.html/.pdf link in handout ``slug`` may mean."""
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    stem, suffix = posixpath.splitext(path)
+    if (parts.scheme or parts.netloc or path.startswith("/")
+            or suffix not in HANDOUT_SUFFIXES):
+        return []
+    folder = posixpath.dirname(slug)
+    candidates = []
+    in_content = posixpath.normpath(posixpath.join(folder, stem))
+    if in_content != ".." and not in_content.startswith("../"):
+        candidates.append(in_content)
+    if suffix != ".md":  # as the web page output/html/<slug>.html resolves it
+        top = suffix[1:] + "/"
+        in_output = posixpath.normpath(posixpath.join("html", folder, stem))
+        if in_output.startswith(top):
+            candidates.append(in_output[len(top):])
+    return list(dict.fromkeys(candidates))
+
+
+def _images(body: _Body, roots: tuple[Path, ...]) -> Iterator[Finding]:
+    base = body.path.resolve().parent.as_uri() + "/"
+    for match in body.references():
+        if not match["bang"]:
+            continue
+        src = _target(body, match)
+        if not match["text"].strip():
+            shown = f" '{src}'" if src else ""
+            yield Finding(WARNING, "image-alt", body.error(
+                f"image{shown} has no alt text: say what it shows", match.start()))
+        if not src:
+            continue
+        # Resolved as the PDF renderer does: against the folder of the .md file.
+        url = urlsplit(urljoin(base, src))
+        if url.scheme != "file":
+            continue
+        path = Path(url2pathname(unquote(url.path))).resolve()
+        if not any(path.is_relative_to(root) for root in roots):
+            problem = "is outside the project"
+        elif not path.is_file():
+            problem = "not found"
+        else:
+            continue
+        yield Finding(ERROR, "missing-image", body.error(f"image '{src}' {problem}",
+                                                         match.start()))
+
+
+def _empty_sections(body: _Body) -> Iterator[Finding]:
+    headings = _headings(body)
+    for number, (start, end, level) in enumerate(headings):
+        following = headings[number + 1] if number + 1 < len(headings) else None
+        stop = following[0] if following else len(body.lines)
+        if (following and following[2] > level  # a subsection holds the text
+                or any(line.strip() for line in body.lines[end + 1:stop])):
+            continue
+        line = body.source_lines[start]
+        title = line.strip().strip("#").strip() if start == end else line.strip()
+        yield Finding(WARNING, "empty-section", body.error(
+            f"section '{title}' has no text",
+            body.starts[start] + len(line) - len(line.lstrip())))
+
+
+def _headings(body: _Body) -> list[tuple[int, int, int]]:
+    """Each heading's first and last line index and its level, in order."""
+    found, lines = [], body.lines
+    for index, line in enumerate(lines):
+        if index in body.code_lines:
+            continue
+        if HEADING_RE.match(line):
+            marks = line.strip()
+            found.append((index, index, len(marks) - len(marks.lstrip("#"))))
+        elif (SETEXT_RE.match(line) and index > 0 and lines[index - 1].strip()
+              and index - 1 not in body.code_lines
+              and not HEADING_RE.match(lines[index - 1])
+              and not (found and found[-1][1] == index - 1)):
+            found.append((index - 1, index, 1 if line.strip()[0] == "=" else 2))
+    return found
