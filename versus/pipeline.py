@@ -214,11 +214,13 @@ class _Run:
 
     @functools.cache
     def _shared_inputs(self, fmt: str) -> dict[str, str]:
-        """The inputs every ``fmt`` output shares: the settings and the tool versions."""
+        """What every ``fmt`` output shares: templates, settings, tool versions."""
         settings = dataclasses.asdict(self.pages.settings)
         if fmt == "html":
             settings.pop("paper")  # the web page does not depend on the paper size
-        inputs = {f"setting {key}": value_digest(value) for key, value in settings.items()}
+        inputs = self.digests.files(self.pages.templates_used())
+        inputs.update((f"setting {key}", value_digest(value))
+                      for key, value in settings.items())
         inputs["SOURCE_DATE_EPOCH"] = value_digest(source_date())
         if fmt == "pdf":  # the stylesheet in force; the files it loads are in "read"
             inputs.update(self.digests.files([self.pages.theme.find(STYLESHEET)]))
@@ -227,7 +229,7 @@ class _Run:
         return inputs
 
     def _plan(self, fmt: str, slug: str, path: Path) -> tuple[Decision, dict[str, str]]:
-        inputs = self.digests.files([path, *data_files(path), *self.pages.templates_used()])
+        inputs = self.digests.files([path, *data_files(path)])
         inputs.update(self._shared_inputs(fmt))
         target = f"{fmt}/{slug}.{fmt}"
         decision = self.state.decide(target, self.output / target, inputs, self.digests,

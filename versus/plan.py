@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import logging
 from dataclasses import dataclass, field
 import importlib.util
@@ -48,31 +49,43 @@ def _installed_version(name: str) -> str:
 
 
 class Digests:
-    """SHA-256 of files, each read at most once per build."""
+    """SHA-256 of files, each read at most once per build.
+
+    Files are keyed by their name in the state (relative to the project when
+    inside it), as plain strings: a build with nothing to do looks up thousands.
+    """
 
     def __init__(self, project: Path):
         self.project = project
-        self._cache: dict[Path, str] = {}
+        self._prefix = str(project) + os.sep
+        self._cache: dict[str, str] = {}
 
-    def name(self, path: Path) -> str:
+    def name(self, path: Path | str) -> str:
         """How ``path`` is named in the state: relative to the project when inside."""
-        try:
-            return path.relative_to(self.project).as_posix()
-        except ValueError:
-            return path.as_posix()
+        text = str(path)
+        if text.startswith(self._prefix):
+            return text[len(self._prefix):].replace(os.sep, "/")
+        return Path(text).as_posix()
 
-    def of(self, path: Path) -> str:
-        """The digest of ``path``'s bytes, or 'missing'."""
-        if path not in self._cache:
+    def of(self, path: Path | str) -> str:
+        """The digest of the file ``path`` (a path, or a name in the state)."""
+        return self.of_name(self.name(path))
+
+    def of_name(self, name: str) -> str:
+        """The digest of the file the state calls ``name``, or 'missing'."""
+        if name not in self._cache:
             try:
-                self._cache[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+                data = (self.project / name).read_bytes()
             except OSError:
-                self._cache[path] = "missing"
-        return self._cache[path]
+                self._cache[name] = "missing"
+            else:
+                self._cache[name] = hashlib.sha256(data).hexdigest()
+        return self._cache[name]
 
     def files(self, paths) -> dict[str, str]:
         """``{name: digest}`` of ``paths``."""
-        return {self.name(path): self.of(path) for path in paths}
+        names = [self.name(path) for path in paths]
+        return {name: self.of_name(name) for name in names}
 
 
 def value_digest(value) -> str:
@@ -134,7 +147,7 @@ class BuildState:
             return Decision(target, True, ["output missing"])
         reasons = _changes(record.get("inputs", {}), inputs)
         read = record.get("read", {})
-        current = {name: digests.of(_path(digests.project, name)) for name in read}
+        current = {name: digests.of_name(name) for name in read}
         reasons = list(dict.fromkeys(reasons + _changes(read, current)))
         return Decision(target, bool(reasons), reasons or ["up to date"])
 
@@ -169,11 +182,6 @@ def _well_formed(data: dict) -> bool:
             and all(isinstance(record, dict) and mapping_of_text(record.get("inputs"))
                     and mapping_of_text(record.get("read")) for record in targets.values())
             and all(isinstance(facts, dict) for facts in handouts.values()))
-
-
-def _path(project: Path, name: str) -> Path:
-    path = Path(name)
-    return path if path.is_absolute() else project / path
 
 
 def _changes(old: dict[str, str], new: dict[str, str]) -> list[str]:
