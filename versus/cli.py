@@ -54,6 +54,8 @@ def build_options(command):
                   help="Render this many PDFs at once.  [default: all cores]")
     @click.option("--explain", is_flag=True,
                   help="Say for each output why it is rebuilt or skipped.")
+    @click.option("--scheduler", metavar="ADDRESS",
+                  help="Render on the Dask cluster at ADDRESS (tcp://HOST:PORT).")
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         return command(*args, **kwargs)
@@ -87,19 +89,31 @@ def main():
     """
 
 
-def _build(formats, project, targets, explain=False, **options) -> int:
+def _build(formats, project, targets, explain=False, scheduler=None, **options) -> int:
     from .pipeline import BuildOptions, build
     from .progress import ProgressListener
 
+    executor = _cluster(scheduler)
     listener = ProgressListener(explain=explain,
                                 quiet=not logger.isEnabledFor(logging.INFO))
     try:
         report = build(project, BuildOptions(formats=formats, targets=targets, **options),
-                       listener=listener)
+                       executor=executor, listener=listener)
     finally:
         listener.close()
+        if executor:
+            executor.close()
     _print_report(report)
     return EXIT_OK if report.ok else EXIT_ERRORS
+
+
+def _cluster(scheduler: str | None):
+    """A Dask executor when ``--scheduler`` names one, else None (local workers)."""
+    if not scheduler:
+        return None
+    from .executors import DaskExecutor
+
+    return DaskExecutor(scheduler)
 
 
 def _print_report(report) -> None:
@@ -137,18 +151,22 @@ def build_all(project, targets, **options):
     return _booklet(("html", "pdf"), project, **options)
 
 
-def _booklet(formats, project, duplex=False, explain=False, **options) -> int:
+def _booklet(formats, project, duplex=False, explain=False, scheduler=None,
+             **options) -> int:
     from .booklet import BOOKLET, make_booklet
     from .pipeline import BuildOptions
     from .progress import ProgressListener
 
+    executor = _cluster(scheduler)
     listener = ProgressListener(explain=explain,
                                 quiet=not logger.isEnabledFor(logging.INFO))
     try:
         report = make_booklet(project, BuildOptions(formats=formats, **options),
-                              duplex=duplex, listener=listener)
+                              duplex=duplex, executor=executor, listener=listener)
     finally:
         listener.close()
+        if executor:
+            executor.close()
     build = report.build
     for warning in build.warnings:
         logger.warning("%s", warning)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -17,6 +18,10 @@ from .errors import RenderError
 
 MAX_RESOURCE_BYTES = 20 * 1024 * 1024
 VIRTUAL_ROOT = "/versus-project"
+VIRTUAL_THEME = "/versus-theme"
+STATIC = "static"
+PROJECT_PREFIX, THEME_PREFIX = "project:", "theme:"
+"""How files read on a cluster worker are named in ``PdfResult.read``."""
 
 
 @dataclass(frozen=True)
@@ -72,25 +77,79 @@ def _digest(path: str) -> str:
 @functools.lru_cache(maxsize=4)
 def renderer_for(stylesheet: str, roots: tuple[str, ...], digest: str) -> PdfRenderer:
     """This process's renderer for a theme; ``digest`` renews it when the CSS changes."""
-    return PdfRenderer(Path(stylesheet), tuple(Path(root) for root in roots))
+    return PdfRenderer(LocalFiles(tuple(Path(root) for root in roots)),
+                       Path(stylesheet).name)
+
+
+class LocalFiles:
+    """The project and theme files, read from disk (builds on this machine)."""
+
+    def __init__(self, roots: tuple[Path, ...]):
+        self.project, self.theme_dirs = roots[0].resolve(), roots[1:]
+
+    def project_file(self, relative: str) -> tuple[bytes, str]:
+        """The bytes of a file below the project, and its path."""
+        return _read_inside((self.project / relative).resolve(), self.project)
+
+    def theme_file(self, name: str) -> tuple[bytes, str]:
+        """The bytes of ``static/name`` from the first theme folder that has it."""
+        for folder in self.theme_dirs:
+            path = (folder / STATIC / name).resolve()
+            if path.is_file():
+                return _read_inside(path, folder.resolve())
+        raise FileNotFoundError("no such file in the theme")
+
+
+class ShippedFiles:
+    """Files the client sent along (builds on a cluster: no shared filesystem)."""
+
+    def __init__(self, assets: dict[str, bytes], static: dict[str, bytes]):
+        self.assets, self.static = assets, static
+
+    def project_file(self, relative: str) -> tuple[bytes, str]:
+        if relative not in self.assets:
+            raise FileNotFoundError("no such file")
+        return self.assets[relative], f"{PROJECT_PREFIX}{relative}"
+
+    def theme_file(self, name: str) -> tuple[bytes, str]:
+        if name not in self.static:
+            raise FileNotFoundError("no such file in the theme")
+        return self.static[name], f"{THEME_PREFIX}{name}"
+
+
+def _read_inside(path: Path, root: Path) -> tuple[bytes, str]:
+    if not path.is_relative_to(root):
+        raise PermissionError("outside the project")
+    if not path.is_file():
+        raise FileNotFoundError("no such file")
+    if path.stat().st_size > MAX_RESOURCE_BYTES:
+        raise ValueError(f"larger than {MAX_RESOURCE_BYTES // 2**20} MiB")
+    return path.read_bytes(), str(path)
 
 
 class PdfRenderer:
-    """WeasyPrint with one font configuration and one parsed stylesheet."""
+    """WeasyPrint with one font configuration and one parsed stylesheet.
 
-    def __init__(self, stylesheet: Path, roots: tuple[Path, ...]):
+    The stylesheet is parsed at a virtual URL, ``file:///versus-theme/static/``,
+    so the fonts it loads come through the same fetcher, from the theme's
+    folders or from the bytes a cluster client sent, and the PDF is the same.
+    """
+
+    def __init__(self, files, stylesheet: str):
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
 
         self._weasyprint = weasyprint
-        self.fetcher = _sandboxed_fetcher(weasyprint, roots)
+        self.fetcher = _sandboxed_fetcher(weasyprint, files)
         self.font_config = FontConfiguration()
-        self.stylesheet = weasyprint.CSS(filename=str(stylesheet),
+        data, origin = files.theme_file(stylesheet)
+        self.stylesheet = weasyprint.CSS(string=data.decode("utf-8"),
+                                         base_url=f"file://{VIRTUAL_THEME}/{STATIC}/",
                                          font_config=self.font_config,
                                          url_fetcher=self.fetcher)
         if self.fetcher.failures:
-            raise RenderError(self.fetcher.failures[0], str(stylesheet))
-        self.theme_read = {str(stylesheet)} | self.fetcher.read
+            raise RenderError(self.fetcher.failures[0], origin)
+        self.theme_read = {origin} | self.fetcher.read
 
     @functools.cache
     def _page_css(self, paper: str):
@@ -111,8 +170,8 @@ class PdfRenderer:
         return pdf, tuple(sorted(self.theme_read | self.fetcher.read))
 
 
-def _sandboxed_fetcher(weasyprint, roots: tuple[Path, ...]):
-    """A URL fetcher that reads only ``data:`` and files below ``roots``."""
+def _sandboxed_fetcher(weasyprint, files):
+    """A URL fetcher for ``data:`` URLs and the project's and theme's virtual URLs."""
 
     class SandboxedFetcher(weasyprint.URLFetcher):
         def __init__(self):
@@ -130,20 +189,14 @@ def _sandboxed_fetcher(weasyprint, roots: tuple[Path, ...]):
                 raise
 
         def _fetch_file(self, url):
-            from urllib.request import url2pathname
-
-            path = url2pathname(unquote(urlsplit(url).path))
+            path = posixpath.normpath(unquote(urlsplit(url).path))
             if path.startswith(VIRTUAL_ROOT + "/"):
-                path = roots[0] / path[len(VIRTUAL_ROOT) + 1:]
-            path = Path(path).resolve()
-            if not any(path.is_relative_to(root) for root in roots):
+                data, origin = files.project_file(path[len(VIRTUAL_ROOT) + 1:])
+            elif path.startswith(f"{VIRTUAL_THEME}/{STATIC}/"):
+                data, origin = files.theme_file(path[len(VIRTUAL_THEME) + len(STATIC) + 2:])
+            else:
                 raise PermissionError("outside the project")
-            if not path.is_file():
-                raise FileNotFoundError("no such file")
-            if path.stat().st_size > MAX_RESOURCE_BYTES:
-                raise ValueError(f"larger than {MAX_RESOURCE_BYTES // 2**20} MiB")
-            data = path.read_bytes()
-            self.read.add(str(path))
+            self.read.add(origin)
             return weasyprint.urls.URLFetcherResponse(url, data)
 
     return SandboxedFetcher()
@@ -169,3 +222,83 @@ def _short(url: str) -> str:
 
 def _reason(error: Exception) -> str:
     return str(error.args[0]) if error.args else type(error).__name__
+
+
+@dataclass(frozen=True)
+class ThemeBundle:
+    """The theme's static files as bytes, sent once to each cluster worker."""
+
+    digest: str
+    files: dict[str, bytes]
+
+    @classmethod
+    def of(cls, static: dict[str, Path]) -> ThemeBundle:
+        """Read ``static`` (name -> path, as ``Theme.static_files`` gives)."""
+        files = {name: path.read_bytes() for name, path in sorted(static.items())}
+        digest = hashlib.sha256()
+        for name, data in files.items():
+            digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+        return cls(digest.hexdigest(), files)
+
+
+@dataclass(frozen=True)
+class ShippedJob:
+    """A render job with the project files its page refers to, for a cluster."""
+
+    job: PdfJob
+    assets: dict[str, bytes]
+
+
+def ship(job: PdfJob) -> ShippedJob:
+    """``job`` with the bytes of every project file its HTML refers to."""
+    from html.parser import HTMLParser
+    from urllib.parse import urljoin
+
+    references: list[str] = []
+
+    class References(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            references.extend(value for name, value in attrs
+                              if name in ("src", "href", "data") and value)
+
+    References().feed(job.html)
+    files, assets = LocalFiles(tuple(Path(root) for root in job.roots)), {}
+    for reference in references:
+        path = posixpath.normpath(unquote(urlsplit(urljoin(job.base_url, reference)).path))
+        if path.startswith(VIRTUAL_ROOT + "/"):
+            relative = path[len(VIRTUAL_ROOT) + 1:]
+            try:
+                assets[relative] = files.project_file(relative)[0]
+            except (OSError, ValueError):
+                pass  # the worker reports it, as a local render would
+    return ShippedJob(job, assets)
+
+
+def render_shipped(shipped: ShippedJob, theme: ThemeBundle) -> PdfResult:
+    """Render a shipped job on a cluster worker; never raises."""
+    job = shipped.job
+    try:
+        renderer = _shipped_renderer(theme, Path(job.stylesheet).name)
+        renderer.fetcher_files.assets = shipped.assets
+        pdf, read = renderer.render(job)
+        return PdfResult(job.slug, pdf=pdf, read=read)
+    except RenderError as error:
+        return PdfResult(job.slug, error=error)
+    except Exception as error:
+        return PdfResult(job.slug, error=RenderError(
+            f"PDF rendering failed: {type(error).__name__}: {error}", job.source))
+
+
+_SHIPPED_RENDERERS: dict[tuple[str, str], PdfRenderer] = {}
+"""This worker process's renderer for the theme it was last sent (one at a time)."""
+
+
+def _shipped_renderer(theme: ThemeBundle, stylesheet: str) -> PdfRenderer:
+    key = (theme.digest, stylesheet)
+    if key not in _SHIPPED_RENDERERS:
+        _SHIPPED_RENDERERS.clear()
+        files = ShippedFiles({}, theme.files)
+        renderer = PdfRenderer(files, stylesheet)
+        renderer.fetcher_files = files
+        _SHIPPED_RENDERERS[key] = renderer
+    return _SHIPPED_RENDERERS[key]
