@@ -37,30 +37,37 @@ class SerialExecutor:
 
 
 class ProcessExecutor:
-    """A pool of worker processes, each recycled after a bounded number of jobs."""
+    """A pool of worker processes, renewed after a bounded number of jobs each.
+
+    Renewing the whole pool between rounds keeps memory flat without
+    ``max_tasks_per_child``, which on Python 3.11 can leave jobs waiting forever
+    once a worker retires (CPython gh-115634).
+    """
 
     def __init__(self, workers: int, tasks_per_worker: int = TASKS_PER_WORKER):
         self.workers = workers
-        self._tasks_per_worker = tasks_per_worker
+        self._round = workers * tasks_per_worker
         self._pool = None
 
     def map(self, fn, jobs):
         import concurrent.futures
+        import itertools
         import multiprocessing
 
-        if self._pool is None:
+        jobs = iter(jobs)
+        while True:
             self._pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                max_tasks_per_child=self._tasks_per_worker)
-        # Submitting as jobs are made lets workers start while the rest are prepared.
-        futures = [self._pool.submit(fn, job) for job in jobs]
-        try:
-            for future in concurrent.futures.as_completed(futures):
-                yield future.result()
-        finally:
-            for future in futures:
-                future.cancel()
+                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+            # Submitting as jobs are made lets workers start while the rest are prepared.
+            futures = [self._pool.submit(fn, job)
+                       for job in itertools.islice(jobs, self._round)]
+            try:
+                for future in concurrent.futures.as_completed(futures):
+                    yield future.result()
+            finally:
+                self.close()
+            if len(futures) < self._round:
+                return
 
     def close(self) -> None:
         if self._pool is not None:
