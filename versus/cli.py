@@ -54,6 +54,8 @@ def build_options(command):
                   help="Render this many PDFs at once.  [default: all cores]")
     @click.option("--explain", is_flag=True,
                   help="Say for each output why it is rebuilt or skipped.")
+    @click.option("--wait/--no-wait", default=True, show_default=True,
+                  help="Wait while another build of the project runs, or exit 1.")
     @click.option("--scheduler", metavar="ADDRESS",
                   help="Render on the Dask cluster at ADDRESS (tcp://HOST:PORT).")
     @functools.wraps(command)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,10 @@ CONTENT_DIR = "content"
 SLUG_PART_RE = re.compile(r"^[a-z0-9-]+$")
 MIN_ITEMS, MAX_ITEMS = 2, 6
 MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 500
+"""Rows a comparison table may have: a printed handout never needs more."""
+MAX_INDENT = 200
+"""Columns a body line may be indented: deeper makes Markdown recurse for minutes."""
 KNOWN_KEYS = ("items", "title", "tagline", "date", "lang", "author", "tags", "draft",
               "attributes")
 HEADING_RE = re.compile(r"^ {0,3}#{1,6}(\s|$)")
@@ -78,12 +83,21 @@ def discover(project: Path) -> tuple[list[tuple[str, Path]], list[ContentError]]
     """Every ``content/**/*.md`` with its slug, sorted; bad file names as errors."""
     root = project / CONTENT_DIR
     found, errors = [], []
+    inside = os.path.realpath(project) + os.sep
     for path in sources(project):
         slug = path.relative_to(root).with_suffix("").as_posix()
         bad = [part for part in slug.split("/") if not SLUG_PART_RE.match(part)]
+        outside = [p for p in (path, *data_files(path))
+                   if not os.path.realpath(p).startswith(inside)]
         if bad:
             errors.append(ContentError(
                 f"slug part '{bad[0]}' may use only lowercase a-z, 0-9 and '-'", path))
+        elif outside:
+            errors.append(ContentError(
+                f"'{outside[0].name}' is a link to '{outside[0].resolve()}', "
+                "outside the project: refused", path))
+        elif not path.is_file():
+            errors.append(ContentError("not a regular file: refused", path))
         else:
             found.append((slug, path))
     return found, errors
@@ -160,7 +174,7 @@ def split_lead(body: str) -> tuple[str, str]:
 def load_handout(path: Path, slug: str, settings: Settings) -> Handout:
     """Read and validate one handout; raise ``Problems`` with every error found."""
     try:
-        front_text, body, _ = split_front_matter(read_text(path), path)
+        front_text, body, body_line = split_front_matter(read_text(path), path)
         doc = load_yaml(front_text, str(path), line_offset=1)
     except ContentError as error:
         raise Problems([error]) from None
@@ -175,9 +189,24 @@ def load_handout(path: Path, slug: str, settings: Settings) -> Handout:
         attributes, data_file = _load_attributes(path, doc, items, errors)
     if errors:
         raise Problems(errors)
+    deep = _too_deep(body)
+    if deep:
+        raise Problems([ContentError(f"line is indented {deep[1]} columns; at most "
+                                     f"{MAX_INDENT} are allowed", path,
+                                     body_line + deep[0], 1)])
     lead, rest = split_lead(body)
     return Handout(slug=slug, source=path, data_file=data_file, attributes=attributes,
                    lead=lead, body=rest, warnings=warnings, **meta)
+
+
+def _too_deep(body: str) -> tuple[int, int] | None:
+    """The first body line (0-based) indented more than ``MAX_INDENT``, and its indent."""
+    for number, line in enumerate(body.split("\n")):
+        if len(line) > MAX_INDENT:
+            indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+            if indent > MAX_INDENT:
+                return number, indent
+    return None
 
 
 def _unknown_keys(doc: YamlDoc):
@@ -298,6 +327,10 @@ def _attributes_from_yaml(doc: YamlDoc, keys: tuple, items: tuple[str, ...],
         errors.append(doc.error("attributes must map each attribute name to its values "
                                 "per item", *keys))
         return ()
+    if len(table) > MAX_ROWS:
+        errors.append(doc.error(f"the comparison table has {len(table)} rows; at most "
+                                f"{MAX_ROWS} are allowed", *keys))
+        return ()
     rows = []
     for name, cells in table.items():
         if not isinstance(name, str) or not name.strip():
@@ -343,6 +376,10 @@ def _attributes_from_csv(text: str, path: Path, items: tuple[str, ...],
                                    f"'Attribute,{','.join(items)}'", path, 1, 1))
         return ()
     (header_line, header), body = rows[0], rows[1:]
+    if len(body) > MAX_ROWS:
+        errors.append(ContentError(f"the comparison table has {len(body)} rows; at most "
+                                   f"{MAX_ROWS} are allowed", path, body[MAX_ROWS][0], 1))
+        return ()
     names = tuple(cell.strip() for cell in header[1:])
     if header[0].strip().lower() != "attribute" or names != items:
         listed = ", ".join(f"'{name}'" for name in names) or "no items"

@@ -57,7 +57,8 @@ class ProcessExecutor:
         jobs = iter(jobs)
         while True:
             self._pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_ignore_interrupts)
             # Submitting as jobs are made lets workers start while the rest are prepared.
             futures = [self._pool.submit(fn, job)
                        for job in itertools.islice(jobs, self._round)]
@@ -73,6 +74,13 @@ class ProcessExecutor:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C reaches the whole process group: the main process alone handles it."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def default_jobs() -> int:

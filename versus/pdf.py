@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,7 +90,8 @@ class LocalFiles:
 
     def project_file(self, relative: str) -> tuple[bytes, str]:
         """The bytes of a file below the project, and its path."""
-        return _read_inside((self.project / relative).resolve(), self.project)
+        data, origin = _read_inside((self.project / relative).resolve(), self.project)
+        return _image_only(data), origin
 
     def theme_file(self, name: str) -> tuple[bytes, str]:
         """The bytes of ``static/name`` from the first theme folder that has it."""
@@ -109,12 +111,25 @@ class ShippedFiles:
     def project_file(self, relative: str) -> tuple[bytes, str]:
         if relative not in self.assets:
             raise FileNotFoundError("no such file")
-        return self.assets[relative], f"{PROJECT_PREFIX}{relative}"
+        return _image_only(self.assets[relative]), f"{PROJECT_PREFIX}{relative}"
 
     def theme_file(self, name: str) -> tuple[bytes, str]:
         if name not in self.static:
             raise FileNotFoundError("no such file in the theme")
         return self.static[name], f"{THEME_PREFIX}{name}"
+
+
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+
+
+def _image_only(data: bytes) -> bytes:
+    """``data`` if it is a PNG, JPEG, GIF, WebP or SVG image: content refers to
+    nothing else, and other formats (EPS, say) would reach other decoders."""
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if (data.startswith(IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+            or head.startswith((b"<svg", b"<?xml", b"<!--", b"<!DOCTYPE svg"))):
+        return data
+    raise ValueError("not a PNG, JPEG, GIF, WebP or SVG image")
 
 
 def _read_inside(path: Path, root: Path) -> tuple[bytes, str]:
@@ -160,14 +175,39 @@ class PdfRenderer:
         """The PDF of ``job`` and the files read; a failed fetch is a ``RenderError``."""
         self.fetcher.failures.clear()
         self.fetcher.read.clear()
-        document = self._weasyprint.HTML(string=job.html, base_url=job.base_url,
-                                         url_fetcher=self.fetcher)
-        pdf = document.write_pdf(stylesheets=[self.stylesheet, self._page_css(job.paper)],
-                                 font_config=self.font_config, pdf_tags=True,
-                                 pdf_variant=job.variant)
+        with _ImageFailures(self.fetcher.failures):
+            document = self._weasyprint.HTML(string=job.html, base_url=job.base_url,
+                                             url_fetcher=self.fetcher)
+            pdf = document.write_pdf(
+                stylesheets=[self.stylesheet, self._page_css(job.paper)],
+                font_config=self.font_config, pdf_tags=True, pdf_variant=job.variant)
         if self.fetcher.failures:
             raise RenderError(self.fetcher.failures[0], job.source)
         return pdf, tuple(sorted(self.theme_read | self.fetcher.read))
+
+
+class _ImageFailures(logging.Handler):
+    """Turns WeasyPrint's 'Failed to load image' log lines into failures: an image
+    that was fetched but could not be decoded (a decompression bomb, say)."""
+
+    def __init__(self, failures: list[str]):
+        super().__init__(logging.ERROR)
+        self.failures = failures
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg.startswith("Failed to load image") and len(record.args) == 2:
+            url, reason = record.args
+            message = f"cannot load '{_short(url)}': {reason}"
+            if not any(failure.startswith(f"cannot load '{_short(url)}'")
+                       for failure in self.failures):
+                self.failures.append(message)
+
+    def __enter__(self):
+        logging.getLogger("weasyprint").addHandler(self)
+        return self
+
+    def __exit__(self, *exc):
+        logging.getLogger("weasyprint").removeHandler(self)
 
 
 def _sandboxed_fetcher(weasyprint, files):

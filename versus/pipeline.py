@@ -14,10 +14,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .content import CONTENT_DIR, Handout, data_files, discover, load_handout
+from .content import (CONTENT_DIR, SLUG_PART_RE, Handout, data_files, discover,
+                      load_handout)
 from .errors import Problems, TargetError, VersusError
 from .executors import Executor, default_jobs, make_executor
-from .output import OUTPUT_DIR, copy_atomic, write_atomic
+from .output import OUTPUT_DIR, build_lock, copy_atomic, write_atomic
 from .plan import STATE_FILE, BuildState, Decision, Digests, tool_versions, value_digest
 from .render import INDEX_TEMPLATE, STYLESHEET, Pages, Theme, source_date
 from .settings import Settings, load_settings
@@ -39,6 +40,8 @@ class BuildOptions:
     force: bool = False
     jobs: int | None = None
     pdf_variant: str | None = None
+    wait: bool = True
+    """Wait for another build of the project to finish (False: fail at once)."""
 
 
 class Listener:
@@ -84,6 +87,18 @@ def build(project: Path, options: BuildOptions, executor: Executor | None = None
     found, errors = discover(project)
     found, errors = select(project, found, errors, options.targets)
     report.errors.extend(errors)
+    try:
+        with build_lock(project / OUTPUT_DIR, wait=options.wait):
+            _build_locked(project, settings, found, options, report, executor, listener)
+    except VersusError as error:  # another build holds the lock, and --no-wait
+        report.errors.append(error)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build_locked(project: Path, settings: Settings, found, options: BuildOptions,
+                  report: BuildReport, executor, listener) -> None:
+    """The build proper, run while this process holds the project's build lock."""
     state = BuildState.load(project / OUTPUT_DIR / STATE_FILE)
     try:
         run = _Run(project, Pages(Theme.for_project(project), settings), state,
@@ -94,8 +109,6 @@ def build(project: Path, options: BuildOptions, executor: Executor | None = None
     finally:
         if state.dirty:
             state.save()
-    report.seconds = time.perf_counter() - started
-    return report
 
 
 def select(project: Path, found: list[tuple[str, Path]], errors: list[VersusError],
@@ -112,8 +125,12 @@ def select(project: Path, found: list[tuple[str, Path]], errors: list[VersusErro
             if slug is None:
                 raise TargetError(f"'{target}' is not below {content}")
             wanted[slug] = target
+        elif target.startswith("/") or not all(
+                SLUG_PART_RE.match(part) for part in target.rstrip("/").split("/")):
+            raise TargetError(f"'{target}' is not a handout slug: each part of a slug "
+                              "is lowercase a-z, 0-9 and '-'")
         else:
-            wanted[target.strip("/")] = target
+            wanted[target.rstrip("/")] = target
     known = {slug for slug, _ in found}
     unknown = [target for slug, target in wanted.items() if slug not in known]
     if unknown:

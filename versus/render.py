@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .content import Handout
-from .errors import TemplateError
+from .errors import RenderError, TemplateError
 from .settings import Settings
 
 STATIC_DIR = "static"
@@ -94,17 +94,20 @@ class Markdown:
     def __init__(self):
         import markdown
 
+        from .sanitize import clean
+
+        self._clean = clean
         self._md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS,
                                      extension_configs=MARKDOWN_CONFIG,
                                      output_format="html")
 
     def block(self, text: str) -> Markup:
-        """Markdown blocks -> HTML."""
-        return Markup(self._md.reset().convert(text))
+        """Markdown blocks -> HTML, cleaned by the raw HTML policy (``sanitize``)."""
+        return self._clean(self._md.reset().convert(text))
 
     def inline(self, text: str) -> Markup:
-        """A table cell's Markdown -> HTML without the wrapping paragraph."""
-        html = self._md.reset().convert(text)
+        """A table cell's Markdown -> cleaned HTML without the wrapping paragraph."""
+        html = self._clean(self._md.reset().convert(text))
         match = PARAGRAPH_RE.match(html)
         if match and "<p>" not in match.group(1):
             html = match.group(1)
@@ -129,13 +132,18 @@ class Pages:
 
     def handout(self, handout: Handout, medium: str, root: str = "") -> str:
         """The HTML of ``handout`` for ``medium`` 'print' (PDF) or 'screen' (web page)."""
-        table = [(self.markdown.inline(attribute.name),
-                  [self.markdown.inline(value) for value in attribute.values])
-                 for attribute in handout.attributes]
+        try:
+            table = [(self.markdown.inline(attribute.name),
+                      [self.markdown.inline(value) for value in attribute.values])
+                     for attribute in handout.attributes]
+            lead = self.markdown.block(handout.lead)
+            body = self.markdown.block(handout.body)
+        except RecursionError:
+            raise RenderError("the Markdown is nested too deeply to convert",
+                              handout.source) from None
         return self._render(HANDOUT_TEMPLATE, handout=handout, medium=medium,
                             root=root, date=handout.date or source_date(),
-                            lead=self.markdown.block(handout.lead),
-                            body=self.markdown.block(handout.body), table=table)
+                            lead=lead, body=body, table=table)
 
     def index(self, handouts: list[Handout]) -> str:
         """The HTML of the index page listing ``handouts``."""
@@ -159,20 +167,32 @@ class Pages:
         except jinja2.TemplateError as error:
             path, line = _template_frame(sys.exc_info()[2], self.theme.dirs, name)
             raise TemplateError(str(error), path, line) from None
+        except RecursionError:
+            path, line = _template_frame(sys.exc_info()[2], self.theme.dirs, name)
+            raise TemplateError("templates include or extend each other without end",
+                                path, line) from None
 
     @functools.cache
     def templates_used(self, name: str = HANDOUT_TEMPLATE) -> tuple[Path, ...]:
         """The files of ``name`` and every template it extends, includes or imports."""
         seen: dict[str, Path] = {}
-        pending = [name]
+        pending: list[tuple[str, Path | str]] = [(name, name)]  # (template, named by)
         while pending:
-            current = pending.pop()
+            current, named_by = pending.pop()
             if current in seen:
                 continue
-            source, filename, _ = self.env.loader.get_source(self.env, current)
-            seen[current] = Path(filename)
-            pending.extend(ref for ref in meta.find_referenced_templates(
-                self.env.parse(source)) if ref)
+            try:
+                source, filename, _ = self.env.loader.get_source(self.env, current)
+                seen[current] = Path(filename)
+                tree = self.env.parse(source, current, filename)
+            except jinja2.TemplateNotFound as error:
+                raise TemplateError(f"template '{error.name}' not found",
+                                    named_by) from None
+            except jinja2.TemplateSyntaxError as error:
+                raise TemplateError(error.message or str(error),
+                                    error.filename or current, error.lineno) from None
+            pending.extend((ref, seen[current])
+                           for ref in meta.find_referenced_templates(tree) if ref)
         return tuple(seen[key] for key in sorted(seen))
 
 
