@@ -130,6 +130,28 @@ def test_an_unreachable_scheduler_is_a_clear_error():
         DaskExecutor(f"tcp://127.0.0.1:{port}", timeout=1)
 
 
+def test_the_scheduler_setting_is_used_and_its_failure_reported(tmp_path, monkeypatch):
+    from versus import executors
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setattr(executors, "CONNECT_TIMEOUT", 1)
+    project = make_project(tmp_path, 1)
+    write(project, "versus.yaml", f"scheduler: tcp://127.0.0.1:{port}\n")
+    report = build(project, BuildOptions(formats=("pdf",)))
+    assert [error.message.split(":")[0] for error in report.errors] == [
+        f"cannot reach the Dask scheduler at tcp"]
+    assert not (project / "output/pdf").exists()
+    # Where PDFs are rendered is no input of theirs: a local build is not stale
+    # because the setting changed.
+    write(project, "versus.yaml", "")
+    assert build(project, BuildOptions(formats=("pdf",), jobs=1)).ok
+    write(project, "versus.yaml", f"scheduler: tcp://127.0.0.1:{port}\n")
+    again = build(project, BuildOptions(formats=("pdf",)))
+    assert again.ok and again.built == [] and again.up_to_date == 1
+
+
 def test_without_dask_the_option_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(VersusError, match=r"pip install 'versus\[dask\]'"):

@@ -246,11 +246,9 @@ CASES = [
          files={"content/img/junk.png": bytes(range(256)) * 20},
          expect="content/a-vs-b.md: cannot load 'content/img/junk.png'"),
     Case("remote-image-is-a-warning", "![a remote logo](https://example.com/x.png)",
-         command="pdf", status=0, expect="https://example.com/x.png",
-         marks=(pytest.mark.xfail(strict=True, reason=(
-             "versus/pdf.py: SPEC says a remote image without --allow-remote is a "
-             "warning naming the handout and URL, and the page shows its alt text; "
-             "today it is an error (exit 1)")),)),
+         command="pdf", status=0,
+         expect="content/a-vs-b.md: remote image 'https://example.com/x.png' not "
+                "fetched"),
 ]
 
 def place(project: Path, relative: str, data) -> None:

@@ -181,6 +181,7 @@ class _Booklet:
         paths += [*pages.templates_used(BOOKLET_TEMPLATE), pages.theme.find(STYLESHEET)]
         inputs = digests.files(paths)
         settings = dataclasses.asdict(pages.settings)
+        settings.pop("scheduler")  # where PDFs are rendered does not change them
         inputs.update({f"setting {key}": value_digest(value)
                        for key, value in settings.items()})
         inputs["handouts"] = value_digest(slugs)

@@ -56,8 +56,13 @@ def build_options(command):
                   help="Say for each output why it is rebuilt or skipped.")
     @click.option("--wait/--no-wait", default=True, show_default=True,
                   help="Wait while another build of the project runs, or exit 1.")
+    @click.option("--allow-remote", is_flag=True,
+                  help="Fetch http(s) images into PDFs (else: left out, with a warning).")
+    @click.option("--strict", is_flag=True,
+                  help="Count warnings as errors: a handout with one is not written.")
     @click.option("--scheduler", metavar="ADDRESS",
-                  help="Render on the Dask cluster at ADDRESS (tcp://HOST:PORT).")
+                  help="Render on the Dask cluster at ADDRESS (tcp://HOST:PORT); "
+                       "overrides the 'scheduler' setting.")
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         return command(*args, **kwargs)
@@ -91,31 +96,19 @@ def main():
     """
 
 
-def _build(formats, project, targets, explain=False, scheduler=None, **options) -> int:
+def _build(formats, project, targets, explain=False, **options) -> int:
     from .pipeline import BuildOptions, build
     from .progress import ProgressListener
 
-    executor = _cluster(scheduler)
     listener = ProgressListener(explain=explain,
                                 quiet=not logger.isEnabledFor(logging.INFO))
     try:
         report = build(project, BuildOptions(formats=formats, targets=targets, **options),
-                       executor=executor, listener=listener)
+                       listener=listener)
     finally:
         listener.close()
-        if executor:
-            executor.close()
     _print_report(report)
     return EXIT_OK if report.ok else EXIT_ERRORS
-
-
-def _cluster(scheduler: str | None):
-    """A Dask executor when ``--scheduler`` names one, else None (local workers)."""
-    if not scheduler:
-        return None
-    from .executors import DaskExecutor
-
-    return DaskExecutor(scheduler)
 
 
 def _print_report(report) -> None:
@@ -153,22 +146,18 @@ def build_all(project, targets, **options):
     return _booklet(("html", "pdf"), project, **options)
 
 
-def _booklet(formats, project, duplex=False, explain=False, scheduler=None,
-             **options) -> int:
+def _booklet(formats, project, duplex=False, explain=False, **options) -> int:
     from .booklet import BOOKLET, make_booklet
     from .pipeline import BuildOptions
     from .progress import ProgressListener
 
-    executor = _cluster(scheduler)
     listener = ProgressListener(explain=explain,
                                 quiet=not logger.isEnabledFor(logging.INFO))
     try:
         report = make_booklet(project, BuildOptions(formats=formats, **options),
-                              duplex=duplex, executor=executor, listener=listener)
+                              duplex=duplex, listener=listener)
     finally:
         listener.close()
-        if executor:
-            executor.close()
     build = report.build
     for warning in build.warnings:
         logger.warning("%s", warning)

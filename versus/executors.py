@@ -15,6 +15,8 @@ from typing import Protocol, TypeVar
 Job = TypeVar("Job")
 Result = TypeVar("Result")
 TASKS_PER_WORKER = 100
+CONNECT_TIMEOUT = 10
+"""Seconds to wait for a Dask scheduler to answer."""
 
 
 class Executor(Protocol):
@@ -91,8 +93,11 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def make_executor(jobs: int) -> Executor:
-    """A serial executor for one job, else a process pool of ``jobs`` workers."""
+def make_executor(jobs: int, scheduler: str | None = None) -> Executor:
+    """The Dask cluster at ``scheduler`` if given; else a serial executor for one
+    job, or a process pool of ``jobs`` workers."""
+    if scheduler:
+        return DaskExecutor(scheduler)
     return SerialExecutor() if jobs <= 1 else ProcessExecutor(jobs)
 
 
@@ -104,7 +109,7 @@ class DaskExecutor:
     bytes, and only this process writes outputs and the build state.
     """
 
-    def __init__(self, address: str, timeout: float = 10):
+    def __init__(self, address: str, timeout: float | None = None):
         from .errors import VersusError
 
         try:
@@ -113,7 +118,8 @@ class DaskExecutor:
             raise VersusError("--scheduler needs Dask: pip install 'versus[dask]'") from None
         self.address = address
         try:
-            self.client = Client(address, timeout=timeout, set_as_default=False)
+            self.client = Client(address, timeout=timeout or CONNECT_TIMEOUT,
+                                 set_as_default=False)
         except (OSError, TimeoutError) as error:
             raise VersusError(f"cannot reach the Dask scheduler at {address}: "
                               f"{error}") from None

@@ -6,8 +6,9 @@
 - WARNING: something the build went on past (an unknown front matter key).
 - INFO: one line per output written, and the final summary (hidden by --quiet).
 - DEBUG: why each step happened (shown by --verbose, with WeasyPrint's own log).
-- WeasyPrint's log is quiet below ERROR unless --verbose: its failed fetches
-  already reach the user as errors of the handout that made them.
+- WeasyPrint's own log is shown only with --verbose: its failed fetches and
+  images already reach the user as errors or warnings of the handout that made
+  them, once each.
 """
 
 from __future__ import annotations
@@ -25,8 +26,13 @@ def configure(verbosity: int) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     root.propagate = False
+    # WeasyPrint's errors are still logged (versus.pdf listens for failed images),
+    # but printed only with --verbose.
+    weasy_handler = logging.StreamHandler(sys.stderr)
+    weasy_handler.setFormatter(_Formatter())
+    weasy_handler.setLevel(logging.DEBUG if verbosity > 0 else logging.CRITICAL + 1)
     weasy = logging.getLogger("weasyprint")
-    weasy.handlers[:] = [handler]
+    weasy.handlers[:] = [weasy_handler]
     weasy.setLevel(logging.DEBUG if verbosity > 0 else logging.ERROR)
     weasy.propagate = False
 

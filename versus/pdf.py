@@ -19,6 +19,8 @@ from .errors import RenderError
 
 MAX_RESOURCE_BYTES = 20 * 1024 * 1024
 VIRTUAL_ROOT = "/versus-project"
+REMOTE_TIMEOUT = 10
+"""Seconds an http(s) fetch may take, with --allow-remote."""
 VIRTUAL_THEME = "/versus-theme"
 STATIC = "static"
 PROJECT_PREFIX, THEME_PREFIX = "project:", "theme:"
@@ -40,6 +42,8 @@ class PdfJob:
     """Folders it may read: the project first, then the theme's."""
     variant: str | None = None
     """A PDF variant WeasyPrint knows, such as 'pdf/ua-1'; None for plain tagged PDF."""
+    allow_remote: bool = False
+    """Fetch http(s) images; without it they are left out with a warning."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,8 @@ class PdfResult:
     error: RenderError | None = None
     read: tuple[str, ...] = ()
     """Absolute paths of every file the renderer read: stylesheet, fonts, images."""
+    warnings: tuple[str, ...] = ()
+    """What was left out: remote images not fetched."""
 
 
 def render_job(job: PdfJob) -> PdfResult:
@@ -58,7 +64,8 @@ def render_job(job: PdfJob) -> PdfResult:
     try:
         renderer = renderer_for(job.stylesheet, job.roots, _digest(job.stylesheet))
         pdf, read = renderer.render(job)
-        return PdfResult(job.slug, pdf=pdf, read=read)
+        return PdfResult(job.slug, pdf=pdf, read=read,
+                         warnings=tuple(renderer.fetcher.warnings))
     except RenderError as error:
         return PdfResult(job.slug, error=error)
     except Exception as error:  # WeasyPrint may fail in many ways on odd input.
@@ -173,9 +180,8 @@ class PdfRenderer:
 
     def render(self, job: PdfJob) -> tuple[bytes, tuple[str, ...]]:
         """The PDF of ``job`` and the files read; a failed fetch is a ``RenderError``."""
-        self.fetcher.failures.clear()
-        self.fetcher.read.clear()
-        with _ImageFailures(self.fetcher.failures):
+        self.fetcher.start(job.allow_remote)
+        with _ImageFailures(self.fetcher):
             document = self._weasyprint.HTML(string=job.html, base_url=job.base_url,
                                              url_fetcher=self.fetcher)
             pdf = document.write_pdf(
@@ -190,17 +196,17 @@ class _ImageFailures(logging.Handler):
     """Turns WeasyPrint's 'Failed to load image' log lines into failures: an image
     that was fetched but could not be decoded (a decompression bomb, say)."""
 
-    def __init__(self, failures: list[str]):
+    def __init__(self, fetcher):
         super().__init__(logging.ERROR)
-        self.failures = failures
+        self.fetcher = fetcher
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.msg.startswith("Failed to load image") and len(record.args) == 2:
             url, reason = record.args
-            message = f"cannot load '{_short(url)}': {reason}"
-            if not any(failure.startswith(f"cannot load '{_short(url)}'")
-                       for failure in self.failures):
-                self.failures.append(message)
+            if url in self.fetcher.refused:
+                return  # already a warning (remote) or a failure (refused)
+            self.fetcher.failures.append(f"cannot load '{_short(url)}': {reason}")
+            self.fetcher.refused.add(url)
 
     def __enter__(self):
         logging.getLogger("weasyprint").addHandler(self)
@@ -215,16 +221,30 @@ def _sandboxed_fetcher(weasyprint, files):
 
     class SandboxedFetcher(weasyprint.URLFetcher):
         def __init__(self):
-            super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+            super().__init__(allowed_protocols={"file", "data", "http", "https"},
+                             allow_redirects=False, timeout=REMOTE_TIMEOUT)
+            self.start(allow_remote=False)
+
+        def start(self, allow_remote: bool) -> None:
+            """Forget the last document's fetches; set whether http(s) is allowed."""
+            self.allow_remote = allow_remote
             self.failures: list[str] = []
+            self.warnings: list[str] = []
+            self.refused: set[str] = set()
             self.read: set[str] = set()
 
         def fetch(self, url, headers=None):
+            if url.startswith(("http:", "https:")) and not self.allow_remote:
+                self.refused.add(url)
+                self.warnings.append(f"remote image '{_short(url)}' not fetched "
+                                     "(--allow-remote fetches it); its alt text is shown")
+                raise PermissionError("remote fetching is off")
             try:
                 if url.startswith("file:"):
                     return self._fetch_file(url)
                 return super().fetch(url, headers)
             except Exception as error:
+                self.refused.add(url)
                 self.failures.append(f"cannot load '{_short(url)}': {_reason(error)}")
                 raise
 
@@ -321,7 +341,8 @@ def render_shipped(shipped: ShippedJob, theme: ThemeBundle) -> PdfResult:
         renderer = _shipped_renderer(theme, Path(job.stylesheet).name)
         renderer.fetcher_files.assets = shipped.assets
         pdf, read = renderer.render(job)
-        return PdfResult(job.slug, pdf=pdf, read=read)
+        return PdfResult(job.slug, pdf=pdf, read=read,
+                         warnings=tuple(renderer.fetcher.warnings))
     except RenderError as error:
         return PdfResult(job.slug, error=error)
     except Exception as error:

@@ -40,6 +40,12 @@ class BuildOptions:
     force: bool = False
     jobs: int | None = None
     pdf_variant: str | None = None
+    allow_remote: bool = False
+    """Fetch http(s) images into PDFs; without it they are left out with a warning."""
+    strict: bool = False
+    """Count warnings as errors: a handout with one is not written."""
+    scheduler: str | None = None
+    """Render on the Dask cluster at this address (else the 'scheduler' setting)."""
     wait: bool = True
     """Wait for another build of the project to finish (False: fail at once)."""
 
@@ -195,7 +201,8 @@ class _Run:
         pdfs = [(handout, inputs) for fmt, handout, inputs in stale if fmt == "pdf"]
         if pdfs and (self.options.keep_going or self.report.ok):
             workers = min(self.options.jobs or default_jobs(), len(pdfs))
-            executor = executor or make_executor(workers)
+            scheduler = self.options.scheduler or self.pages.settings.scheduler
+            executor = executor or make_executor(workers, scheduler)
             try:
                 self._write_pdfs(pdfs, executor)
             finally:
@@ -233,6 +240,7 @@ class _Run:
     def _shared_inputs(self, fmt: str) -> dict[str, str]:
         """What every ``fmt`` output shares: templates, settings, tool versions."""
         settings = dataclasses.asdict(self.pages.settings)
+        settings.pop("scheduler")  # where PDFs are rendered does not change them
         if fmt == "html":
             settings.pop("paper")  # the web page does not depend on the paper size
         inputs = self.digests.files(self.pages.templates_used())
@@ -242,6 +250,7 @@ class _Run:
         if fmt == "pdf":  # the stylesheet in force; the files it loads are in "read"
             inputs.update(self.digests.files([self.pages.theme.find(STYLESHEET)]))
             inputs["option pdf-variant"] = value_digest(self.options.pdf_variant)
+            inputs["option allow-remote"] = value_digest(self.options.allow_remote)
         inputs["versions"] = value_digest(tool_versions())
         return inputs
 
@@ -301,14 +310,21 @@ class _Run:
             yield PdfJob(slug=handout.slug, source=str(handout.source), html=html,
                          base_url=base_url(self.project, handout.source.parent),
                          paper=self.pages.settings.paper, stylesheet=stylesheet,
-                         roots=roots, variant=self.options.pdf_variant)
+                         roots=roots, variant=self.options.pdf_variant,
+                         allow_remote=self.options.allow_remote)
 
     def _write_pdfs(self, pdfs, executor: Executor) -> None:
         from .pdf import render_job
 
-        inputs_of = {handout.slug: inputs for handout, inputs in pdfs}
+        handouts = {handout.slug: (handout, inputs) for handout, inputs in pdfs}
         for result in executor.map(render_job, self._jobs(pdfs)):
             target = f"pdf/{result.slug}.pdf"
+            handout, inputs = handouts[result.slug]
+            warnings = [VersusError(text, handout.source) for text in result.warnings]
+            if warnings and self.options.strict and not result.error:
+                result = dataclasses.replace(result, error=warnings[0])
+            else:
+                self.report.warnings.extend(warnings)
             if result.error:
                 self._failed(target, result.error)
                 if not self.options.keep_going:
@@ -317,7 +333,7 @@ class _Run:
             write_atomic(self.output / target, result.pdf)
             read = {self.digests.name(Path(p)): self.digests.of(Path(p))
                     for p in result.read}
-            self._done(target, inputs_of[result.slug], read)
+            self._done(target, inputs, read)
 
     def _done(self, target: str, inputs: dict[str, str], read: dict[str, str]) -> None:
         self.state.record(target, inputs, read)

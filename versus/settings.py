@@ -42,6 +42,9 @@ class Settings:
     author: str = ""
     """Author of handouts that do not give their own; empty for none."""
 
+    scheduler: str = ""
+    """Address of a Dask scheduler to render PDFs on (tcp://HOST:PORT); empty: here."""
+
     def replace(self, **changes) -> Settings:
         """A copy with ``changes`` applied and validated (``None`` values ignored)."""
         changes = {key: value for key, value in changes.items() if value is not None}
