@@ -234,3 +234,22 @@ def test_index_drops_a_deleted_handout(make_project, build, parse_html):
         f"output/index.html listing it: {entries} (versus/pipeline.py _Run.build "
         "rewrites the index only when some handout is stale)")
 
+
+
+def test_images_and_links_between_handouts_work_on_the_web_pages(make_project, run_cli):
+    from helpers import write
+
+    project = make_project("a-vs-b", body="See [the other](c-vs-d.md#details).\n\n"
+                                          "![A dot](pics/dot.png)\n")
+    make_project("c-vs-d", project=project, items=["C", "D"],
+                 attributes={"Focus": {"C": "c", "D": "d"}})
+    write(project, "content/pics/dot.png", bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"))
+    result = run_cli("html", "--project", str(project))
+    assert result.exit_code == 0, result.output
+    page = (project / "output/html/a-vs-b.html").read_text()
+    assert 'href="c-vs-d.html#details"' in page
+    assert 'src="pics/dot.png"' in page
+    assert (project / "output/html/pics/dot.png").read_bytes() == \
+        (project / "content/pics/dot.png").read_bytes()

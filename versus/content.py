@@ -79,6 +79,20 @@ def sources(project: Path) -> list[Path]:
                        for part in path.relative_to(root).parts)]
 
 
+def assets(project: Path) -> list[Path]:
+    """The files under content/ that are no handout or data file (images, say),
+    not hidden, and not links out of the project."""
+    root = project / CONTENT_DIR
+    if not root.is_dir():
+        return []
+    inside = os.path.realpath(project) + os.sep
+    return [path for path in sorted(root.rglob("*"))
+            if path.suffix not in (".md", ".yaml", ".csv") and path.is_file()
+            and not any(part.startswith((".", "_"))
+                        for part in path.relative_to(root).parts)
+            and os.path.realpath(path).startswith(inside)]
+
+
 def discover(project: Path) -> tuple[list[tuple[str, Path]], list[ContentError]]:
     """Every ``content/**/*.md`` with its slug, sorted; bad file names as errors."""
     root = project / CONTENT_DIR

@@ -55,6 +55,20 @@ def copy_atomic(source: Path, target: Path) -> bool:
     return True
 
 
+def mirror(source: Path, target: Path) -> bool:
+    """Copy ``source`` to ``target`` with its times, unless size and time match."""
+    stat = source.stat()
+    try:
+        copied = target.stat()
+        if (copied.st_size, copied.st_mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+            return False
+    except FileNotFoundError:
+        pass
+    write_atomic(target, source.read_bytes())
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    return True
+
+
 def clean(output: Path) -> bool:
     """Delete the generated ``output`` folder; False when there was none."""
     if not output.exists():

@@ -13,6 +13,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import jinja2
 from jinja2 import meta
@@ -89,29 +90,52 @@ class Theme:
 
 
 class Markdown:
-    """One Python-Markdown converter, reset between documents."""
+    """One Python-Markdown converter, reset between documents.
+
+    On web pages a relative link to another handout's Markdown file
+    (``other-vs-thing.md``) points at its page (``other-vs-thing.html``).
+    """
 
     def __init__(self):
         import markdown
+        from markdown.treeprocessors import Treeprocessor
 
         from .sanitize import clean
+
+        class PageLinks(Treeprocessor):
+            def run(self, root):
+                if self.md.versus_screen:
+                    for link in root.iter("a"):
+                        link.set("href", _page_link(link.get("href", "")))
 
         self._clean = clean
         self._md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS,
                                      extension_configs=MARKDOWN_CONFIG,
                                      output_format="html")
+        self._md.treeprocessors.register(PageLinks(self._md), "versus-page-links", 1)
+        self._md.versus_screen = False
 
-    def block(self, text: str) -> Markup:
+    def block(self, text: str, screen: bool = False) -> Markup:
         """Markdown blocks -> HTML, cleaned by the raw HTML policy (``sanitize``)."""
+        self._md.versus_screen = screen
         return self._clean(self._md.reset().convert(text))
 
-    def inline(self, text: str) -> Markup:
+    def inline(self, text: str, screen: bool = False) -> Markup:
         """A table cell's Markdown -> cleaned HTML without the wrapping paragraph."""
+        self._md.versus_screen = screen
         html = self._clean(self._md.reset().convert(text))
         match = PARAGRAPH_RE.match(html)
         if match and "<p>" not in match.group(1):
             html = match.group(1)
         return Markup(html)
+
+
+def _page_link(href: str) -> str:
+    """``x.md`` (and ``x.md#part``) as ``x.html``; any other link as it is."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
+        return href
+    return urlunsplit(parts._replace(path=parts.path[:-3] + ".html"))
 
 
 class Pages:
@@ -133,11 +157,12 @@ class Pages:
     def handout(self, handout: Handout, medium: str, root: str = "") -> str:
         """The HTML of ``handout`` for ``medium`` 'print' (PDF) or 'screen' (web page)."""
         try:
-            table = [(self.markdown.inline(attribute.name),
-                      [self.markdown.inline(value) for value in attribute.values])
+            screen = medium == "screen"
+            table = [(self.markdown.inline(attribute.name, screen),
+                      [self.markdown.inline(value, screen) for value in attribute.values])
                      for attribute in handout.attributes]
-            lead = self.markdown.block(handout.lead)
-            body = self.markdown.block(handout.body)
+            lead = self.markdown.block(handout.lead, screen)
+            body = self.markdown.block(handout.body, screen)
         except RecursionError:
             raise RenderError("the Markdown is nested too deeply to convert",
                               handout.source) from None
