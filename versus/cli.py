@@ -16,6 +16,7 @@ import click
 
 from . import __version__, log
 from .errors import Problems, TargetError, VersusError
+from .limits import RENDER_SECONDS
 
 logger = logging.getLogger("versus.cli")
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -60,6 +61,9 @@ def build_options(command):
                   help="Fetch http(s) images into PDFs (else: left out, with a warning).")
     @click.option("--strict", is_flag=True,
                   help="Count warnings as errors: a handout with one is not written.")
+    @click.option("--timeout", type=click.FloatRange(min=0.1), default=RENDER_SECONDS,
+                  show_default=True, metavar="SECONDS",
+                  help="Stop a handout whose HTML or PDF takes longer, and report it.")
     @click.option("--scheduler", metavar="ADDRESS",
                   help="Render on the Dask cluster at ADDRESS (tcp://HOST:PORT); "
                        "overrides the 'scheduler' setting.")

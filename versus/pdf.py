@@ -44,6 +44,8 @@ class PdfJob:
     """A PDF variant WeasyPrint knows, such as 'pdf/ua-1'; None for plain tagged PDF."""
     allow_remote: bool = False
     """Fetch http(s) images; without it they are left out with a warning."""
+    timeout: float | None = None
+    """Seconds the render may take (see ``versus.limits``); None: no limit."""
 
 
 @dataclass(frozen=True)
@@ -61,12 +63,16 @@ class PdfResult:
 
 def render_job(job: PdfJob) -> PdfResult:
     """Render one job with this process's renderer for its theme; never raises."""
+    from .limits import time_limit
+
     try:
         renderer = renderer_for(job.stylesheet, job.roots, _digest(job.stylesheet))
-        pdf, read = renderer.render(job)
+        with time_limit(job.timeout, "rendering the PDF", job.source):
+            pdf, read = renderer.render(job)
         return PdfResult(job.slug, pdf=pdf, read=read,
                          warnings=tuple(renderer.fetcher.warnings))
     except RenderError as error:
+        renderer_for.cache_clear()  # a stopped render may leave it half-way
         return PdfResult(job.slug, error=error)
     except Exception as error:  # WeasyPrint may fail in many ways on odd input.
         return PdfResult(job.slug, error=RenderError(

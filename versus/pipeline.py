@@ -19,6 +19,7 @@ from .content import (CONTENT_DIR, SLUG_PART_RE, Handout, data_files, discover,
 from .content import assets as content_assets
 from .errors import Problems, TargetError, VersusError
 from .executors import Executor, default_jobs, make_executor
+from .limits import RENDER_SECONDS, time_limit
 from .output import OUTPUT_DIR, build_lock, copy_atomic, mirror, write_atomic
 from .plan import STATE_FILE, BuildState, Decision, Digests, tool_versions, value_digest
 from .render import INDEX_TEMPLATE, STYLESHEET, Pages, Theme, source_date
@@ -47,6 +48,8 @@ class BuildOptions:
     """Count warnings as errors: a handout with one is not written."""
     scheduler: str | None = None
     """Render on the Dask cluster at this address (else the 'scheduler' setting)."""
+    timeout: float = RENDER_SECONDS
+    """Seconds one handout's HTML, and its PDF, may take before it is stopped."""
     wait: bool = True
     """Wait for another build of the project to finish (False: fail at once)."""
 
@@ -296,11 +299,17 @@ class _Run:
         target = _target("html", handout)
         try:
             root = "../" * (handout.slug.count("/") + 1)
-            write_atomic(self.output / target, self.pages.handout(handout, "screen", root))
+            write_atomic(self.output / target, self._page(handout, "screen", root))
         except VersusError as error:
             self._failed(target, error)
             return
         self._done(target, inputs, {})
+
+    def _page(self, handout: Handout, medium: str, root: str = "") -> str:
+        """The HTML of ``handout``, within the time limit."""
+        with time_limit(self.options.timeout, "converting the Markdown",
+                        str(handout.source)):
+            return self.pages.handout(handout, medium, root)
 
     def _jobs(self, pdfs: list[tuple[Handout, dict[str, str]]]):
         from .pdf import PdfJob, base_url
@@ -308,7 +317,7 @@ class _Run:
         stylesheet, roots = render_context(self.project, self.pages.theme)
         for handout, _ in pdfs:
             try:
-                html = self.pages.handout(handout, "print")
+                html = self._page(handout, "print")
             except VersusError as error:
                 self._failed(_target("pdf", handout), error)
                 continue
@@ -316,7 +325,8 @@ class _Run:
                          base_url=base_url(self.project, handout.source.parent),
                          paper=self.pages.settings.paper, stylesheet=stylesheet,
                          roots=roots, variant=self.options.pdf_variant,
-                         allow_remote=self.options.allow_remote)
+                         allow_remote=self.options.allow_remote,
+                         timeout=self.options.timeout)
 
     def _write_pdfs(self, pdfs, executor: Executor) -> None:
         from .pdf import render_job

@@ -1,0 +1,62 @@
+"""Time limits: a handout that takes too long is stopped and reported; the rest build."""
+
+from __future__ import annotations
+
+import time
+
+from click.testing import CliRunner
+
+from helpers import write
+from versus.cli import main
+
+HEADER = """---
+items: [A, B]
+attributes:
+{rows}
+---
+"""
+
+
+def handout(rows: int, body: str = "A lead.\n") -> str:
+    table = "\n".join(f"  Row {n}:\n    A: some words in a cell\n    B: other words here"
+                      for n in range(rows))
+    return HEADER.format(rows=table) + body
+
+
+def build(project, *options):
+    return CliRunner().invoke(main, [*options, "--project", str(project), "--jobs", "1"])
+
+
+def test_slow_markdown_is_stopped_and_the_other_handouts_build(tmp_path):
+    write(tmp_path, "content/quick.md", handout(1))
+    write(tmp_path, "content/slow.md", handout(1, "[" * 30000 + "\n"))
+    started = time.monotonic()
+    result = build(tmp_path, "html", "--timeout", "1")
+    assert time.monotonic() - started < 30
+    assert result.exit_code == 1, result.output
+    assert "slow.md: converting the Markdown took longer than 1 s; stopped" in result.output
+    assert (tmp_path / "output/html/quick.html").is_file()
+    assert not (tmp_path / "output/html/slow.html").exists()
+
+
+def test_a_slow_pdf_is_stopped_and_reported(tmp_path):
+    from versus.pdf import PdfJob, render_job
+    from versus.pipeline import render_context
+    from versus.render import Theme
+
+    stylesheet, roots = render_context(tmp_path, Theme.for_project(tmp_path))
+    paragraph = "<p>" + "Words that fill a page of a handout, again. " * 12 + "</p>"
+
+    def job(html: str, timeout: float) -> PdfJob:
+        return PdfJob(slug="long", source=str(tmp_path / "content/long.md"), html=html,
+                      base_url="file:///versus-project/content/", paper="A4",
+                      stylesheet=stylesheet, roots=roots, timeout=timeout)
+
+    assert render_job(job("<p>warm up</p>", 60)).pdf  # fonts and CSS, outside the limit
+    started = time.monotonic()
+    stopped = render_job(job(paragraph * 3000, 0.5))
+    assert time.monotonic() - started < 10
+    assert stopped.pdf is None
+    assert stopped.error.message == "rendering the PDF took longer than 0.5 s; stopped"
+    assert stopped.error.path.endswith("long.md")
+    assert render_job(job(paragraph * 3, 60)).pdf  # the worker renders on afterwards

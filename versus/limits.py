@@ -1,0 +1,47 @@
+"""Time limits on one handout's work, so one pathological input cannot stall a build.
+
+A limit is an interval timer (SIGALRM) in the thread that does the work, which
+must be a process's main thread: the main process renders HTML there, and pool
+workers run their jobs there. Elsewhere (a Dask worker's threads) no limit is
+set. The timer interrupts Python code; a long call into a C library is stopped
+when it returns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
+
+from .errors import RenderError
+
+RENDER_SECONDS = 120.0
+"""How long one handout's HTML or PDF may take by default."""
+
+
+class _Expired(BaseException):
+    """Raised by the timer; a BaseException, so that no ``except Exception`` in
+    a library swallows it."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None, what: str, path: str) -> Iterator[None]:
+    """Stop the block after ``seconds`` with a ``RenderError`` of ``path``."""
+    if (not seconds or not hasattr(signal, "setitimer")
+            or threading.current_thread() is not threading.main_thread()):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _Expired
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _Expired:
+        raise RenderError(f"{what} took longer than {seconds:g} s; stopped", path) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
