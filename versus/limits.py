@@ -18,6 +18,8 @@ from .errors import RenderError
 
 RENDER_SECONDS = 120.0
 """How long one handout's HTML or PDF may take by default."""
+REPEAT_SECONDS = 0.2
+"""How soon the timer interrupts again if its first interruption was lost."""
 
 
 class _Expired(BaseException):
@@ -32,16 +34,23 @@ def time_limit(seconds: float | None, what: str, path: str) -> Iterator[None]:
             or threading.current_thread() is not threading.main_thread()):
         yield
         return
+    active = [True]
 
     def expire(signum, frame):
-        raise _Expired
+        if active[0]:
+            raise _Expired
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # The timer repeats: an interruption raised where it is ignored (inside a
+    # garbage-collector callback, say) is raised again a moment later.
+    signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT_SECONDS)
     try:
-        yield
+        try:
+            yield
+        finally:
+            active[0] = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
     except _Expired:
         raise RenderError(f"{what} took longer than {seconds:g} s; stopped", path) from None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

@@ -111,13 +111,14 @@ def _build_locked(project: Path, settings: Settings, found, options: BuildOption
     """The build proper, run while this process holds the project's build lock."""
     state = BuildState.load(project / OUTPUT_DIR / STATE_FILE)
     try:
-        run = _Run(project, Pages(Theme.for_project(project), settings), state,
+        pages = Pages(Theme.for_project(project), settings, state.template_references)
+        run = _Run(project, pages, state,
                    options, report, listener or Listener())
         run.build(found, executor)
     except VersusError as error:  # a theme problem stops every handout alike
         report.errors.append(error)
     finally:
-        if state.dirty:
+        if state.changed:
             state.save()
 
 

@@ -25,6 +25,8 @@ from .output import write_atomic
 logger = logging.getLogger(__name__)
 STATE_FILE = ".versus-state.json"
 STATE_VERSION = 1
+MAX_REFERENCES = 100
+"""Template sources whose references the state remembers (the latest ones)."""
 
 
 @functools.cache
@@ -111,6 +113,8 @@ class BuildState:
         self.path = path
         self.records: dict[str, dict] = records or {}
         self.handouts: dict[str, dict] = handouts or {}
+        self.template_references: dict[str, list[str]] = {}
+        self._references_seen = 0
         self.dirty = False
 
     @classmethod
@@ -122,7 +126,14 @@ class BuildState:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") != STATE_VERSION or not _well_formed(data):
                 raise ValueError("unknown layout")
-            return cls(path, data["targets"], data.get("handouts", {}))
+            state = cls(path, data["targets"], data.get("handouts", {}))
+            references = data.get("template_references", {})
+            if isinstance(references, dict):
+                state.template_references.update(
+                    (key, refs) for key, refs in references.items()
+                    if isinstance(refs, list) and all(isinstance(r, str) for r in refs))
+            state._references_seen = len(state.template_references)
+            return state
         except (OSError, ValueError, AttributeError) as error:
             logger.warning("%s: build state unreadable (%s); rebuilding everything",
                            path, error)
@@ -130,10 +141,12 @@ class BuildState:
 
     def save(self) -> None:
         """Write the state atomically."""
+        references = dict(list(self.template_references.items())[-MAX_REFERENCES:])
         data = {"version": STATE_VERSION, "targets": self.records,
-                "handouts": self.handouts}
+                "handouts": self.handouts, "template_references": references}
         write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
         self.dirty = False
+        self._references_seen = len(self.template_references)
 
     def decide(self, target: str, output: Path, inputs: dict[str, str],
                digests: Digests, force: bool = False) -> Decision:
@@ -155,6 +168,11 @@ class BuildState:
         """Remember what ``target`` was just built from."""
         self.records[target] = {"inputs": inputs, "read": read}
         self.dirty = True
+
+    @property
+    def changed(self) -> bool:
+        """Whether there is anything new to save."""
+        return self.dirty or len(self.template_references) != self._references_seen
 
     def forget(self, target: str) -> None:
         """Drop the record of ``target``."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import os
 import re
 import sys
@@ -141,9 +142,13 @@ def _page_link(href: str) -> str:
 class Pages:
     """Renders handouts and the index through the theme's Jinja templates."""
 
-    def __init__(self, theme: Theme, settings: Settings):
+    def __init__(self, theme: Theme, settings: Settings,
+                 references: dict[str, list[str]] | None = None):
         self.theme = theme
         self.settings = settings
+        self.references = {} if references is None else references
+        """Templates each template source refers to, by the source's digest: a
+        build keeps them, so one with nothing to do parses no template."""
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in theme.dirs]),
             autoescape=jinja2.select_autoescape(["html", "xml"], default=True),
@@ -208,17 +213,26 @@ class Pages:
                 continue
             try:
                 source, filename, _ = self.env.loader.get_source(self.env, current)
-                seen[current] = Path(filename)
-                tree = self.env.parse(source, current, filename)
             except jinja2.TemplateNotFound as error:
                 raise TemplateError(f"template '{error.name}' not found",
                                     named_by) from None
+            seen[current] = Path(filename)
+            pending.extend((ref, seen[current])
+                           for ref in self._references(source, current, filename))
+        return tuple(seen[key] for key in sorted(seen))
+
+    def _references(self, source: str, name: str, filename: str) -> list[str]:
+        """The templates ``source`` extends, includes or imports."""
+        key = hashlib.sha256(source.encode("utf-8")).hexdigest()
+        if key not in self.references:
+            try:
+                tree = self.env.parse(source, name, filename)
             except jinja2.TemplateSyntaxError as error:
                 raise TemplateError(error.message or str(error),
-                                    error.filename or current, error.lineno) from None
-            pending.extend((ref, seen[current])
-                           for ref in meta.find_referenced_templates(tree) if ref)
-        return tuple(seen[key] for key in sorted(seen))
+                                    error.filename or name, error.lineno) from None
+            self.references[key] = sorted(
+                ref for ref in meta.find_referenced_templates(tree) if ref)
+        return self.references[key]
 
 
 def _template_frame(traceback, dirs, fallback: str) -> tuple[str, int | None]:
