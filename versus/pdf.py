@@ -168,6 +168,7 @@ class PdfRenderer:
         from weasyprint.text.fonts import FontConfiguration
 
         self._weasyprint = weasyprint
+        self.files = files
         self.fetcher = _sandboxed_fetcher(weasyprint, files)
         self.font_config = FontConfiguration()
         data, origin = files.theme_file(stylesheet)
@@ -345,7 +346,7 @@ def render_shipped(shipped: ShippedJob, theme: ThemeBundle) -> PdfResult:
     job = shipped.job
     try:
         renderer = _shipped_renderer(theme, Path(job.stylesheet).name)
-        renderer.fetcher_files.assets = shipped.assets
+        renderer.files.assets = shipped.assets  # this job's images
         pdf, read = renderer.render(job)
         return PdfResult(job.slug, pdf=pdf, read=read,
                          warnings=tuple(renderer.fetcher.warnings))
@@ -364,8 +365,5 @@ def _shipped_renderer(theme: ThemeBundle, stylesheet: str) -> PdfRenderer:
     key = (theme.digest, stylesheet)
     if key not in _SHIPPED_RENDERERS:
         _SHIPPED_RENDERERS.clear()
-        files = ShippedFiles({}, theme.files)
-        renderer = PdfRenderer(files, stylesheet)
-        renderer.fetcher_files = files
-        _SHIPPED_RENDERERS[key] = renderer
+        _SHIPPED_RENDERERS[key] = PdfRenderer(ShippedFiles({}, theme.files), stylesheet)
     return _SHIPPED_RENDERERS[key]
