@@ -122,6 +122,20 @@ when other work shares the machine.
 """
 
 
+WHY_MISSES = """\
+## When (c) or (d) misses
+
+- (c) Pandoc renders each document in a new WeasyPrint process, and about 0.9 s of
+  its time per document is WeasyPrint starting (half of that is its search for
+  system libraries). Versus pays that once per worker and is at the floor (a ≈ b),
+  so (c)/(a) cannot pass (c)/(b): 4.9 to 5.5 in the runs on this machine, short of 6.
+- (d) A build with nothing to do imports click, jinja2 and yaml as (g) does, plus
+  Versus's own modules (about 30 ms), then hashes and stats the 200 handouts'
+  files and reads the build state (about 25 ms): about 1.45 to 1.55 × (g), so on
+  a shared machine it lands either side of 1.5 from run to run.
+"""
+
+
 class BenchError(Exception):
     """A measured command failed; the benchmark stops with its message."""
 
@@ -832,7 +846,7 @@ def report(samples: Samples, setup: Setup, args: argparse.Namespace, elapsed: fl
              "MB = 10^6 bytes. (c) ran Pandoc on the first "
              f"{min(setup.pandoc_subset, setup.count)} Markdown files and was scaled "
              "linearly to the whole corpus (pandoc's default HTML style, no Versus CSS).",
-             "", "## Checks", "", *check_lines(samples, setup), "", METHOD,
+             "", WHY_MISSES, "## Checks", "", *check_lines(samples, setup), "", METHOD,
              "## Machine", "",
              *(f"- {name}: {value}"
                for name, value in machine(setup.pandoc, load_at_start,
