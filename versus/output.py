@@ -46,24 +46,18 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise
 
 
-def copy_atomic(source: Path, target: Path) -> bool:
-    """Copy ``source`` to ``target`` unless it already holds the same bytes."""
-    data = source.read_bytes()
-    if target.is_file() and target.read_bytes() == data:
-        return False
-    write_atomic(target, data)
-    return True
-
-
 def mirror(source: Path, target: Path) -> bool:
-    """Copy ``source`` to ``target`` with its times, unless size and time match."""
+    """Copy ``source`` to ``target`` with its times, unless it already holds the
+    same bytes: same size and time is taken as same bytes, without reading them."""
     stat = source.stat()
     try:
         copied = target.stat()
-        if (copied.st_size, copied.st_mtime_ns) == (stat.st_size, stat.st_mtime_ns):
-            return False
     except FileNotFoundError:
-        pass
+        copied = None
+    if copied and copied.st_size == stat.st_size and (
+            copied.st_mtime_ns == stat.st_mtime_ns
+            or target.read_bytes() == source.read_bytes()):
+        return False
     write_atomic(target, source.read_bytes())
     os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     return True

@@ -20,7 +20,7 @@ from .content import assets as content_assets
 from .errors import Problems, TargetError, VersusError
 from .executors import Executor, default_jobs, make_executor
 from .limits import RENDER_SECONDS, time_limit
-from .output import OUTPUT_DIR, build_lock, copy_atomic, mirror, write_atomic
+from .output import OUTPUT_DIR, build_lock, mirror, write_atomic
 from .plan import STATE_FILE, BuildState, Decision, Digests, tool_versions, value_digest
 from .render import INDEX_TEMPLATE, STYLESHEET, Pages, Theme, source_date
 from .settings import Settings, load_settings
@@ -281,7 +281,7 @@ class _Run:
         """Copy the theme's static files and content's images; rewrite the index
         when it is stale."""
         for name, source in self.pages.theme.static_files().items():
-            copy_atomic(source, self.output / "assets" / name)
+            mirror(source, self.output / "assets" / name)
         content = self.project / CONTENT_DIR
         for source in content_assets(self.project):  # beside the pages that show them
             mirror(source, self.output / "html" / source.relative_to(content))
