@@ -192,6 +192,6 @@ def test_bad_source_date_epoch_is_a_usage_error(project, run_cli, monkeypatch):
 
 def test_a_missing_project_folder_is_an_error_not_created(project, run_cli):
     result = new(run_cli, project / "typo", "A", "B")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error, like any missing --project
     assert "no such project folder" in result.output
     assert not (project / "typo").exists()

@@ -22,10 +22,40 @@ logger = logging.getLogger("versus.cli")
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
+def _project(ctx, param, value: Path) -> Path:
+    """The project folder, which must exist: a typo must not build an empty project."""
+    if not value.is_dir():
+        problem = "not a folder" if value.exists() else "no such project folder"
+        raise click.BadParameter(f"{problem}: {value}", ctx, param)
+    return value
+
+
+def _scheduler(ctx, param, value: str | None) -> str | None:
+    """A Dask scheduler address, checked before anything is built."""
+    from .settings import scheduler_problem
+
+    problem = scheduler_problem(value) if value else None
+    if problem:
+        raise click.BadParameter(problem, ctx, param)
+    return value
+
+
+def _check_environment() -> None:
+    """A malformed SOURCE_DATE_EPOCH fails the command, as reproducible-builds.org
+    asks, before anything is built."""
+    from .settings import source_date
+
+    try:
+        source_date()
+    except ValueError as error:
+        raise click.UsageError(str(error), click.get_current_context()) from None
+
+
 def common_options(command):
     """The options every command shares."""
     @click.option("--project", type=click.Path(file_okay=False, path_type=Path),
-                  default=".", show_default=True, help="The project folder.")
+                  default=".", show_default=True, callback=_project,
+                  help="The project folder.")
     @click.option("--quiet", "-q", "verbosity", flag_value=-1,
                   help="Print only warnings and errors.")
     @click.option("--verbose", "-v", "verbosity", flag_value=1,
@@ -64,11 +94,12 @@ def build_options(command):
     @click.option("--timeout", type=click.FloatRange(min=0.1), default=RENDER_SECONDS,
                   show_default=True, metavar="SECONDS",
                   help="Stop a handout whose HTML or PDF takes longer, and report it.")
-    @click.option("--scheduler", metavar="ADDRESS",
+    @click.option("--scheduler", metavar="ADDRESS", callback=_scheduler,
                   help="Render on the Dask cluster at ADDRESS (tcp://HOST:PORT); "
                        "overrides the 'scheduler' setting.")
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        _check_environment()
         return command(*args, **kwargs)
     return common_options(wrapper)
 
@@ -206,6 +237,7 @@ def check(project, output_format, strict):
 
     from .check import check_project
 
+    _check_environment()
     problems = check_project(project)
     if output_format == "json":
         click.echo(json.dumps([finding.as_dict() for finding in problems.findings],
@@ -256,6 +288,7 @@ def live_options(command):
                   help="Render this many PDFs at once.  [default: all cores]")
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        _check_environment()
         return command(*args, **kwargs)
     return common_options(wrapper)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
-import os
 import re
 import sys
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from . import __version__
 from .content import Handout
 from .errors import RenderError, TemplateError
 from .settings import Settings
+from .settings import source_date as epoch_date
 
 STATIC_DIR = "static"
 STYLESHEET = f"{STATIC_DIR}/versus.css"
@@ -39,10 +39,10 @@ PARAGRAPH_RE = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
 
 def source_date() -> datetime.date | None:
     """The date SOURCE_DATE_EPOCH gives, for handouts without one; never the clock."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not value.isdigit():
-        return None
-    return datetime.datetime.fromtimestamp(int(value), datetime.timezone.utc).date()
+    try:
+        return epoch_date()
+    except ValueError as error:  # the CLI says so first, as a usage error
+        raise RenderError(str(error)) from None
 
 
 def default_theme() -> Path:

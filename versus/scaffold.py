@@ -19,7 +19,7 @@ import yaml
 
 from .content import CONTENT_DIR, MAX_ITEMS, MIN_ITEMS, data_files
 from .errors import ContentError, VersusError
-from .settings import load_settings
+from .settings import load_settings, source_date
 
 ATTRIBUTES = ("Focus", "Goal", "Tools", "Team Structure", "Metrics")
 LEAD = ("Say in one paragraph what {items} are and how they differ. "
@@ -66,15 +66,7 @@ def slug_for(items: Sequence[str]) -> str:
 
 def today(environ: Mapping[str, str] = os.environ) -> datetime.date:
     """Today's date, or the UTC day of ``SOURCE_DATE_EPOCH`` when that is set."""
-    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch:
-        return datetime.date.today()
-    try:
-        moment = datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc)
-    except (ValueError, OverflowError, OSError):
-        raise ValueError("SOURCE_DATE_EPOCH must be a whole number of seconds, "
-                         f"not {epoch!r}") from None
-    return moment.date()
+    return source_date(environ) or datetime.date.today()
 
 
 def new_handout(project: Path, items: Sequence[str], date: datetime.date,

@@ -6,10 +6,14 @@ Every field has a default, so a project with only ``content/`` builds.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import difflib
+import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import ContentError, Problems, SettingsError
 from .yamldoc import load_yaml
@@ -17,6 +21,10 @@ from .yamldoc import load_yaml
 SETTINGS_FILE = "versus.yaml"
 PAPER_SIZES = {"a4": "A4", "letter": "Letter", "a5": "A5"}
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
+"""The protocols Dask's scheduler addresses use (tcp:// when none is given)."""
+HOST_RE = re.compile(r"^[A-Za-z0-9._-]+$|^[0-9A-Fa-f:.]+$")
+EPOCH_RE = re.compile(r"^[0-9]{1,15}$")
 
 
 @dataclass(frozen=True)
@@ -108,4 +116,39 @@ def _check(key: str, value) -> str | None:
         return f"paper must be one of {', '.join(PAPER_SIZES.values())}, not '{value}'"
     if key == "lang" and not LANG_RE.match(value):
         return f"lang must be a language tag such as 'en' or 'en-GB', not '{value}'"
+    if key == "scheduler" and value:
+        return scheduler_problem(value)
     return None
+
+
+def scheduler_problem(address: str) -> str | None:
+    """Why ``address`` is no Dask scheduler address (tcp://HOST:PORT), or ``None``."""
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or past 65535
+        port = None
+    if (parts.scheme not in SCHEDULER_SCHEMES or not parts.hostname
+            or not HOST_RE.match(parts.hostname) or not port
+            or parts.path.strip("/") or parts.query or parts.fragment):
+        return (f"scheduler must be an address such as tcp://HOST:8786, "
+                f"not '{address}'")
+    return None
+
+
+def source_date(environ: Mapping[str, str] = os.environ) -> datetime.date | None:
+    """The UTC day of ``SOURCE_DATE_EPOCH``, or ``None`` when it is unset; a
+    ``ValueError`` when it is set to anything but seconds since 1970 (as
+    reproducible-builds.org asks: a malformed value fails the build)."""
+    value = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    try:
+        if EPOCH_RE.match(value):  # ASCII digits only: int() takes '٣' too
+            moment = datetime.datetime.fromtimestamp(int(value), datetime.timezone.utc)
+            return moment.date()
+    except (ValueError, OverflowError, OSError):  # past the year 9999
+        pass
+    shown = value if len(value) <= 40 else value[:37] + "..."
+    raise ValueError("SOURCE_DATE_EPOCH must be a whole number of seconds since "
+                     f"1970-01-01 (before the year 10000), not '{shown}'")
