@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .errors import ContentError, Problems
 from .settings import LANG_RE, Settings
-from .yamldoc import YamlDoc, load_yaml
+from .yamldoc import YamlDoc, load_yaml, nfc
 
 CONTENT_DIR = "content"
 SLUG_PART_RE = re.compile(r"^[a-z0-9-]+$")
@@ -97,6 +97,9 @@ def discover(project: Path) -> tuple[list[tuple[str, Path]], list[ContentError]]
     """Every ``content/**/*.md`` with its slug, sorted; bad file names as errors."""
     root = project / CONTENT_DIR
     found, errors = [], []
+    if root.exists() and not root.is_dir():
+        errors.append(ContentError("not a folder: handouts are content/<slug>.md files",
+                                   root))
     inside = os.path.realpath(project) + os.sep
     for path in sources(project):
         slug = path.relative_to(root).with_suffix("").as_posix()
@@ -188,7 +191,7 @@ def split_lead(body: str) -> tuple[str, str]:
 def load_handout(path: Path, slug: str, settings: Settings) -> Handout:
     """Read and validate one handout; raise ``Problems`` with every error found."""
     try:
-        front_text, body, body_line = split_front_matter(read_text(path), path)
+        front_text, body, body_line = split_front_matter(_read(path), path)
         doc = load_yaml(front_text, str(path), line_offset=1)
     except ContentError as error:
         raise Problems([error]) from None
@@ -211,6 +214,14 @@ def load_handout(path: Path, slug: str, settings: Settings) -> Handout:
     lead, rest = split_lead(body)
     return Handout(slug=slug, source=path, data_file=data_file, attributes=attributes,
                    lead=lead, body=rest, warnings=warnings, **meta)
+
+
+def _read(path: Path) -> str:
+    """``read_text``, with a file that cannot be read an error of its own."""
+    try:
+        return read_text(path)
+    except OSError as error:  # unreadable, or replaced by a folder meanwhile
+        raise ContentError(f"cannot read: {error.strerror or error}", path) from None
 
 
 def _too_deep(body: str) -> tuple[int, int] | None:
@@ -246,7 +257,7 @@ def _check_meta(doc: YamlDoc, settings: Settings, errors: list) -> dict:
                      for item in items)):
         errors.append(doc.error("'items' must be a list of names", "items"))
     else:
-        names = [str(item).strip() for item in items]
+        names = [nfc(str(item).strip()) for item in items]  # 'Café' is one name
         duplicates = sorted({name for name in names if names.count(name) > 1})
         if not MIN_ITEMS <= len(names) <= MAX_ITEMS:
             errors.append(doc.error(
@@ -322,7 +333,7 @@ def _load_attributes(path: Path, doc: YamlDoc, items: tuple[str, ...], errors: l
         return (), None
     data_file = sidecars[0]
     try:
-        text = read_text(data_file)
+        text = _read(data_file)
         if data_file.suffix == ".csv":
             return _attributes_from_csv(text, data_file, items, errors), data_file
         data_doc = load_yaml(text, str(data_file))
@@ -356,7 +367,7 @@ def _attributes_from_yaml(doc: YamlDoc, keys: tuple, items: tuple[str, ...],
                                     *keys, name))
             continue
         # Items are names (text); YAML reads an item key like 2024 as a number.
-        cells = {str(item).strip(): value for item, value in cells.items()}
+        cells = {nfc(str(item).strip()): value for item, value in cells.items()}
         values = []
         for item in items:
             value = cells.get(item)
@@ -372,7 +383,7 @@ def _attributes_from_yaml(doc: YamlDoc, keys: tuple, items: tuple[str, ...],
                 errors.append(doc.error(f"attribute '{name}' names '{extra}', which is "
                                         f"not an item (items are {list(items)})",
                                         *keys, name, extra, at_key=True))
-        rows.append(Attribute(name.strip(), tuple(values)))
+        rows.append(Attribute(nfc(name.strip()), tuple(values)))
     return tuple(rows)
 
 
@@ -394,7 +405,7 @@ def _attributes_from_csv(text: str, path: Path, items: tuple[str, ...],
         errors.append(ContentError(f"the comparison table has {len(body)} rows; at most "
                                    f"{MAX_ROWS} are allowed", path, body[MAX_ROWS][0], 1))
         return ()
-    names = tuple(cell.strip() for cell in header[1:])
+    names = tuple(nfc(cell.strip()) for cell in header[1:])
     if header[0].strip().lower() != "attribute" or names != items:
         listed = ", ".join(f"'{name}'" for name in names) or "no items"
         errors.append(ContentError(f"header names {listed}, but items are {list(items)}",
@@ -402,7 +413,7 @@ def _attributes_from_csv(text: str, path: Path, items: tuple[str, ...],
         return ()
     attributes, seen = [], set()
     for line, row in body:
-        name = row[0].strip()
+        name = nfc(row[0].strip())
         if len(row) != len(items) + 1:
             errors.append(ContentError(f"row '{name}' has {len(row) - 1} values for "
                                        f"{len(items)} items", path, line, 1))
