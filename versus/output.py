@@ -15,8 +15,9 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from stat import S_ISREG
 
-from .errors import VersusError
+from .errors import VersusError, display_path
 
 logger = logging.getLogger(__name__)
 OUTPUT_DIR = "output"
@@ -28,46 +29,80 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``."""
     if isinstance(data, str):
         data = data.encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX + path.name + ".")
+    temp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX + path.name + ".")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.chmod(temp, 0o644)
         os.replace(temp, path)
-    except OSError as error:
-        Path(temp).unlink(missing_ok=True)
-        if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES):
-            raise VersusError(f"cannot write: {os.strerror(error.errno)}; "
-                              "the last good output is kept", path) from None
+    except BaseException as error:
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise write_error(path, error) from None
         raise
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+
+
+def write_error(path: Path, error: OSError, kept: bool = True) -> VersusError:
+    """The one-line error for ``error``, met while writing ``path`` or its folder;
+    with ``kept``, it says the file there before is kept (when it can be)."""
+    blocker = _file_in_the_way(path.parent)
+    if blocker is not None:
+        return VersusError(f"cannot write: {display_path(blocker)} is a file, not a "
+                           "folder", path)
+    if error.errno == errno.EISDIR:
+        return VersusError("cannot write: a folder is in the way", path)
+    reason = os.strerror(error.errno) if error.errno else str(error) or "OSError"
+    if kept and error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES,
+                                errno.EPERM):
+        reason += "; the last good output is kept"
+    return VersusError(f"cannot write: {reason}", path)
+
+
+def _file_in_the_way(folder: Path) -> Path | None:
+    """The nearest of ``folder`` and its parents that exists and is not a folder."""
+    for candidate in (folder, *folder.parents):
+        if candidate.is_dir():
+            return None
+        if os.path.lexists(candidate):
+            return candidate
+    return None
 
 
 def mirror(source: Path, target: Path) -> bool:
     """Copy ``source`` to ``target`` with its times, unless it already holds the
     same bytes: same size and time is taken as same bytes, without reading them."""
-    stat = source.stat()
     try:
-        copied = target.stat()
-    except FileNotFoundError:
-        copied = None
-    if copied and copied.st_size == stat.st_size and (
-            copied.st_mtime_ns == stat.st_mtime_ns
-            or target.read_bytes() == source.read_bytes()):
-        return False
-    write_atomic(target, source.read_bytes())
+        stat, data = source.stat(), None
+        try:
+            copied = target.stat()
+        except OSError:  # none yet, or a file where a folder of its path should be
+            copied = None
+        if copied and S_ISREG(copied.st_mode) and copied.st_size == stat.st_size and (
+                copied.st_mtime_ns == stat.st_mtime_ns
+                or target.read_bytes() == (data := source.read_bytes())):
+            return False
+        data = source.read_bytes() if data is None else data
+    except OSError as error:
+        raise VersusError(f"cannot read: {error.strerror or error}", source) from None
+    write_atomic(target, data)
     os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     return True
 
 
 def clean(output: Path) -> bool:
     """Delete the generated ``output`` folder; False when there was none."""
-    if not output.exists():
+    if not os.path.lexists(output):
         return False
-    shutil.rmtree(output)
+    if output.is_symlink() or not output.is_dir():
+        raise VersusError("not a folder Versus made: not removed", output)
+    try:
+        shutil.rmtree(output)
+    except OSError as error:
+        raise VersusError(f"cannot remove: {error.strerror or error}",
+                          error.filename or output) from None
     return True
 
 
@@ -92,8 +127,12 @@ def build_lock(output: Path, wait: bool = True) -> Iterator[None]:
     """
     import fcntl
 
-    output.mkdir(parents=True, exist_ok=True)
-    with open(output / LOCK_FILE, "a") as handle:
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        handle = open(output / LOCK_FILE, "a")
+    except OSError as error:  # a read-only project, or a file named output
+        raise write_error(output / LOCK_FILE, error) from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

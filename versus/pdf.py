@@ -212,7 +212,8 @@ class _ImageFailures(logging.Handler):
             url, reason = record.args
             if url in self.fetcher.refused:
                 return  # already a warning (remote) or a failure (refused)
-            self.fetcher.failures.append(f"cannot load '{_short(url)}': {reason}")
+            self.fetcher.failures.append(
+                f"cannot load '{_short(url)}': {_reason(reason)}")
             self.fetcher.refused.add(url)
 
     def __enter__(self):
@@ -287,8 +288,20 @@ def _short(url: str) -> str:
     return url if len(url) < 120 else url[:117] + "..."
 
 
-def _reason(error: Exception) -> str:
-    return str(error.args[0]) if error.args else type(error).__name__
+def _reason(error: Exception | str) -> str:
+    """Why a fetch or an image failed, in words; never empty: an exception without
+    a message (WeasyPrint's ``ImageLoadingError``) is named, with its cause."""
+    if not isinstance(error, BaseException):
+        return str(error).strip() or "unknown error"
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror  # not its errno, which is its first argument
+    text = str(error.args[0]).strip() if error.args else ""
+    if text:
+        return text
+    cause = error.__cause__ or error.__context__
+    name = ("the image cannot be decoded" if type(error).__name__ == "ImageLoadingError"
+            else type(error).__name__)
+    return f"{name} ({type(cause).__name__})" if cause is not None else name
 
 
 @dataclass(frozen=True)

@@ -200,7 +200,10 @@ class _Run:
         if not self.options.targets:
             self._prune({slug for slug, _ in found})
         if index:
-            self._html_assets(index, list(loaded.values()))
+            try:
+                self._html_assets(index, list(loaded.values()))
+            except VersusError as error:  # an asset or the index; the pages go on
+                self._failed(INDEX, error)
         for _, handout, inputs in (item for item in stale if item[0] == "html"):
             self._write_html(handout, inputs)
         pdfs = [(handout, inputs) for fmt, handout, inputs in stale if fmt == "pdf"]
@@ -346,7 +349,13 @@ class _Run:
                 if not self.options.keep_going:
                     break
                 continue
-            write_atomic(self.output / target, result.pdf)
+            try:
+                write_atomic(self.output / target, result.pdf)
+            except VersusError as error:  # a folder in the way, a read-only folder
+                self._failed(target, error)
+                if not self.options.keep_going:
+                    break
+                continue
             read = {self.digests.name(Path(p)): self.digests.of(Path(p))
                     for p in result.read}
             self._done(target, inputs, read)

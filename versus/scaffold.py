@@ -9,6 +9,7 @@ it builds (and ``check`` passes) before a word of it is written.
 from __future__ import annotations
 
 import datetime
+import errno
 import os
 import re
 import unicodedata
@@ -19,6 +20,7 @@ import yaml
 
 from .content import CONTENT_DIR, MAX_ITEMS, MIN_ITEMS, data_files
 from .errors import ContentError, VersusError
+from .output import write_error
 from .settings import load_settings, source_date
 
 ATTRIBUTES = ("Focus", "Goal", "Tools", "Team Structure", "Metrics")
@@ -84,25 +86,41 @@ def new_handout(project: Path, items: Sequence[str], date: datetime.date,
         raise VersusError("no such project folder", project)
     settings = load_settings(project)
     path = project / CONTENT_DIR / f"{slug}.md"
+    try:
+        _write_new(path, _text(path, items, title, settings.tagline, date))
+    except FileExistsError:
+        raise ContentError("already exists", path) from None
+    except OSError as error:  # a read-only project, a name too long for the disk
+        raise write_error(path, error, kept=False) from None
+    return path
+
+
+def _text(path: Path, items: list[str], title: str | None, tagline: str,
+          date: datetime.date) -> str:
+    """The skeleton's front matter and body."""
     meta = {"items": items, "title": (title or " vs. ".join(items)).strip(),
-            "tagline": settings.tagline, "date": date}
+            "tagline": tagline, "date": date}
     if not data_files(path):  # else the table already waits beside the handout
         meta["attributes"] = {name: {item: "" for item in items} for name in ATTRIBUTES}
     text = "---\n" + yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
                                width=1000, default_flow_style=False)
-    text += "---\n" + skeleton(items)
-    path.parent.mkdir(exist_ok=True)
+    return text + "---\n" + skeleton(items)
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``, which must not exist yet."""
     try:
-        file = path.open("x", encoding="utf-8", newline="\n")
-    except FileExistsError:
-        raise ContentError("already exists", path) from None
+        path.parent.mkdir(exist_ok=True)
+    except FileExistsError:  # a file named content: not the handout existing
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR),
+                                 str(path.parent)) from None
+    file = path.open("x", encoding="utf-8", newline="\n")
     try:
         with file:
             file.write(text)
     except BaseException:
         path.unlink(missing_ok=True)  # never leave half a skeleton
         raise
-    return path
 
 
 def skeleton(items: Sequence[str]) -> str:
