@@ -24,7 +24,7 @@ LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
 """The protocols Dask's scheduler addresses use (tcp:// when none is given)."""
 HOST_RE = re.compile(r"^[A-Za-z0-9._-]+$|^[0-9A-Fa-f:.]+$")
-EPOCH_RE = re.compile(r"^[0-9]{1,15}$")
+EPOCH_RE = re.compile(r"^-?[0-9]{1,15}$")
 
 
 @dataclass(frozen=True)

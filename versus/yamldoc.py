@@ -170,7 +170,7 @@ def _check_tree(node, path: str, line_offset: int, loader) -> None:
 def _duplicate(key_node, first, path: str, line_offset: int) -> ContentError:
     """The error for ``key_node``, a key equal to the earlier key ``first``."""
     mark = key_node.start_mark
-    message = f"duplicate key '{key_node.value}'"
+    message = f"duplicate key '{nfc(key_node.value)}'"
     if nfc(key_node.value) != nfc(first.value):  # equal, though spelled otherwise
         message += (f" (the same key as '{first.value}' on line "
                     f"{first.start_mark.line + 1 + line_offset})")
