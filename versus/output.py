@@ -37,12 +37,17 @@ def write_atomic(path: Path, data: bytes | str) -> None:
             handle.write(data)
         os.chmod(temp, 0o644)
         os.replace(temp, path)
-    except BaseException as error:
-        if temp is not None:
-            Path(temp).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise write_error(path, error) from None
+    except OSError as error:
+        _discard(temp)
+        raise write_error(path, error) from None
+    except BaseException:
+        _discard(temp)
         raise
+
+
+def _discard(temp: str | None) -> None:
+    if temp is not None:
+        Path(temp).unlink(missing_ok=True)
 
 
 def write_error(path: Path, error: OSError, kept: bool = True) -> VersusError:
@@ -75,21 +80,27 @@ def mirror(source: Path, target: Path) -> bool:
     """Copy ``source`` to ``target`` with its times, unless it already holds the
     same bytes: same size and time is taken as same bytes, without reading them."""
     try:
-        stat, data = source.stat(), None
-        try:
-            copied = target.stat()
-        except OSError:  # none yet, or a file where a folder of its path should be
-            copied = None
-        if copied and S_ISREG(copied.st_mode) and copied.st_size == stat.st_size and (
-                copied.st_mtime_ns == stat.st_mtime_ns
-                or target.read_bytes() == (data := source.read_bytes())):
+        stat = source.stat()
+        if _holds(target, source, stat):
             return False
-        data = source.read_bytes() if data is None else data
+        data = source.read_bytes()
     except OSError as error:
         raise VersusError(f"cannot read: {error.strerror or error}", source) from None
     write_atomic(target, data)
     os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     return True
+
+
+def _holds(target: Path, source: Path, stat: os.stat_result) -> bool:
+    """Whether ``target`` is a file holding the bytes of ``source``, stat ``stat``."""
+    try:
+        copied = target.stat()
+        if not S_ISREG(copied.st_mode) or copied.st_size != stat.st_size:
+            return False
+        return (copied.st_mtime_ns == stat.st_mtime_ns
+                or target.read_bytes() == source.read_bytes())
+    except OSError:  # none yet, or a file where one of its folders should be
+        return False
 
 
 def clean(output: Path) -> bool:

@@ -203,7 +203,7 @@ class _Run:
             try:
                 self._html_assets(index, list(loaded.values()))
             except VersusError as error:  # an asset or the index; the pages go on
-                self._failed(INDEX, error)
+                self.report.errors.append(error)
         for _, handout, inputs in (item for item in stale if item[0] == "html"):
             self._write_html(handout, inputs)
         pdfs = [(handout, inputs) for fmt, handout, inputs in stale if fmt == "pdf"]
