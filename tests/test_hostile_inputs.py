@@ -67,14 +67,19 @@ def read_only(where: str, code: int = errno.EROFS) -> Callable:
 def unreadable(relative: str) -> Callable:
     """A hook: reading ``relative`` fails as for a file without read permission."""
     def hook(project: Path, monkeypatch) -> None:
-        target, read_bytes = project / relative, Path.read_bytes
-
-        def guarded(path):
-            if path.resolve() == target.resolve():
-                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
-            return read_bytes(path)
-        monkeypatch.setattr(Path, "read_bytes", guarded)
+        target = (project / relative).resolve()
+        for name in ("read_bytes", "read_text"):
+            monkeypatch.setattr(Path, name, refusing(getattr(Path, name), target))
     return hook
+
+
+def refusing(read: Callable, target: Path) -> Callable:
+    """``read`` (a ``Path`` method), refusing ``target`` with EACCES."""
+    def guarded(path, *args, **kwargs):
+        if path.resolve() == target:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return read(path, *args, **kwargs)
+    return guarded
 
 
 @dataclass
@@ -187,6 +192,9 @@ CASES = [
          expect="output: not a folder Versus made: not removed"),
     Case("handout-unreadable", setup=unreadable(HANDOUT),
          expect="content/a-vs-b.md: cannot read: Permission denied"),
+    Case("settings-unreadable", command="check", files={"versus.yaml": "paper: A4\n"},
+         setup=unreadable("versus.yaml"), expect="versus.yaml: cannot read: Permission "
+                                                  "denied"),
     # --- B7: a missing project, a content/ that is a file -----------------------------
     Case("project-missing", project="missing", status=2,
          expect="no such project folder", absent=("missing",)),

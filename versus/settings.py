@@ -83,6 +83,9 @@ def load_settings(project: Path) -> Settings:
                                       error.column)]) from None
     except UnicodeDecodeError as error:
         raise Problems([SettingsError(f"not UTF-8 (byte {error.start})", display)]) from None
+    except OSError as error:  # unreadable: say so, as for a content file
+        raise Problems([SettingsError(f"cannot read: {error.strerror or error}",
+                                      display)]) from None
     if doc.data is None:
         return Settings()
     if not isinstance(doc.data, dict):
