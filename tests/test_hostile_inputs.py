@@ -190,6 +190,9 @@ CASES = [
          expect="content/x-vs-y.md: cannot write: content is a file, not a folder"),
     Case("clean-output-is-a-file", command="clean", files={"output": "x\n"},
          expect="output: not a folder Versus made: not removed"),
+    # Any other file-system error a command meets is one line with its path, too.
+    Case("serve-output-is-a-file", command="serve", args=("--port", "0"),
+         files={"output": "x\n"}, expect="output: File exists"),
     Case("handout-unreadable", setup=unreadable(HANDOUT),
          expect="content/a-vs-b.md: cannot read: Permission denied"),
     Case("settings-unreadable", command="check", files={"versus.yaml": "paper: A4\n"},

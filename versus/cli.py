@@ -119,6 +119,12 @@ def run(call, debug: bool) -> None:
         for problem in getattr(error, "errors", [error]):
             logger.error("%s", problem)
         sys.exit(EXIT_ERRORS)
+    except OSError as error:  # the last net: a file-system error is a line, too
+        if debug:
+            raise
+        reason = error.strerror or str(error) or type(error).__name__
+        logger.error("%s", VersusError(reason, error.filename))
+        sys.exit(EXIT_ERRORS)
     sys.exit(status or EXIT_OK)
 
 
