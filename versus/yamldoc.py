@@ -49,6 +49,7 @@ class _Loader(_BaseLoader):
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 # Keys a mapping merges in (<<) or takes its value from (=), not keys of its own.
 _SPECIAL_KEY_TAGS = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 def _unreadable(node, error: Exception) -> str:
@@ -131,7 +132,8 @@ def _key(loader, key_node) -> Any:
     """What ``key_node`` means as a key: its constructed value (``0x1`` is ``1``,
     ``~`` is ``null``, text in NFC); its tag and spelling when it is no plain key."""
     if isinstance(key_node, yaml.ScalarNode) and key_node.tag not in _SPECIAL_KEY_TAGS:
-        key = loader.construct_object(key_node)
+        key = (key_node.value if key_node.tag == _STR_TAG  # the usual key, at once
+               else loader.construct_object(key_node))
         if isinstance(key, str):
             return nfc(key)
         try:
