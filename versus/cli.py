@@ -55,7 +55,7 @@ def common_options(command):
     """The options every command shares."""
     @click.option("--project", type=click.Path(file_okay=False, path_type=Path),
                   default=".", show_default=True, callback=_project,
-                  help="The project folder.")
+                  help="The project folder (it must exist).")
     @click.option("--quiet", "-q", "verbosity", flag_value=-1,
                   help="Print only warnings and errors.")
     @click.option("--verbose", "-v", "verbosity", flag_value=1,
