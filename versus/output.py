@@ -76,29 +76,26 @@ def _file_in_the_way(folder: Path) -> Path | None:
     return None
 
 
-def mirror(source: Path, target: Path) -> bool:
+def mirror(source: Path, target: Path, read=Path.read_bytes) -> bool:
     """Copy ``source`` to ``target`` with its times, unless it already holds the
-    same bytes: same size and time is taken as same bytes, without reading them."""
-    try:
-        stat = source.stat()
-        if _holds(target, source, stat):
-            return False
-        data = source.read_bytes()
-    except OSError as error:
-        raise VersusError(f"cannot read: {error.strerror or error}", source) from None
-    write_atomic(target, data)
+    same bytes: same size and time is taken as same bytes, without reading them.
+    ``read`` reads the source (and may refuse it by raising)."""
+    stat = source.stat()
+    if _holds(target, source, stat, read):
+        return False
+    write_atomic(target, read(source))
     os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     return True
 
 
-def _holds(target: Path, source: Path, stat: os.stat_result) -> bool:
+def _holds(target: Path, source: Path, stat: os.stat_result, read) -> bool:
     """Whether ``target`` is a file holding the bytes of ``source``, stat ``stat``."""
     try:
         copied = target.stat()
         if not S_ISREG(copied.st_mode) or copied.st_size != stat.st_size:
             return False
         return (copied.st_mtime_ns == stat.st_mtime_ns
-                or target.read_bytes() == source.read_bytes())
+                or target.read_bytes() == read(source))
     except OSError:  # none yet, or a file where one of its folders should be
         return False
 

@@ -17,10 +17,11 @@ from pathlib import Path
 from .content import (CONTENT_DIR, SLUG_PART_RE, Handout, data_files, discover,
                       load_handout)
 from .content import assets as content_assets
-from .errors import Problems, TargetError, VersusError
+from . import images
+from .errors import ContentError, Problems, TargetError, VersusError
 from .executors import Executor, default_jobs, make_executor
 from .limits import RENDER_SECONDS, time_limit
-from .output import OUTPUT_DIR, build_lock, mirror, write_atomic
+from .output import OUTPUT_DIR, build_lock, mirror, write_atomic, write_error
 from .plan import STATE_FILE, BuildState, Decision, Digests, tool_versions, value_digest
 from .render import INDEX_TEMPLATE, STYLESHEET, Pages, Theme, source_date
 from .settings import Settings, load_settings
@@ -204,6 +205,9 @@ class _Run:
                 self._html_assets(index, list(loaded.values()))
             except VersusError as error:  # an asset or the index; the pages go on
                 self.report.errors.append(error)
+            except OSError as error:  # removing a refused image met a file in the way
+                self.report.errors.append(
+                    write_error(Path(error.filename or self.output), error))
         for _, handout, inputs in (item for item in stale if item[0] == "html"):
             self._write_html(handout, inputs)
         pdfs = [(handout, inputs) for fmt, handout, inputs in stale if fmt == "pdf"]
@@ -287,7 +291,7 @@ class _Run:
             mirror(source, self.output / "assets" / name)
         content = self.project / CONTENT_DIR
         for source in content_assets(self.project):  # beside the pages that show them
-            mirror(source, self.output / "html" / source.relative_to(content))
+            self._publish_image(source, self.output / "html" / source.relative_to(content))
         decision, inputs = index
         if not decision.stale:
             return
@@ -298,6 +302,17 @@ class _Run:
         else:
             write_atomic(path, html)
             self._done(INDEX, inputs, {})
+
+    def _publish_image(self, source: Path, target: Path) -> None:
+        """Copy one content image beside the web pages, or report why it may not be;
+        a refused image is never left published."""
+        try:
+            images.publishable(source, self.project / CONTENT_DIR)
+            mirror(source, target, read=images.read_for_web)
+        except (OSError, ValueError) as error:
+            target.unlink(missing_ok=True)
+            self.report.errors.append(ContentError(
+                f"image not published: {error.args[0] if error.args else error}", source))
 
     def _write_html(self, handout: Handout, inputs: dict[str, str]) -> None:
         target = _target("html", handout)
@@ -316,7 +331,8 @@ class _Run:
             return self.pages.handout(handout, medium, root)
 
     def _jobs(self, pdfs: list[tuple[Handout, dict[str, str]]]):
-        from .pdf import PdfJob, base_url
+        from .fetch import base_url
+        from .pdf import PdfJob
 
         stylesheet, roots = render_context(self.project, self.pages.theme)
         for handout, _ in pdfs:
