@@ -135,7 +135,10 @@ def load_all(project: Path, settings: Settings, drafts: bool = False,
 
 def read_text(path: Path) -> str:
     """The UTF-8 text of ``path`` with a BOM dropped and newlines made ``\\n``."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as error:  # gone since it was listed (a save mid-build), unreadable
+        raise ContentError(f"cannot read: {error.strerror or error}", path) from None
     if len(data) > MAX_FILE_BYTES:
         raise ContentError(f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB",
                            path)
