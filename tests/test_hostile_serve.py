@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import logging
 import socket
+import struct
 from pathlib import Path
 
 import pytest
@@ -235,8 +236,8 @@ def test_serve_is_quiet_when_the_browser_goes_away(served, project, capfd, serve
     port = int(served.url.rsplit(":", 1)[1].strip("/"))
     client = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
     client.sendall(f"GET /pdf/big.pdf HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
-    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-    client.close()  # with a reset, mid-answer
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    client.close()  # with a reset (linger on, for 0 s), before reading the answer
     printed = []
 
     def noticed():
