@@ -177,11 +177,15 @@ def test_serve_never_hands_out_the_state_file_or_dotfiles(served, project):
         assert str(project).encode() not in body
 
 
-def test_serve_lists_no_folder(served):
+def test_serve_lists_no_folder(served, project):
     status, _, body = get(served, "/html/")
     assert status == 404 and b"a-vs-b.html" not in body
-    status, headers, _ = get(served, "/html")
-    assert status == 404
+    assert get(served, "/html")[0] == 404
+    write(project, "output/html/sub/index.html", "<p>Sub index.</p>")
+    status, headers, _ = get(served, "/html/sub")  # relative links start from sub/
+    assert status == 301 and headers["Location"] == "/html/sub/"
+    status, _, body = get(served, "/html/sub/")
+    assert status == 200 and b"Sub index." in body
     status, _, body = get(served, "/")
     assert status == 200 and b"EventSource" in body and b"a-vs-b.html" in body
 
