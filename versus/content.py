@@ -136,8 +136,11 @@ def load_all(project: Path, settings: Settings, drafts: bool = False,
 
 def read_text(path: Path) -> str:
     """The UTF-8 text of ``path`` with a BOM dropped and newlines made ``\\n``."""
-    with path.open("rb") as handle:  # never more than the cap, however large the file
-        data = handle.read(MAX_FILE_BYTES + 1)
+    try:
+        with path.open("rb") as handle:  # never more than the cap, however large the file
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:  # gone since it was listed (a save mid-build), unreadable
+        raise ContentError(f"cannot read: {error.strerror or error}", path) from None
     if len(data) > MAX_FILE_BYTES:
         raise ContentError(f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB",
                            path)
