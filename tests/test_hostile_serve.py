@@ -152,9 +152,11 @@ def get(loop, path: str, host: str | None = "") -> tuple[int, dict, bytes]:
 
 @pytest.fixture
 def served(project):
-    write(project, "content/latin.html", b"<html><body><p>caf\xe9</p></body></html>")
-    write(project, "content/notes.txt", "not a published type")
-    write(project, "content/pic.svg", '<svg xmlns="http://www.w3.org/2000/svg">'
+    # Files a build never publishes, put in output/ by hand: serve's own rules hold
+    # whatever lies there.
+    write(project, "output/html/latin.html", b"<html><body><p>caf\xe9</p></body></html>")
+    write(project, "output/html/notes.txt", "not a published type")
+    write(project, "output/html/pic.svg", '<svg xmlns="http://www.w3.org/2000/svg">'
           '<script>document.title = "scripted"</script><rect width="9" height="9"/></svg>')
     with Running(serve, project, HTML, 0) as loop:
         assert loop.next_report().ok
@@ -164,7 +166,7 @@ def served(project):
 def test_serve_hands_out_a_non_utf8_page_unchanged(served, project):
     status, headers, body = get(served, "/html/latin.html")
     assert status == 200
-    assert body == (project / "content/latin.html").read_bytes()
+    assert body == (project / "output/html/latin.html").read_bytes()
     assert "charset" not in headers["Content-Type"]
 
 
