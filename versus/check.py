@@ -5,8 +5,8 @@ Each finding has a place (``path:line:col``), a severity and a short code:
 
 - errors the build rejects: ``settings``, ``content``, ``template``, and
   ``missing-image`` (the PDF renderer cannot load it);
-- warnings it goes on past: ``unknown-key`` (front matter), and from
-  ``versus.lint``: ``slug-collision``, ``broken-link``, ``image-alt``,
+- warnings it goes on past: ``unknown-key`` (front matter), ``no-font`` (a
+  character no font can draw, ``versus.glyphs``), and from ``versus.lint``: ``slug-collision``, ``broken-link``, ``image-alt``,
   ``empty-section``.
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import glyphs
 from .content import load_all, sources
 from .errors import ContentError, Problems, VersusError, display_path
 from .fetch import LocalFiles, base_url, reason, refused_images
@@ -64,6 +65,9 @@ def check_project(project: Path) -> CheckResult:
     result.add(WARNING, "unknown-key",
                (warning for handout in handouts for warning in handout.warnings))
     theme = Theme.for_project(project)
+    fonts = glyphs.theme_fonts(theme.static_files())
+    result.add(WARNING, "no-font", (warning for handout in handouts
+                                    for warning in glyphs.missing(handout.inputs, fonts)))
     pages = Pages(theme, settings)
     printed = {}
     try:

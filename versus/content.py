@@ -139,8 +139,11 @@ def load_all(project: Path, settings: Settings, drafts: bool = False,
 
 def read_text(path: Path) -> str:
     """The UTF-8 text of ``path`` with a BOM dropped and newlines made ``\\n``."""
-    with path.open("rb") as handle:  # never more than the cap, however large the file
-        data = handle.read(MAX_FILE_BYTES + 1)
+    try:
+        with path.open("rb") as handle:  # never more than the cap, however large the file
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:  # gone since it was listed (a save mid-build), unreadable
+        raise ContentError(f"cannot read: {error.strerror or error}", path) from None
     if len(data) > MAX_FILE_BYTES:
         raise ContentError(f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB",
                            path)
@@ -193,7 +196,7 @@ def split_lead(body: str) -> tuple[str, str]:
 def load_handout(path: Path, slug: str, settings: Settings) -> Handout:
     """Read and validate one handout; raise ``Problems`` with every error found."""
     try:
-        front_text, body, body_line = split_front_matter(_read(path), path)
+        front_text, body, body_line = split_front_matter(read_text(path), path)
         doc = load_yaml(front_text, str(path), line_offset=1)
     except ContentError as error:
         raise Problems([error]) from None
@@ -216,14 +219,6 @@ def load_handout(path: Path, slug: str, settings: Settings) -> Handout:
     lead, rest = split_lead(body)
     return Handout(slug=slug, source=path, data_file=data_file, attributes=attributes,
                    lead=lead, body=rest, warnings=warnings, **meta)
-
-
-def _read(path: Path) -> str:
-    """``read_text``, with a file that cannot be read an error of its own."""
-    try:
-        return read_text(path)
-    except OSError as error:  # unreadable, or replaced by a folder meanwhile
-        raise ContentError(f"cannot read: {error.strerror or error}", path) from None
 
 
 def _too_deep(body: str) -> tuple[int, int] | None:
@@ -335,7 +330,7 @@ def _load_attributes(path: Path, doc: YamlDoc, items: tuple[str, ...], errors: l
         return (), None
     data_file = sidecars[0]
     try:
-        text = _read(data_file)
+        text = read_text(data_file)
         if data_file.suffix == ".csv":
             return _attributes_from_csv(text, data_file, items, errors), data_file
         data_doc = load_yaml(text, str(data_file))

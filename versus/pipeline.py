@@ -17,7 +17,7 @@ from pathlib import Path
 from .content import (CONTENT_DIR, SLUG_PART_RE, Handout, data_files, discover,
                       load_handout)
 from .content import assets as content_assets
-from . import images
+from . import glyphs, images
 from .errors import ContentError, Problems, TargetError, VersusError
 from .executors import Executor, default_jobs, make_executor
 from .limits import RENDER_SECONDS, time_limit
@@ -239,10 +239,20 @@ class _Run:
                 self.report.errors.extend(problems.errors)
                 continue
             self.state.remember(slug, draft=handout.draft)
-            if self.options.drafts or not handout.draft:
-                loaded[slug] = handout
-                self.report.warnings.extend(handout.warnings)
+            if not (self.options.drafts or not handout.draft):
+                continue
+            undrawn = glyphs.missing(handout.inputs, self._fonts)
+            if undrawn and self.options.strict:
+                self.report.errors.extend(undrawn)  # --strict: not written
+                continue
+            loaded[slug] = handout
+            self.report.warnings.extend([*handout.warnings, *undrawn])
         return loaded
+
+    @functools.cached_property
+    def _fonts(self) -> tuple[str, ...]:
+        """The theme's font files: with the machine's, what a page can draw."""
+        return glyphs.theme_fonts(self.pages.theme.static_files())
 
     def _included(self, slug: str) -> bool:
         """Whether an unparsed, up-to-date handout counts (drafts only with --drafts)."""
