@@ -51,11 +51,21 @@ def watch(project: Path, options: BuildOptions, on_report: Callable[[BuildReport
           listener: Listener | None = None, stop: threading.Event | None = None,
           on_ready: Callable[[], None] | None = None) -> None:
     """Build now and after every change under ``project`` until ``stop`` is set."""
-    import watchfiles
+    from .executors import ProcessExecutor, default_jobs
 
     project = project.resolve()
-    on_report(build(project, options, listener=listener))
-    _warm_up(project)
+    pool = ProcessExecutor(options.jobs or default_jobs())  # every build's, kept warm
+    try:
+        on_report(build(project, options, pool, listener))
+        _warm_up(project, pool)
+        _watch(project, options, on_report, listener, stop, on_ready, pool)
+    finally:
+        pool.close()
+
+
+def _watch(project, options, on_report, listener, stop, on_ready, executor) -> None:
+    import watchfiles
+
     paths = watched_paths(project)
     settings = _Stamp(project / SETTINGS_FILE)
     ready = False
@@ -72,7 +82,7 @@ def watch(project: Path, options: BuildOptions, on_report: Callable[[BuildReport
                 continue
             names = sorted({Path(path).name for _, path in changes}) or [SETTINGS_FILE]
             logger.info("changed: %s", ", ".join(names))
-            on_report(build(project, options, listener=listener))
+            on_report(build(project, options, executor, listener))
             if watched_paths(project) != paths:  # a templates/ folder appeared
                 paths = watched_paths(project)
                 break
@@ -101,15 +111,17 @@ class _Stamp:
         return changed
 
 
-def _warm_up(project: Path) -> None:
-    """Load the renderer now; a broken theme is reported by the next build instead."""
+def _warm_up(project: Path, pool) -> None:
+    """Start the workers, each loading the renderer now, so the next save does not
+    wait; a broken theme is reported by the next build instead."""
     from .errors import VersusError
     from .pdf import warm_up
 
     try:
-        warm_up(*render_context(project, Theme.for_project(project)))
+        pool.initializer = (warm_up, *render_context(project, Theme.for_project(project)))
     except (VersusError, OSError) as error:
         logger.debug("renderer not warmed up: %s", error)
+    pool.start()
 
 
 class LiveReload:

@@ -78,10 +78,16 @@ class WatchedPool:
         self._eager = False
 
     def start(self) -> None:
-        """Start every worker now, and a new one whenever one is killed."""
+        """Start every worker now and wait until each ran the initializer; from
+        now on a new one starts whenever one ends."""
         self._eager = True
-        while len(self._idle) < self.workers:
-            self._idle.append(_Worker(self.initializer))
+        started = [_Worker(self.initializer) for _ in range(self.workers - len(self._idle))]
+        for worker in started:
+            try:
+                worker.conn.recv()  # "ready"
+                self._idle.append(worker)
+            except (EOFError, OSError):  # the next build starts another
+                worker.kill()
 
     def map(self, fn: Callable, jobs: Iterable, limit: Limit | None = None) -> Iterator:
         """Run ``fn`` on every job in the workers; yield results as they come."""
@@ -137,6 +143,8 @@ class WatchedPool:
         """Read what the worker sent; its reply once the job has ended."""
         while worker.conn.poll():
             kind, value = worker.conn.recv()
+            if kind == "ready":  # the initializer ran
+                continue
             if kind == "started":
                 worker.begin(limit and limit.what, limit)
             elif kind == "stage":
@@ -248,6 +256,7 @@ def serve(fd: int, parent: int) -> None:
             initializer[0](*initializer[1:])
         except Exception:  # the first job meets the same problem and reports it
             pass
+    conn.send(("ready", None))
     _channel = conn
     while True:
         try:
