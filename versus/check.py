@@ -15,11 +15,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .content import load_all, sources
-from .errors import Problems, VersusError, display_path
-from .lint import ERROR, WARNING, Finding, lint_project
+from .content import Handout, discover, load_handout, sources
+from .errors import Problems, RenderError, VersusError, display_path
+from .executors import default_jobs, make_executor
+from .jobs import pages_for
+from .limits import RENDER_SECONDS, time_limit
+from .lint import ERROR, WARNING, Finding, lint_handout, slug_collisions
 from .render import Pages, Theme
-from .settings import load_settings
+from .settings import Settings, load_settings
+from .workers import Limit, stage
+
+CHECKING = "checking the handout"
 
 
 @dataclass
@@ -48,8 +54,13 @@ class CheckResult:
         self.findings.extend(Finding(severity, code, error) for error in errors)
 
 
-def check_project(project: Path) -> CheckResult:
-    """Validate settings, every handout (drafts too) and every template; lint content."""
+def check_project(project: Path, timeout: float | None = RENDER_SECONDS,
+                  jobs: int | None = None) -> CheckResult:
+    """Validate settings, every handout (drafts too) and every template; lint content.
+
+    Each handout is checked in a watched worker process (``versus.workers``)
+    within ``timeout`` seconds; one that takes longer is stopped and reported.
+    """
     project = project.resolve()
     result = CheckResult()
     try:
@@ -57,23 +68,108 @@ def check_project(project: Path) -> CheckResult:
     except Problems as problems:
         result.add(ERROR, "settings", problems.errors)
         return result
-    handouts, errors = load_all(project, settings, drafts=True)
+    found, errors = discover(project)
     result.handouts = len(sources(project))
     result.add(ERROR, "content", errors)
-    result.add(WARNING, "unknown-key",
-               (warning for handout in handouts for warning in handout.warnings))
+    result.findings.extend(slug_collisions(project))
     theme = Theme.for_project(project)
-    pages = Pages(theme, settings)
+    slugs = frozenset(slug for slug, _ in found)
+    checks = [CheckJob(path, slug, settings, theme.dirs, slugs, (project, *theme.dirs),
+                       timeout) for slug, path in found]
+    handouts = _check_all(checks, jobs, timeout, result)
     try:
-        for handout in handouts:
-            for medium in ("print", "screen"):
-                pages.handout(handout, medium)
-        pages.index(handouts)
+        Pages(theme, settings).index(sorted(handouts, key=lambda handout: handout.slug))
     except VersusError as error:
         result.add(ERROR, "template", [error])
-    result.findings.extend(lint_project(project, (project, *theme.dirs)))
+    _drop_repeats(result)
     result.findings.sort(key=_place)
     return result
+
+
+def _check_all(checks: list[CheckJob], jobs: int | None, timeout: float | None,
+               result: CheckResult) -> list[Handout]:
+    """Check each handout in a worker; add the findings; the handouts that loaded."""
+    if not checks:
+        return []
+    handouts = []
+    executor = make_executor(min(jobs or default_jobs(), len(checks)))
+    try:
+        for checked in executor.map(check_handout, checks,
+                                    Limit(timeout, CHECKING, _stopped)):
+            result.findings.extend(checked.findings)
+            handouts.extend([checked.handout] if checked.handout else [])
+    finally:
+        executor.close()
+    return handouts
+
+
+def _drop_repeats(result: CheckResult) -> None:
+    """A broken template once, not once for each handout that uses it."""
+    seen: set[str] = set()
+    findings = []
+    for finding in result.findings:
+        if finding.code == "template":
+            if str(finding) in seen:
+                continue
+            seen.add(str(finding))
+        findings.append(finding)
+    result.findings = findings
+
+
+@dataclass(frozen=True)
+class CheckJob:
+    """One handout to check in a worker: plain, picklable data."""
+
+    path: Path
+    slug: str
+    settings: Settings
+    theme: tuple[Path, ...]
+    slugs: frozenset[str]
+    """Every handout's slug, for links between them."""
+    roots: tuple[Path, ...]
+    """The folders images may come from: the project, then the theme's."""
+    timeout: float | None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What checking one handout found, and the handout if it loaded."""
+
+    findings: tuple[Finding, ...]
+    handout: Handout | None = None
+
+
+def check_handout(job: CheckJob) -> Checked:
+    """Load, render (for print and screen) and lint one handout; never raises."""
+    stage(CHECKING)
+    try:
+        with time_limit(job.timeout, CHECKING, str(job.path)):
+            return _check(job)
+    except RenderError as error:  # stopped by the timer
+        return Checked((Finding(ERROR, "content", error),))
+
+
+def _check(job: CheckJob) -> Checked:
+    findings, handout = [], None
+    try:
+        handout = load_handout(job.path, job.slug, job.settings)
+    except Problems as problems:
+        findings += [Finding(ERROR, "content", error) for error in problems.errors]
+    if handout is not None:
+        findings += [Finding(WARNING, "unknown-key", warning)
+                     for warning in handout.warnings]
+        pages = pages_for(job.theme, job.settings)
+        try:
+            for medium in ("print", "screen"):
+                pages.handout(handout, medium)
+        except VersusError as error:
+            findings.append(Finding(ERROR, "template", error))
+    findings += lint_handout(job.path, job.slug, set(job.slugs), job.roots)
+    return Checked(tuple(findings), handout)
+
+
+def _stopped(job: CheckJob, message: str) -> Checked:
+    return Checked((Finding(ERROR, "content", RenderError(message, job.path)),))
 
 
 def _place(finding: Finding) -> tuple:

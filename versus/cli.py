@@ -198,15 +198,18 @@ def booklet(project, targets, **options):
               default="text", show_default=True,
               help="Report lines on stderr, or one JSON array on stdout.")
 @click.option("--strict", is_flag=True, help="Count warnings as errors for the exit status.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=RENDER_SECONDS,
+              show_default=True, metavar="SECONDS",
+              help="Stop checking a handout that takes longer, and report it.")
 @common_options
-def check(project, output_format, strict):
+def check(project, output_format, strict, timeout):
     """Validate content, settings and templates without rendering; find broken
     links, missing images and alt text, empty sections and colliding slugs."""
     import json
 
     from .check import check_project
 
-    problems = check_project(project)
+    problems = check_project(project, timeout)
     if output_format == "json":
         click.echo(json.dumps([finding.as_dict() for finding in problems.findings],
                               indent=2, ensure_ascii=False))

@@ -91,10 +91,10 @@ def _html(job: PageJob) -> str:
     stage(CONVERTING)
     with time_limit(job.timeout, CONVERTING, str(job.handout.source)):
         medium = "screen" if job.fmt == "html" else "print"
-        return _pages(job.theme, job.settings).handout(job.handout, medium, job.root)
+        return pages_for(job.theme, job.settings).handout(job.handout, medium, job.root)
 
 
 @functools.lru_cache(maxsize=4)
-def _pages(theme: tuple[Path, ...], settings: Settings) -> Pages:
+def pages_for(theme: tuple[Path, ...], settings: Settings) -> Pages:
     """This worker's templates and Markdown converter (templates reload when edited)."""
     return Pages(Theme(theme), settings)
