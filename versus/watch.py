@@ -1,7 +1,8 @@
 """watch and serve: rebuild what a saved change affects, and preview it live.
 
-``watch`` runs the incremental build once, loads WeasyPrint, the fonts and the
-stylesheet in this process (so the first save does not pay for them), then
+``watch`` runs the incremental build once, starts its worker processes, each
+loading WeasyPrint, the fonts and the stylesheet (so the first save does not
+pay for them), then
 rebuilds after every burst of saves, one build at a time, until stopped.
 ``serve`` does the same while serving ``output/`` on 127.0.0.1; pages it serves
 carry a small script that listens for server-sent events and reloads the page
