@@ -82,17 +82,23 @@ def start(project: Path, *arguments: str) -> subprocess.Popen:
                             start_new_session=True)
 
 
-def run(project: Path, *arguments: str) -> tuple[int, str, float]:
-    """Exit status, stderr and seconds taken; a build past ``BOUND`` is killed."""
-    began = time.monotonic()
-    process = start(project, *arguments)
+def finish(process: subprocess.Popen) -> str:
+    """The stderr of ``process`` once it ends; one still running after ``BOUND``
+    seconds is killed, with the processes it started, and the test fails."""
     try:
-        _, stderr = process.communicate(timeout=BOUND)
+        return process.communicate(timeout=BOUND)[1]
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+        for pid in descendants(process.pid) | {process.pid}:
+            os.kill(pid, signal.SIGKILL)
         process.communicate()
-        pytest.fail(f"{' '.join(arguments)} still ran after {BOUND} s")
-    return process.returncode, stderr, time.monotonic() - began
+        pytest.fail(f"{' '.join(process.args[2:])} still ran after {BOUND} s")
+
+
+def run(project: Path, *arguments: str) -> tuple[int, str]:
+    """Exit status and stderr of a build."""
+    process = start(project, *arguments)
+    stderr = finish(process)
+    return process.returncode, stderr
 
 
 def descendants(pid: int) -> set[int]:
@@ -146,7 +152,7 @@ def wait_for_workers(process: subprocess.Popen, count: int) -> set[int]:
 def test_a_render_that_swallows_interruptions_is_stopped_and_the_rest_build(
         tmp_path, jobs):
     project(tmp_path, "slow-render-vs-a", "quick-vs-b", "quick-vs-c")
-    status, stderr, _ = run(tmp_path, "pdf", "--timeout", "2", "--jobs", jobs)
+    status, stderr = run(tmp_path, "pdf", "--timeout", "2", "--jobs", jobs)
     assert status == 1, stderr
     assert ("content/slow-render-vs-a.md: rendering the PDF took longer than 2 s; "
             "stopped") in stderr
@@ -163,14 +169,14 @@ def test_svgs_that_refer_to_each_other_stop_within_the_time_limit(tmp_path):
                                                 + image.format("a.svg#x")))
     write(tmp_path, "content/b.svg", svg.format(image.format("a.svg?y")
                                                 + image.format("b.svg#z")))
-    status, stderr, _ = run(tmp_path, "pdf", "--timeout", "5")
+    status, stderr = run(tmp_path, "pdf", "--timeout", "5")
     assert status == 1, stderr
     assert "content/a-vs-b.md: " in stderr and "Traceback" not in stderr
 
 
 def test_markdown_that_swallows_interruptions_is_stopped_in_html_builds(tmp_path):
     project(tmp_path, "slow-markdown-vs-a", "quick-vs-b")
-    status, stderr, _ = run(tmp_path, "html", "--timeout", "2")
+    status, stderr = run(tmp_path, "html", "--timeout", "2")
     assert status == 1, stderr
     assert ("content/slow-markdown-vs-a.md: converting the Markdown took longer than "
             "2 s; stopped") in stderr
@@ -180,7 +186,7 @@ def test_markdown_that_swallows_interruptions_is_stopped_in_html_builds(tmp_path
 
 def test_a_worker_that_dies_is_its_handouts_error_and_the_rest_build(tmp_path):
     project(tmp_path, "crash-vs-a", "quick-vs-b", "quick-vs-c")
-    status, stderr, _ = run(tmp_path, "pdf", "--jobs", "1")
+    status, stderr = run(tmp_path, "pdf", "--jobs", "1")
     assert status == 1, stderr
     assert ("content/crash-vs-a.md: rendering the PDF failed: its worker process died "
             "(SIGKILL)") in stderr
@@ -230,7 +236,7 @@ def test_check_stops_a_slow_handout_and_checks_the_others(tmp_path):
           HANDOUT + "\n" + " ".join("`" * n for n in range(1, 1801)) + "\n")
     write(tmp_path, "content/brackets-vs-d.md", HANDOUT + "\n" + "[" * 200_000 + "\n")
     write(tmp_path, "content/fine-vs-b.md", HANDOUT + "\n![](missing.png)\n")
-    status, stderr, _ = run(tmp_path, "check", "--timeout", "3")
+    status, stderr = run(tmp_path, "check", "--timeout", "3")
     assert status == 1, stderr
     for slug in ("slow-lint-vs-a", "backticks-vs-c", "brackets-vs-d"):
         assert f"content/{slug}.md: checking the handout took longer than 3 s; stopped" \
@@ -260,7 +266,7 @@ def test_ctrl_c_ends_the_workers_at_once_and_exits_130(tmp_path, jobs):
     workers = wait_for_workers(process, int(jobs))
     interrupted = time.monotonic()
     os.killpg(process.pid, signal.SIGINT)  # as the terminal sends it
-    _, stderr = process.communicate(timeout=BOUND)
+    stderr = finish(process)
     assert process.returncode == 130, stderr
     assert time.monotonic() - interrupted < 10, "Ctrl-C waited for the time limit"
     assert alive(workers) == set()
@@ -272,8 +278,12 @@ def test_the_workers_of_a_killed_build_die_with_it(tmp_path):
     process = start(tmp_path, "pdf", "--timeout", "40", "--jobs", "2")
     workers = wait_for_workers(process, 2)
     os.kill(process.pid, signal.SIGKILL)  # the build alone, as kill -9 does
-    process.communicate()
+    process.wait()  # not its pipes: workers that outlive it hold them open
     deadline = time.monotonic() + 5
     while alive(workers) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert alive(workers) == set(), "workers outlived their build"
+    left = alive(workers)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    process.communicate()
+    assert left == set(), "workers outlived their build"

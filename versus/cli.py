@@ -52,7 +52,7 @@ def build_options(command):
                   help="Build PDFs that conform to PDF/UA-1 or PDF/A-3b "
                        "(all PDFs are tagged).")
     @click.option("--jobs", "-j", type=click.IntRange(min=1),
-                  help="Render this many PDFs at once.  [default: all cores]")
+                  help="Make this many pages and PDFs at once.  [default: all cores]")
     @click.option("--explain", is_flag=True,
                   help="Say for each output why it is rebuilt or skipped.")
     @click.option("--wait/--no-wait", default=True, show_default=True,
@@ -256,7 +256,7 @@ def live_options(command):
                   help="Paper size, overriding the settings.")
     @click.option("--drafts", is_flag=True, help="Include handouts marked draft.")
     @click.option("--jobs", "-j", type=click.IntRange(min=1),
-                  help="Render this many PDFs at once.  [default: all cores]")
+                  help="Make this many pages and PDFs at once.  [default: all cores]")
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         return command(*args, **kwargs)

@@ -82,11 +82,12 @@ class WatchedPool:
         now on a new one starts whenever one ends."""
         self._eager = True
         started = [_Worker(self.initializer) for _ in range(self.workers - len(self._idle))]
+        self._idle.extend(started)  # so that close() ends them, even on Ctrl-C here
         for worker in started:
             try:
                 worker.conn.recv()  # "ready"
-                self._idle.append(worker)
             except (EOFError, OSError):  # the next build starts another
+                self._idle.remove(worker)
                 worker.kill()
 
     def map(self, fn: Callable, jobs: Iterable, limit: Limit | None = None) -> Iterator:
