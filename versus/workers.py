@@ -96,7 +96,7 @@ class WatchedPool:
         try:
             while True:
                 while len(busy) < self.workers and (job := next(jobs, _END)) is not _END:
-                    worker = self._idle.pop() if self._idle else _Worker(self.initializer)
+                    worker = self._take()
                     worker.give(fn, job)
                     busy[worker.conn] = worker
                 if not busy:
@@ -105,7 +105,15 @@ class WatchedPool:
         finally:  # stopped early (an error, --fail-fast, Ctrl-C): end the rest now
             for worker in busy.values():
                 worker.kill()
-                self._replace()
+
+    def _take(self) -> _Worker:
+        """An idle worker that is still alive, or a new one."""
+        while self._idle:
+            worker = self._idle.pop()
+            if worker.process.poll() is None:
+                return worker
+            worker.kill()
+        return _Worker(self.initializer)
 
     def _collect(self, busy: dict, limit: Limit | None) -> list:
         """Wait for news from the busy workers; the results of the jobs that ended."""
