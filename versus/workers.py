@@ -18,6 +18,7 @@ started, and none is left behind.
 
 from __future__ import annotations
 
+import collections
 import logging
 import os
 import signal
@@ -40,6 +41,8 @@ PR_SET_PDEATHSIG = 1
 PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
 WORKER_CODE = ("import sys; from versus.workers import serve; "
                "serve(int(sys.argv[1]), int(sys.argv[2]))")
+AHEAD = 2
+"""Jobs sent to a worker at once, so that it never waits for the next one."""
 _END = object()
 
 
@@ -92,19 +95,30 @@ class WatchedPool:
 
     def map(self, fn: Callable, jobs: Iterable, limit: Limit | None = None) -> Iterator:
         """Run ``fn`` on every job in the workers; yield results as they come."""
-        jobs, busy = iter(jobs), {}
+        jobs, again, busy = iter(jobs), collections.deque(), {}
         try:
             while True:
-                while len(busy) < self.workers and (job := next(jobs, _END)) is not _END:
-                    worker = self._take()
+                while self._room(busy) and (
+                        job := again.popleft() if again else next(jobs, _END)) is not _END:
+                    worker = self._take() if len(busy) < self.workers else min(
+                        self._roomy(busy), key=lambda worker: len(worker.queue))
                     worker.give(fn, job)
                     busy[worker.conn] = worker
                 if not busy:
                     return
-                yield from self._collect(busy, limit)
+                yield from self._collect(busy, limit, again)
         finally:  # stopped early (an error, --fail-fast, Ctrl-C): end the rest now
             for worker in busy.values():
                 worker.kill()
+
+    def _room(self, busy: dict) -> bool:
+        """Whether a job can be sent now: a worker is free, or one has room."""
+        return len(busy) < self.workers or bool(self._roomy(busy))
+
+    def _roomy(self, busy: dict) -> list[_Worker]:
+        """The busy workers that may be sent one more job."""
+        return [worker for worker in busy.values() if len(worker.queue) < AHEAD
+                and worker.done + len(worker.queue) < self.tasks_per_worker]
 
     def _take(self) -> _Worker:
         """An idle worker that is still alive, or a new one."""
@@ -115,8 +129,9 @@ class WatchedPool:
             worker.kill()
         return _Worker(self.initializer)
 
-    def _collect(self, busy: dict, limit: Limit | None) -> list:
-        """Wait for news from the busy workers; the results of the jobs that ended."""
+    def _collect(self, busy: dict, limit: Limit | None, again: collections.deque) -> list:
+        """Wait for news from the busy workers; the results of the jobs that ended.
+        The jobs sent ahead to a worker that is killed or dies go to ``again``."""
         from multiprocessing.connection import wait
 
         deadlines = [w.deadline for w in busy.values() if w.deadline is not None]
@@ -125,52 +140,54 @@ class WatchedPool:
         for conn in wait(list(busy), timeout):
             worker = busy[conn]
             try:
-                reply = self._read(worker, limit)
+                self._read(worker, limit, results)
             except (EOFError, OSError):  # the worker died: a crash, or killed
                 del busy[conn]
-                results.append(self._lost(worker, limit, worker.kill()))
+                message = self._lost(worker, limit, worker.kill())
+                results.append(limit.stopped(worker.queue.popleft(), message))
+                again.extend(worker.queue)
                 continue
-            if reply is not None:
+            if not worker.queue:
                 del busy[conn]
                 self._release(worker)
-                kind, value = reply
-                if kind == "error":
-                    raise value
-                results.append(value)
         now = time.monotonic()
         for conn, worker in list(busy.items()):
             if worker.deadline is not None and worker.deadline <= now:
                 del busy[conn]
                 worker.kill()
                 self._replace()
-                results.append(limit.stopped(worker.job, f"{worker.what} took longer "
-                                             f"than {limit.seconds:g} s; stopped"))
+                results.append(limit.stopped(worker.queue.popleft(), f"{worker.what} took "
+                                             f"longer than {limit.seconds:g} s; stopped"))
+                again.extend(worker.queue)
         return results
 
     @staticmethod
-    def _read(worker: _Worker, limit: Limit | None) -> tuple | None:
-        """Read what the worker sent; its reply once the job has ended."""
+    def _read(worker: _Worker, limit: Limit | None, results: list) -> None:
+        """Read what the worker sent; add the results of the jobs that ended."""
         while worker.conn.poll():
             kind, value = worker.conn.recv()
-            if kind == "ready":  # the initializer ran
-                continue
             if kind == "started":
                 worker.begin(limit and limit.what, limit)
             elif kind == "stage":
                 worker.begin(value, limit)
-            else:
-                return kind, value
-        return None
+            elif kind in ("done", "error"):
+                worker.queue.popleft()
+                worker.done += 1
+                worker.begin(None, None)
+                if kind == "error":
+                    raise value
+                results.append(value)
+            # "ready": the initializer ran
 
-    def _lost(self, worker: _Worker, limit: Limit | None, status: int | None):
+    def _lost(self, worker: _Worker, limit: Limit | None, status: int | None) -> str:
         self._replace()
         reason = f"its worker process died ({_describe(status)})"
         if limit is None:
             raise VersusError(reason)
-        return limit.stopped(worker.job, f"{worker.what or limit.what} failed: {reason}")
+        return f"{worker.what or limit.what} failed: {reason}"
 
     def _release(self, worker: _Worker) -> None:
-        worker.job, worker.deadline, worker.done = None, None, worker.done + 1
+        """A worker whose jobs are all done: idle, or renewed after enough jobs."""
         if worker.done < self.tasks_per_worker:
             self._idle.append(worker)
         else:
@@ -190,7 +207,7 @@ class WatchedPool:
 
 
 class _Worker:
-    """One worker process, the job it runs, and when that job must end."""
+    """One worker process, the jobs sent to it, and when the running one must end."""
 
     def __init__(self, initializer: tuple | None):
         from multiprocessing import Pipe
@@ -208,11 +225,13 @@ class _Worker:
         self.conn = ours
         self.conn.send((list(sys.path), _verbosity()))
         self.conn.send(initializer)
-        self.job, self.what, self.deadline, self.done = None, None, None, 0
+        self.queue: collections.deque = collections.deque()
+        """The jobs sent, the first one running (or about to)."""
+        self.what, self.deadline, self.done = None, None, 0
 
     def give(self, fn: Callable, job) -> None:
-        """Send ``job``; its time starts when the worker says it has started."""
-        self.job, self.what, self.deadline = job, None, None
+        """Send ``job``; its time starts when the worker says it has started it."""
+        self.queue.append(job)
         self.conn.send((fn, job))
 
     def begin(self, what: str | None, limit: Limit | None) -> None:
