@@ -23,7 +23,7 @@ from .limits import RENDER_SECONDS, time_limit
 from .lint import ERROR, WARNING, Finding, lint_handout, slug_collisions
 from .render import Pages, Theme
 from .settings import Settings, load_settings
-from .workers import Limit, stage
+from .workers import Limit
 
 CHECKING = "checking the handout"
 
@@ -141,8 +141,7 @@ class Checked:
 
 def check_handout(job: CheckJob) -> Checked:
     """Load, render (for print and screen) and lint one handout; never raises."""
-    stage(CHECKING)
-    try:
+    try:  # the watchdog's limit (CHECKING) runs from the start: no ``stage`` needed
         with time_limit(job.timeout, CHECKING, str(job.path)):
             return _check(job)
     except RenderError as error:  # stopped by the timer

@@ -88,7 +88,7 @@ def _stopped(job: PageJob, message: str) -> Output:
 
 
 def _html(job: PageJob) -> str:
-    stage(CONVERTING)
+    # The first step: the limit's own ``what`` (no ``stage`` message needed).
     with time_limit(job.timeout, CONVERTING, str(job.handout.source)):
         medium = "screen" if job.fmt == "html" else "print"
         return pages_for(job.theme, job.settings).handout(job.handout, medium, job.root)
