@@ -28,7 +28,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from .errors import VersusError
@@ -38,9 +37,9 @@ GRACE_SECONDS = 1.0
 the worker's own timer to stop it and send the error back."""
 PARENT_POLL_SECONDS = 0.5
 PR_SET_PDEATHSIG = 1
-PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
-WORKER_CODE = ("import sys; from versus.workers import serve; "
+WORKER_CODE = ("import sys; sys.path[:] = sys.argv[3:]; from versus.workers import serve; "
                "serve(int(sys.argv[1]), int(sys.argv[2]))")
+"""A worker imports Versus, and then the jobs' modules, from this process's path."""
 AHEAD = 2
 """Jobs sent to a worker at once, so that it never waits for the next one."""
 _END = object()
@@ -213,17 +212,16 @@ class _Worker:
         from multiprocessing import Pipe
 
         ours, theirs = Pipe()
-        path = os.pathsep.join(filter(None, [PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-c", WORKER_CODE, str(theirs.fileno()), str(os.getpid())],
-                pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
+                [sys.executable, "-c", WORKER_CODE, str(theirs.fileno()), str(os.getpid()),
+                 *sys.path], pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
                 stdout=sys.__stderr__ or subprocess.DEVNULL,  # stdout may carry JSON
-                env={**os.environ, "PYTHONPATH": path}, process_group=0)
+                process_group=0)
         finally:
             theirs.close()
         self.conn = ours
-        self.conn.send((list(sys.path), _verbosity()))
+        self.conn.send(_verbosity())
         self.conn.send(initializer)
         self.queue: collections.deque = collections.deque()
         """The jobs sent, the first one running (or about to)."""
@@ -273,7 +271,7 @@ def serve(fd: int, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent alone handles Ctrl-C
     _die_with(parent)
     conn = Connection(fd)
-    sys.path[:], verbosity = conn.recv()
+    verbosity = conn.recv()
     if verbosity is not None:
         from . import log
 
@@ -291,6 +289,9 @@ def serve(fd: int, parent: int) -> None:
             fn, job = conn.recv()
         except EOFError:
             return
+        except Exception as error:  # a job that does not unpickle here
+            conn.send(("error", VersusError(f"{type(error).__name__}: {error}")))
+            continue
         conn.send(("started", None))
         try:
             reply = ("done", fn(job))
