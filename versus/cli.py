@@ -52,7 +52,7 @@ def build_options(command):
                   help="Build PDFs that conform to PDF/UA-1 or PDF/A-3b "
                        "(all PDFs are tagged).")
     @click.option("--jobs", "-j", type=click.IntRange(min=1),
-                  help="Render this many PDFs at once.  [default: all cores]")
+                  help="Make this many pages and PDFs at once.  [default: all cores]")
     @click.option("--explain", is_flag=True,
                   help="Say for each output why it is rebuilt or skipped.")
     @click.option("--wait/--no-wait", default=True, show_default=True,
@@ -198,15 +198,18 @@ def booklet(project, targets, **options):
               default="text", show_default=True,
               help="Report lines on stderr, or one JSON array on stdout.")
 @click.option("--strict", is_flag=True, help="Count warnings as errors for the exit status.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=RENDER_SECONDS,
+              show_default=True, metavar="SECONDS",
+              help="Stop checking a handout that takes longer, and report it.")
 @common_options
-def check(project, output_format, strict):
+def check(project, output_format, strict, timeout):
     """Validate content, settings and templates without rendering; find broken
     links, missing images and alt text, empty sections and colliding slugs."""
     import json
 
     from .check import check_project
 
-    problems = check_project(project)
+    problems = check_project(project, timeout)
     if output_format == "json":
         click.echo(json.dumps([finding.as_dict() for finding in problems.findings],
                               indent=2, ensure_ascii=False))
@@ -253,7 +256,7 @@ def live_options(command):
                   help="Paper size, overriding the settings.")
     @click.option("--drafts", is_flag=True, help="Include handouts marked draft.")
     @click.option("--jobs", "-j", type=click.IntRange(min=1),
-                  help="Render this many PDFs at once.  [default: all cores]")
+                  help="Make this many pages and PDFs at once.  [default: all cores]")
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         return command(*args, **kwargs)
