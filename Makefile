@@ -34,6 +34,7 @@ new: $(STAMP)  ## scaffold a handout: make new ITEMS="Kafka Pulsar" (quote names
 
 test: $(STAMP)
 	@command -v chromedriver >/dev/null && command -v pdftoppm >/dev/null \
+		&& command -v qpdf >/dev/null \
 		|| scripts/install-system-deps
 	$(PY) -m pytest $(ARGS)
 

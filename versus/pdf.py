@@ -187,6 +187,7 @@ class PdfRenderer:
 
     def render(self, job: PdfJob) -> tuple[bytes, tuple[str, ...]]:
         """The PDF of ``job`` and the files read; a failed fetch is a ``RenderError``."""
+        from .tagfix import finish
         self.fetcher.start(job.allow_remote)
         with _ImageFailures(self.fetcher):
             document = self._weasyprint.HTML(string=job.html, base_url=job.base_url,
@@ -194,6 +195,7 @@ class PdfRenderer:
             pdf = document.write_pdf(
                 stylesheets=[self.stylesheet, self._page_css(job.paper)],
                 font_config=self.font_config, pdf_tags=True, pdf_variant=job.variant)
+        pdf = finish(pdf)  # what WeasyPrint's tags lack: header scope, ID tree, artifacts
         if self.fetcher.failures:
             raise RenderError(self.fetcher.failures[0], job.source)
         return pdf, tuple(sorted(self.theme_read | self.fetcher.read))
