@@ -98,7 +98,8 @@ def add_id_tree(pdf: pikepdf.Pdf, root: Dictionary, elements: list[Dictionary]) 
     """An ``/IDTree`` in ``root`` naming every element that has an ``/ID``."""
     tagged = [element for element in elements if "/ID" in element]
     if not tagged:
-        root.pop("/IDTree", None)
+        if "/IDTree" in root:
+            del root["/IDTree"]
         return
     pairs: dict[bytes, Dictionary] = {}
     for element in tagged:
