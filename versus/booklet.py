@@ -16,6 +16,7 @@ imported.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime
 import io
@@ -144,7 +145,8 @@ class _Booklet:
 
     def make(self, slugs: list[str], listener: Listener) -> None:
         try:
-            settings = load_settings(self.project).replace(paper=self.options.paper)
+            settings = load_settings(self.project).replace(
+                paper=self.options.paper, pdf_variant=self.options.pdf_variant)
         except Problems:
             return  # the handout build has reported them
         if not slugs:
@@ -168,7 +170,7 @@ class _Booklet:
         guess = facts.get(key)
         pdf, read = render_booklet(pages, entries, self.output, self.project,
                                    self.duplex, source_date(), guess,
-                                   self.options.pdf_variant)
+                                   self.options.bleed)
         write_atomic(self.target, pdf.data)
         self.state.record(BOOKLET, inputs,
                           {digests.name(Path(p)): digests.of(Path(p)) for p in read})
@@ -193,7 +195,7 @@ class _Booklet:
         inputs["SOURCE_DATE_EPOCH"] = value_digest(source_date())
         inputs["versions"] = value_digest(
             f"{tool_versions()}, pikepdf {_installed_version('pikepdf')}")
-        inputs["option pdf-variant"] = value_digest(self.options.pdf_variant)
+        inputs["option bleed"] = value_digest(self.options.bleed)
         return inputs
 
     def _entry(self, slug: str, source: Path, settings: Settings) -> Entry:
@@ -226,7 +228,7 @@ class BookletPdf:
 
 def render_booklet(pages: Pages, entries: list[Entry], output: Path, project: Path,
                    duplex: bool, fallback_date: datetime.date | None = None,
-                   front_guess: int | None = None, variant: str | None = None,
+                   front_guess: int | None = None, bleed: str | None = None,
                    ) -> tuple[BookletPdf, tuple[str, ...]]:
     """Render cover and contents for ``entries`` and bind them with their PDFs.
 
@@ -248,7 +250,7 @@ def render_booklet(pages: Pages, entries: list[Entry], output: Path, project: Pa
     date = max(dates) if dates else fallback_date
     least = 3 if duplex else 2  # cover (and its blank back), one contents page
     front_pages = max(front_guess or least, least)
-    render = _Renderer(pages, project, variant)
+    render = _Renderer(pages, project, pages.settings.pdf_variant or None, bleed)
     for _ in range(MAX_PASSES):
         starts = page_starts(front_pages, counts, duplex)
         placed = [dataclasses.replace(e, page=p) for e, p in zip(entries, starts)]
@@ -298,14 +300,16 @@ NUMBERS_CSS = """
 class _Renderer:
     """Renders the booklet's own pages through this process's cached renderer."""
 
-    def __init__(self, pages: Pages, project: Path, variant: str | None):
-        self.pages, self.project, self.variant = pages, project, variant
+    def __init__(self, pages: Pages, project: Path, variant: str | None,
+                 bleed: str | None):
+        self.pages, self.project, self.variant, self.bleed = (pages, project, variant,
+                                                              bleed)
         self.read: set[str] = set()
 
     def front(self, entries: list[Entry], duplex: bool,
               date: datetime.date | None) -> bytes:
         """The cover and contents."""
-        html = self.pages.booklet(entries, date=date, duplex=duplex)
+        html = self.pages.booklet(entries, date=date, duplex=duplex, tags=_tags(entries))
         return self._render(html, self.pages.theme.find(BOOKLET_TEMPLATE), self.variant)
 
     def numbers(self, total: int, duplex: bool) -> bytes:
@@ -325,12 +329,19 @@ class _Renderer:
         job = PdfJob(slug="booklet", source=str(source), html=html,
                      base_url=self.project.as_uri() + "/", paper=self.pages.settings.paper,
                      stylesheet=str(theme.find(STYLESHEET)), variant=variant,
+                     bleed=self.bleed,
                      roots=tuple(str(p) for p in (self.project, *theme.dirs)))
         result = render_job(job)
         if result.error:
             raise result.error
         self.read.update(result.read)
         return result.pdf
+
+
+def _tags(entries: list[Entry]) -> list[tuple[str, int]]:
+    """Every tag of the handouts with how many carry it, the most used first."""
+    counts = collections.Counter(tag for entry in entries for tag in entry.tags)
+    return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0].lower()))
 
 
 def _metadata(settings: Settings, date: datetime.date | None) -> dict[str, str]:
