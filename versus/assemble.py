@@ -23,7 +23,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from .tagfix import FOOTER, save
-from .tagmerge import Structure
+from .tagmerge import Structure, StructureError
 
 LINK_SCHEME = "versus-booklet:"
 """Contents entries link to this made-up URI; assembly turns it into a page link."""
@@ -54,14 +54,23 @@ class Layout:
     """A PDF whose page N shows booklet page N's number, stamped on handout pages."""
 
 
+@dataclass(frozen=True)
+class Bound:
+    """The booklet's bytes, and the handouts whose pages are in it without tags."""
+
+    data: bytes
+    untagged: tuple[str, ...] = ()
+
+
 def assemble(front: bytes, parts: Sequence[Part], layout: Layout,
-             info: dict[str, str], xmp: dict[str, str]) -> bytes:
+             info: dict[str, str], xmp: dict) -> Bound:
     """Cover and contents (``front``), then each handout from ``part.page`` on."""
     pdf = pikepdf.open(io.BytesIO(front))
     front_count = len(pdf.pages)
     structure = Structure(pdf, layout.lang)
     structure.add(pdf.Root.get("/StructTreeRoot"), list(pdf.pages), info["/Title"],
                   layout.lang, "front")
+    untagged = []
     blanks, outline, names = set(), [], {}
     for part in parts:
         if layout.duplex and len(pdf.pages) % 2 == 1:
@@ -71,7 +80,10 @@ def assemble(front: bytes, parts: Sequence[Part], layout: Layout,
         if len(pdf.pages) + 1 != part.page:
             raise RuntimeError(f"{part.slug} lands on page {len(pdf.pages) + 1}, "
                                f"not on page {part.page} as the contents says")
-        outline.append(_bind(pdf, part, structure))
+        entry, tagged = _bind(pdf, part, structure)
+        outline.append(entry)
+        if not tagged:  # bound all the same, and said so
+            untagged.append(part.slug)
         names[part.slug] = part.page - 1
     structure.install()
     _link_contents(pdf, front_count, parts)
@@ -80,26 +92,40 @@ def assemble(front: bytes, parts: Sequence[Part], layout: Layout,
     _outline(pdf, outline)
     _name_destinations(pdf, names)
     _describe(pdf, info, xmp, layout.lang)
-    return save(pdf)
+    return Bound(save(pdf), tuple(untagged))
 
 
-def _bind(pdf: pikepdf.Pdf, part: Part, structure: Structure) -> tuple:
-    """Append ``part``'s pages and structure; return its outline entries to add."""
+def _bind(pdf: pikepdf.Pdf, part: Part, structure: Structure) -> tuple[tuple, bool]:
+    """Append ``part``'s pages and structure; its outline entries, and if tagged."""
     source = pikepdf.open(part.path)
     _resolve_named_links(source)
     first = len(pdf.pages)
     pdf.pages.extend(source.pages)
-    # The same copier maps the pages again: the tree's /Pg point at the pages bound.
-    root = source.Root.get("/StructTreeRoot")
-    if root is None:
-        raise RuntimeError(f"{part.path.name} is not tagged")
-    structure.add(pdf.copy_foreign(root), list(pdf.pages)[first:], part.title,
-                  str(source.Root.get("/Lang", "")), part.slug)
     index = {page.objgen: n for n, page in enumerate(source.pages)}
     with source.open_outline() as own:
         items = _below_title(list(own.root), part.title)
         bookmarks = _bookmarks(items, index, first)
-    return part.title, first, bookmarks
+    entry = part.title, first, bookmarks
+    root = source.Root.get("/StructTreeRoot")
+    try:
+        if not isinstance(root, Dictionary):
+            raise StructureError("it has no structure tree")
+        # The same copier maps the pages again: the tree's /Pg are the pages bound.
+        structure.add(pdf.copy_foreign(root), list(pdf.pages)[first:], part.title,
+                      str(source.Root.get("/Lang", "")), part.slug)
+    except StructureError:
+        for page in list(pdf.pages)[first:]:  # keys into a tree that is not there
+            _drop_keys(page)
+        return entry, False
+    return entry, True
+
+
+def _drop_keys(page: pikepdf.Page) -> None:
+    if "/StructParents" in page.obj:
+        del page.obj["/StructParents"]
+    for annot in page.obj.get("/Annots", Array()):
+        if "/StructParent" in annot:
+            del annot["/StructParent"]
 
 
 def _resolve_named_links(source: pikepdf.Pdf) -> None:

@@ -269,9 +269,12 @@ def render_booklet(pages: Pages, entries: list[Entry], output: Path, project: Pa
                     numbers=render.numbers(total, duplex))
     parts = [Part(e.slug, e.title, e.page, path) for e, path in zip(placed, paths)]
     title = pages.settings.site_name
-    data = assemble(front, parts, layout, _metadata(pages.settings, date),
-                    _xmp(title, pages.settings.lang, date))
-    return (BookletPdf(data, total, {e.slug: e.page for e in placed}, front_pages),
+    bound = assemble(front, parts, layout, _metadata(pages.settings, date),
+                     _xmp(title, pages.settings.lang, date))
+    for slug in bound.untagged:
+        logger.warning("%s: pdf/%s.pdf has no structure tree: its pages are in the "
+                       "booklet untagged", BOOKLET, slug)
+    return (BookletPdf(bound.data, total, {e.slug: e.page for e in placed}, front_pages),
             tuple(sorted(render.read)))
 
 
