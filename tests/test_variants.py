@@ -127,6 +127,18 @@ def test_bleed_grows_the_page_around_its_trim_box_with_crop_marks(tmp_path, buil
     assert trim[2] - trim[0] == pytest.approx(595.28, abs=0.5)  # A4 once trimmed
 
 
+def test_a_duplex_booklet_with_bleed_gives_every_page_a_trim_box(tmp_path, build):
+    """PDF/X: the blank pages added for two-sided printing are print pages too."""
+    project = project_at(tmp_path)
+    build(project, "booklet", "--jobs", "1", "--duplex", "--pdf-variant", "pdf/x-4",
+          "--bleed", "3mm")
+    with pikepdf.open(project / "output/booklet.pdf") as pdf:
+        boxes = {tuple(float(v) for v in page.trimbox) for page in pdf.pages}
+        medias = {tuple(float(v) for v in page.mediabox) for page in pdf.pages}
+        assert all("/TrimBox" in page.obj for page in pdf.pages)
+    assert len(boxes) == 1 and len(medias) == 1, (boxes, medias)
+
+
 @pytest.mark.parametrize("args, message", [
     (("--bleed", "3mm"), "--bleed needs --pdf-variant pdf/x-4"),
     (("--pdf-variant", "pdf/x-4", "--bleed", "lots"), "bleed must be a length"),

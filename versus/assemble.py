@@ -74,8 +74,11 @@ def assemble(front: bytes, parts: Sequence[Part], layout: Layout,
     blanks, outline, names = set(), [], {}
     for part in parts:
         if layout.duplex and len(pdf.pages) % 2 == 1:
-            box = pdf.pages[-1].mediabox
-            pdf.add_blank_page(page_size=(float(box[2]), float(box[3])))
+            last = pdf.pages[-1].obj
+            blank = pdf.add_blank_page()
+            for box in ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox"):
+                if box in last:  # PDF/X: every page has its trim box
+                    blank.obj[box] = Array([float(v) for v in last[box]])
             blanks.add(len(pdf.pages) - 1)  # the handout starts on the right
         if len(pdf.pages) + 1 != part.page:
             raise RuntimeError(f"{part.slug} lands on page {len(pdf.pages) + 1}, "
