@@ -187,11 +187,13 @@ def _booklet(formats, project, duplex=False, explain=False, **options) -> int:
 
 @main.command()
 @click.option("--duplex", is_flag=True,
-              help="Start every handout on a right-hand (odd) page, for two-sided print.")
+              help="Two-sided print: every handout on a right-hand (odd) page, "
+                   "margins mirrored, page numbers on the outer edge.")
 @build_options
 def booklet(project, targets, **options):
     """Build output/booklet.pdf: a cover, a contents page with page numbers and
-    links, then every handout's PDF (brought up to date first), with bookmarks."""
+    links, then every handout's PDF (brought up to date first), with bookmarks,
+    one structure tree and one page number sequence."""
     if targets:
         raise click.UsageError("booklet takes no TARGETS: it binds every handout")
     return _booklet(("pdf",), project, **options)
