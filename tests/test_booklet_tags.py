@@ -231,9 +231,24 @@ def test_an_untagged_handout_is_bound_and_named(project, tmp_path):
         count = len(pdf.pages)
     bound = assemble(front, [Part("plain", "Plain", count + 1, tmp_path / "plain.pdf")],
                      Layout(lang="en"), {"/Title": "T"}, {"dc:title": "T"})
-    assert bound.untagged == ("plain",)
+    assert bound.untagged == ("pdf/plain.pdf",)
     write(tmp_path, "out.pdf", bound.data)
     assert qpdf_check(tmp_path / "out.pdf") == ""
     with pikepdf.open(tmp_path / "out.pdf") as pdf:
         assert len(pdf.pages) == count + 1
         assert unreachable_content(pdf) == []
+
+
+def test_the_build_says_which_handout_is_bound_untagged(tmp_path, build, run_cli):
+    project = write_project(tmp_path / "project")
+    build(project, "booklet", "--jobs", "1")
+    plain = pikepdf.new()
+    plain.add_blank_page(page_size=(595.28, 841.89))
+    plain.save(project / "output/pdf/alpha-vs-beta.pdf")  # as an older version made it
+    result = run_cli("booklet", "--project", project, "--jobs", "1")
+    assert "booklet.pdf: pdf/alpha-vs-beta.pdf has no structure tree: its pages are " \
+        "in the booklet untagged" in result.output, result.output
+    with pikepdf.open(booklet(project)) as pdf:
+        assert unreachable_content(pdf) == []
+        assert [str(p.T) for p in pdf.Root.StructTreeRoot.K[0].K] == [
+            "Field Guide", "Gamma vs. Delta", "Kafka gegen Pulsar"]

@@ -60,6 +60,7 @@ class Bound:
 
     data: bytes
     untagged: tuple[str, ...] = ()
+    """What has no structure tree: 'pdf/<slug>.pdf', or 'its cover and contents'."""
 
 
 def assemble(front: bytes, parts: Sequence[Part], layout: Layout,
@@ -68,9 +69,14 @@ def assemble(front: bytes, parts: Sequence[Part], layout: Layout,
     pdf = pikepdf.open(io.BytesIO(front))
     front_count = len(pdf.pages)
     structure = Structure(pdf, layout.lang)
-    structure.add(pdf.Root.get("/StructTreeRoot"), list(pdf.pages), info["/Title"],
-                  layout.lang, "front")
     untagged = []
+    try:
+        structure.add(pdf.Root.get("/StructTreeRoot"), list(pdf.pages), info["/Title"],
+                      layout.lang, "front")
+    except StructureError:  # a theme's cover the renderer could not tag
+        for page in pdf.pages:
+            _drop_keys(page)
+        untagged.append("its cover and contents")
     blanks, outline, names = set(), [], {}
     for part in parts:
         if layout.duplex and len(pdf.pages) % 2 == 1:
@@ -86,7 +92,7 @@ def assemble(front: bytes, parts: Sequence[Part], layout: Layout,
         entry, tagged = _bind(pdf, part, structure)
         outline.append(entry)
         if not tagged:  # bound all the same, and said so
-            untagged.append(part.slug)
+            untagged.append(f"pdf/{part.slug}.pdf")
         names[part.slug] = part.page - 1
     structure.install()
     _link_contents(pdf, front_count, parts)
@@ -100,7 +106,9 @@ def assemble(front: bytes, parts: Sequence[Part], layout: Layout,
 
 def _bind(pdf: pikepdf.Pdf, part: Part, structure: Structure) -> tuple[tuple, bool]:
     """Append ``part``'s pages and structure; its outline entries, and if tagged."""
-    source = pikepdf.open(part.path)
+    # Copied objects are read from their source when the booklet is written: a
+    # source in memory holds no file open, however many handouts there are.
+    source = pikepdf.open(io.BytesIO(part.path.read_bytes()))
     _resolve_named_links(source)
     first = len(pdf.pages)
     pdf.pages.extend(source.pages)

@@ -271,9 +271,9 @@ def render_booklet(pages: Pages, entries: list[Entry], output: Path, project: Pa
     title = pages.settings.site_name
     bound = assemble(front, parts, layout, _metadata(pages.settings, date),
                      _xmp(title, pages.settings.lang, date))
-    for slug in bound.untagged:
-        logger.warning("%s: pdf/%s.pdf has no structure tree: its pages are in the "
-                       "booklet untagged", BOOKLET, slug)
+    for name in bound.untagged:
+        logger.warning("%s: %s has no structure tree: its pages are in the booklet "
+                       "untagged", BOOKLET, name)
     return (BookletPdf(bound.data, total, {e.slug: e.page for e in placed}, front_pages),
             tuple(sorted(render.read)))
 
