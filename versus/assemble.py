@@ -69,23 +69,13 @@ def assemble(front: bytes, parts: Sequence[Part], layout: Layout,
     pdf = pikepdf.open(io.BytesIO(front))
     front_count = len(pdf.pages)
     structure = Structure(pdf, layout.lang)
-    untagged = []
-    try:
-        structure.add(pdf.Root.get("/StructTreeRoot"), list(pdf.pages), info["/Title"],
-                      layout.lang, "front")
-    except StructureError:  # a theme's cover the renderer could not tag
-        for page in pdf.pages:
-            _drop_keys(page)
-        untagged.append("its cover and contents")
+    untagged = [] if _adopt(structure, pdf.Root.get("/StructTreeRoot"), list(pdf.pages),
+                            info["/Title"], layout.lang, "front") \
+        else ["its cover and contents"]
     blanks, outline, names = set(), [], {}
     for part in parts:
         if layout.duplex and len(pdf.pages) % 2 == 1:
-            last = pdf.pages[-1].obj
-            blank = pdf.add_blank_page()
-            for box in ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox"):
-                if box in last:  # PDF/X: every page has its trim box
-                    blank.obj[box] = Array([float(v) for v in last[box]])
-            blanks.add(len(pdf.pages) - 1)  # the handout starts on the right
+            blanks.add(_add_blank(pdf))  # the handout starts on the right
         if len(pdf.pages) + 1 != part.page:
             raise RuntimeError(f"{part.slug} lands on page {len(pdf.pages) + 1}, "
                                f"not on page {part.page} as the contents says")
@@ -116,19 +106,34 @@ def _bind(pdf: pikepdf.Pdf, part: Part, structure: Structure) -> tuple[tuple, bo
     with source.open_outline() as own:
         items = _below_title(list(own.root), part.title)
         bookmarks = _bookmarks(items, index, first)
-    entry = part.title, first, bookmarks
     root = source.Root.get("/StructTreeRoot")
+    # The same copier maps the pages again: the tree's /Pg are the pages bound.
+    root = pdf.copy_foreign(root) if isinstance(root, Dictionary) else None
+    tagged = _adopt(structure, root, list(pdf.pages)[first:], part.title,
+                    str(source.Root.get("/Lang", "")), part.slug)
+    return (part.title, first, bookmarks), tagged
+
+
+def _adopt(structure: Structure, root, pages: list, title: str, lang: str,
+           prefix: str) -> bool:
+    """Add ``root`` to ``structure``; if it cannot be, untag ``pages`` and say so."""
     try:
-        if not isinstance(root, Dictionary):
-            raise StructureError("it has no structure tree")
-        # The same copier maps the pages again: the tree's /Pg are the pages bound.
-        structure.add(pdf.copy_foreign(root), list(pdf.pages)[first:], part.title,
-                      str(source.Root.get("/Lang", "")), part.slug)
+        structure.add(root, pages, title, lang, prefix)
+        return True
     except StructureError:
-        for page in list(pdf.pages)[first:]:  # keys into a tree that is not there
+        for page in pages:  # their keys point into a tree that is not there
             _drop_keys(page)
-        return entry, False
-    return entry, True
+        return False
+
+
+def _add_blank(pdf: pikepdf.Pdf) -> int:
+    """A blank page like the last one (PDF/X: every page has its trim box); its index."""
+    last = pdf.pages[-1].obj
+    blank = pdf.add_blank_page()
+    for box in ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox"):
+        if box in last:
+            blank.obj[box] = Array([float(v) for v in last[box]])
+    return len(pdf.pages) - 1
 
 
 def _drop_keys(page: pikepdf.Page) -> None:
