@@ -115,6 +115,16 @@ def test_the_setting_chooses_the_variant_and_the_option_overrides_it(tmp_path, b
         assert meta.get("pdfuaid:part") == "1" and meta.get("pdfaid:part") is None
 
 
+def test_web_pages_do_not_depend_on_the_variant_setting(tmp_path, build):
+    project = project_at(tmp_path)
+    build(project, "html", "--jobs", "1")
+    page = project / "output/html/kafka-vs-pulsar.html"
+    before = page.stat().st_mtime_ns
+    write(project, "versus.yaml", "pdf_variant: pdf/ua-1\n")
+    result = build(project, "html", "--jobs", "1")
+    assert page.stat().st_mtime_ns == before, result.output
+
+
 def test_bleed_grows_the_page_around_its_trim_box_with_crop_marks(tmp_path, build):
     project = project_at(tmp_path)
     build(project, "pdf", "--jobs", "1", "--pdf-variant", "pdf/x-4", "--bleed", "3mm")

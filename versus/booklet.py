@@ -312,7 +312,8 @@ class _Renderer:
     def front(self, entries: list[Entry], duplex: bool,
               date: datetime.date | None) -> bytes:
         """The cover and contents."""
-        html = self.pages.booklet(entries, date=date, duplex=duplex, tags=_tags(entries))
+        html = self.pages.booklet(entries, date=date, duplex=duplex,
+                                  tags=tag_counts(entries))
         return self._render(html, self.pages.theme.find(BOOKLET_TEMPLATE), self.variant)
 
     def numbers(self, total: int, duplex: bool) -> bytes:
@@ -341,7 +342,7 @@ class _Renderer:
         return result.pdf
 
 
-def _tags(entries: list[Entry]) -> list[tuple[str, int]]:
+def tag_counts(entries: list[Entry]) -> list[tuple[str, int]]:
     """Every tag of the handouts with how many carry it, the most used first."""
     counts = collections.Counter(tag for entry in entries for tag in entry.tags)
     return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0].lower()))

@@ -256,6 +256,7 @@ class _Run:
         settings.pop("scheduler")  # where PDFs are rendered does not change them
         if fmt == "html":
             settings.pop("paper")  # the web page does not depend on the paper size
+            settings.pop("pdf_variant")  # nor on the PDF's standard
         inputs = self.digests.files(self.pages.templates_used())
         inputs.update((f"setting {key}", value_digest(value))
                       for key, value in settings.items())
