@@ -34,7 +34,7 @@ from .output import OUTPUT_DIR, write_atomic
 from .pipeline import BuildOptions, BuildReport, Listener, build
 from .plan import (STATE_FILE, BuildState, Digests, _installed_version, tool_versions,
                    value_digest)
-from .render import BOOKLET_TEMPLATE, STYLESHEET, Pages, Theme, source_date
+from .render import BOOKLET_TEMPLATE, STATIC_DIR, STYLESHEET, Pages, Theme, source_date
 from .settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
@@ -42,6 +42,8 @@ BOOKLET = "booklet.pdf"
 MAX_PASSES = 5
 GUTTER_MM = 4
 """How far a duplex page moves towards its outer edge: 22 mm inside, 14 outside."""
+DUPLEX_STYLESHEET = f"{STATIC_DIR}/booklet.css"
+"""Where page numbers go on a duplex booklet's pages (the theme may override it)."""
 
 
 @dataclass(frozen=True)
@@ -184,7 +186,8 @@ class _Booklet:
         """Everything the booklet is made from, by digest."""
         paths = [self.output / "pdf" / f"{slug}.pdf" for slug in slugs]
         paths += [p for slug in slugs for p in (sources[slug], *data_files(sources[slug]))]
-        paths += [*pages.templates_used(BOOKLET_TEMPLATE), pages.theme.find(STYLESHEET)]
+        paths += [*pages.templates_used(BOOKLET_TEMPLATE), pages.theme.find(STYLESHEET),
+                  pages.theme.find(DUPLEX_STYLESHEET)]
         inputs = digests.files(paths)
         settings = dataclasses.asdict(pages.settings)
         settings.pop("scheduler")  # where PDFs are rendered does not change them
@@ -289,17 +292,6 @@ def page_starts(front_pages: int, counts: list[int], duplex: bool) -> list[int]:
     return starts
 
 
-NUMBERS_CSS = """
-@page :right { margin-left: %(inner)smm; margin-right: %(outer)smm; }
-@page :left { margin-left: %(outer)smm; margin-right: %(inner)smm;
-  @bottom-right { content: none; }
-  @bottom-left { content: "Page " counter(page) " of " counter(pages);
-                 font: 8pt "Inter", sans-serif; color: #5b6475;
-                 vertical-align: top; padding-top: 4mm; } }
-"""
-"""Duplex: the theme's footer on the outer edge, margins as the gutter shift gives."""
-
-
 class _Renderer:
     """Renders the booklet's own pages through this process's cached renderer."""
 
@@ -319,8 +311,8 @@ class _Renderer:
     def numbers(self, total: int, duplex: bool) -> bytes:
         """``total`` empty pages showing only the theme's page footer: the stamps."""
         style = ""
-        if duplex:
-            style = NUMBERS_CSS % {"inner": 18 + GUTTER_MM, "outer": 18 - GUTTER_MM}
+        if duplex:  # the theme's footer on the outer edge
+            style = self.pages.theme.find(DUPLEX_STYLESHEET).read_text("utf-8")
         html = (f'<!DOCTYPE html><html lang="{self.pages.settings.lang}"><head>'
                 f"<title>pages</title><style>{style} div {{ break-after: page; }}"
                 "</style></head><body>" + "<div></div>" * total + "</body></html>")
