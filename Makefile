@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+NODE := tests/node
+NODE_STAMP := $(NODE)/node_modules/.installed-stamp
 ARGS ?=
 ITEMS ?=
 
@@ -15,6 +17,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 venv: $(STAMP)
+
+$(NODE_STAMP): $(NODE)/package.json $(NODE)/package-lock.json  # axe-core and vnu for the tests
+	cd $(NODE) && npm ci --no-audit --no-fund --silent
+	touch $(NODE_STAMP)
 
 pdf: $(STAMP)  ## build every handout: output/pdf/*.pdf and output/html/*.html
 	$(PY) build.py html $(ARGS)
@@ -34,8 +40,9 @@ new: $(STAMP)  ## scaffold a handout: make new ITEMS="Kafka Pulsar" (quote names
 
 test: $(STAMP)
 	@command -v chromedriver >/dev/null && command -v pdftoppm >/dev/null \
-		&& command -v qpdf >/dev/null \
-		|| scripts/install-system-deps
+		&& command -v java >/dev/null && command -v qpdf >/dev/null \
+		&& fc-list | grep -q NotoSansCJK || scripts/install-system-deps
+	@$(MAKE) --no-print-directory $(NODE_STAMP)
 	$(PY) -m pytest $(ARGS)
 
 watch: $(STAMP)

@@ -9,6 +9,7 @@ front matter included.
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -16,6 +17,10 @@ import pytest
 
 from helpers import write
 from versus.lint import handout_slugs
+
+PNG = bytes.fromhex(  # a valid 1×1 image: check refuses what the renderer would
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")
 
 REPO = Path(__file__).resolve().parent.parent
 FRONT = """\
@@ -242,10 +247,11 @@ def test_missing_and_outside_images_are_errors(project, check):
 
 
 def test_present_remote_and_code_images_are_fine(project, check):
-    write(project, "content/img/chart.png", b"\x89PNG")
+    write(project, "content/img/chart.png", PNG)
     write(project, "content/a-vs-b.md", handout(
         "Lead.\n\n## Section\n\n![Chart](img/chart.png \"A chart\")\n\n"
-        "![Remote](https://example.com/x.png) ![Data](data:image/png;base64,AAAA)\n\n"
+        "![Remote](https://example.com/x.png) "
+        f"![Data](data:image/png;base64,{base64.b64encode(PNG).decode()})\n\n"
         "    ![Indented is a paragraph here](img/chart.png)\n\n"
         "```\n![Fenced](img/none.png)\n```\n"))
     result, findings = check("--strict")
@@ -254,7 +260,7 @@ def test_present_remote_and_code_images_are_fine(project, check):
 
 
 def test_image_without_alt_text_is_a_warning(project, check):
-    write(project, "content/img/chart.png", b"\x89PNG")
+    write(project, "content/img/chart.png", PNG)
     text = handout("Lead.\n\n## Section\n\nSee ![](img/chart.png) and ![  ](img/chart.png).\n")
     write(project, "content/a-vs-b.md", text)
     result, findings = check()
@@ -266,7 +272,7 @@ def test_image_without_alt_text_is_a_warning(project, check):
 
 
 def test_image_with_alt_text_and_in_a_link_is_checked(project, check):
-    write(project, "content/img/chart.png", b"\x89PNG")
+    write(project, "content/img/chart.png", PNG)
     text = handout("Lead.\n\n## Section\n\n[![Chart](img/chart.png)](a-vs-b.md) "
                    "[![](img/chart.png)](a-vs-b.md)\n")
     write(project, "content/a-vs-b.md", text)

@@ -10,8 +10,12 @@ right expectation for behaviour that belongs to versus/pdf.py and is not there y
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import os
 import struct
+import subprocess
+import sys
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +58,18 @@ def rows(count: int) -> str:
 
 
 NO_TABLE = "---\nitems: [Alpha, Beta]\n---\n"
+
+
+def svg(*hrefs: str) -> bytes:
+    """An SVG drawing each of ``hrefs`` as an image."""
+    images = "".join(f'<image href="{href}" width="5" height="5"/>' for href in hrefs)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">{images}'
+            "</svg>").encode()
+
+
+BMP_B64 = base64.b64encode(b"BM" + struct.pack("<IHHI", 58, 0, 0, 54)
+                           + struct.pack("<IiiHHIIiiII", 40, 1, 1, 1, 24, 0, 4, 0, 0, 0, 0)
+                           + b"\0\0\xff\0").decode()
 EVIL_SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" '
             b'xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10">'
             b'<image href="file:///etc/passwd" width="10" height="10"/></svg>')
@@ -249,7 +265,88 @@ CASES = [
          command="pdf", status=0,
          expect="content/a-vs-b.md: remote image 'https://example.com/x.png' not "
                 "fetched"),
+    # --- URL schemes in any case: compared parsed and lower-cased (S1) -------------
+    Case("upper-case-file-markdown", "![s](FILE://{outside}/secret.svg)", command="pdf",
+         expect="cannot load 'FILE://{outside}/secret.svg': outside the project"),
+    Case("mixed-case-file-raw-html", '<img alt="z" src="FiLe:///dev/zero">',
+         command="pdf", expect="cannot load 'FiLe:///dev/zero': outside the project"),
+    Case("upper-case-file-in-cell", handout=NO_TABLE + LEAD, command="pdf",
+         files={"content/a-vs-b.csv": "Attribute,Alpha,Beta\n"
+                "Logo,![s](FILE://{outside}/secret.svg),b\n"},
+         expect="cannot load 'FILE://{outside}/secret.svg': outside the project"),
+    Case("upper-case-file-in-svg", "![p](img/up.svg)", command="pdf",
+         files={"content/img/up.svg": EVIL_SVG.replace(b"file:", b"FILE:")},
+         expect="cannot load 'FILE:///etc/passwd': outside the project"),
+    Case("mixed-case-http-not-fetched", '<img alt="x" src="HtTp://127.0.0.1:9/x.png">',
+         command="pdf", status=0,
+         expect="remote image 'HtTp://127.0.0.1:9/x.png' not fetched"),
+    Case("ftp-in-svg", "![p](img/ftp.svg)", command="pdf",
+         files={"content/img/ftp.svg": EVIL_SVG.replace(b"file:///etc/passwd",
+                                                        b"FTP://127.0.0.1/x.png")},
+         expect="cannot load 'FTP://127.0.0.1/x.png': the 'ftp:' scheme is not allowed"),
+    Case("check-upper-case-file-raw-html", '<img alt="s" src="FILE:///etc/hostname">',
+         command="check",
+         expect="content/a-vs-b.md:8:19: image 'FILE:///etc/hostname' is refused: "
+                "outside the project"),
+    Case("check-upper-case-file-in-cell", handout=NO_TABLE + LEAD, command="check",
+         files={"content/a-vs-b.csv": "Attribute,Alpha,Beta\n"
+                "Logo,![s](FILE:///etc/hostname),b\n"},
+         expect="content/a-vs-b.csv:2:11: image 'FILE:///etc/hostname' is refused"),
+    # --- SVGs that draw each other (S2) --------------------------------------------
+    Case("svg-cycle", "![x](a.svg)", command="pdf", args=("--timeout", "5"),
+         files={"content/a.svg": svg("b.svg", "a.svg#x"),
+                "content/b.svg": svg("a.svg?y", "b.svg#z")},
+         expect="cannot load 'content/a.svg': SVG images draw each other: "
+                "content/a.svg -> content/b.svg -> content/a.svg"),
+    Case("svg-self-reference", "![x](me.svg)", command="pdf",
+         files={"content/me.svg": svg("me.svg")},
+         expect="SVG images draw each other: content/me.svg -> content/me.svg"),
+    Case("svg-cycle-through-folder", "![x](img/a.svg)", command="pdf",
+         files={"content/img/a.svg": svg("../other/b.svg"),
+                "content/other/b.svg": svg("/versus-project/content/img/a.svg")},
+         expect="SVG images draw each other"),
+    Case("svg-laughs", "![x](l0.svg)", command="pdf",
+         files={f"content/l{n}.svg": svg(*[f"l{n + 1}.svg"] * 10) for n in range(6)},
+         expect="SVG images draw more than 1000 images"),
+    Case("check-svg-cycle", "![x](a.svg)", command="check",
+         files={"content/a.svg": svg("b.svg"), "content/b.svg": svg("a.svg")},
+         expect="image 'a.svg' is refused: SVG images draw each other"),
+    # --- caps applied before decoding or reading (B3, B4) --------------------------
+    Case("png-12000-square", "![p](img/big.png)", command="pdf",
+         files={"content/img/big.png": png(12_000, 12_000)},
+         expect="cannot load 'content/img/big.png': 12000×12000 pixels; at most "
+                "50 million pixels"),
+    Case("png-wide-strip", "![p](img/strip.png)", command="pdf",
+         files={"content/img/strip.png": png(1_000_000, 100)},
+         expect="1000000×100 pixels"),
+    Case("body-table-60000-rows", "| a | b |\n|---|---|\n"
+         + "".join(f"| x{n} | y |\n" for n in range(60_000)), command="pdf",
+         expect="content/a-vs-b.md: the content makes 180,007 HTML elements; at most 5,000"),
+    Case("list-10000-items", "".join(f"- item {n}\n" for n in range(10_000)),
+         command="pdf", expect="HTML elements; at most 5,000"),
+    Case("data-url-bmp", f'<img alt="b" src="data:image/png;base64,{BMP_B64}">',
+         command="pdf", expect="not a PNG, JPEG, GIF, WebP or SVG image"),
+    Case("data-url-eps", '<img alt="e" src="data:image/png;base64,'
+         + base64.b64encode(EPS).decode() + '">', command="pdf",
+         expect="not a PNG, JPEG, GIF, WebP or SVG image"),
 ]
+
+def canary(root: Path) -> Path:
+    """A folder outside the project holding a secret a build must never read."""
+    folder = root / "outside"
+    write(folder, "secret.svg", '<svg xmlns="http://www.w3.org/2000/svg" width="9" '
+          'height="9"><text y="9">CANARY</text></svg>')
+    return folder
+
+
+def fill(data, outside: Path):
+    """``data`` with ``{outside}`` standing for the canary's folder."""
+    if isinstance(data, str):
+        return data.replace("{outside}", str(outside))
+    if isinstance(data, bytes):
+        return data.replace(b"{outside}", str(outside).encode())
+    return data
+
 
 def place(project: Path, relative: str, data) -> None:
     path = project / relative
@@ -268,10 +365,11 @@ def test_hostile_input(case: Case, tmp_path, monkeypatch):
     project = tmp_path / "project"
     project.mkdir()
     monkeypatch.chdir(project)
-    write(project, HANDOUT, case.handout if case.handout is not None
-          else FRONT + LEAD + case.body + "\n")
+    outside = canary(tmp_path)
+    text = case.handout if case.handout is not None else FRONT + LEAD + case.body + "\n"
+    write(project, HANDOUT, fill(text, outside))
     for relative, data in case.files.items():
-        place(project, relative, data)
+        place(project, relative, fill(data, outside))
     args = [case.command, "--project", "."]
     if case.command in ("html", "pdf"):
         args += ["--jobs", "1", *case.args]
@@ -282,7 +380,8 @@ def test_hostile_input(case: Case, tmp_path, monkeypatch):
     assert "Traceback" not in output, f"{case.id}: a traceback was printed\n{output}"
     assert result.exit_code == case.status, (
         f"{case.id}: exit status {result.exit_code}, expected {case.status}\n{output}")
-    assert case.expect in output, f"{case.id}: expected {case.expect!r} in\n{output}"
+    expect = fill(case.expect, outside)
+    assert expect in output, f"{case.id}: expected {expect!r} in\n{output}"
     if case.absent or case.present:
         page = (project / PAGE).read_text(encoding="utf-8")
         for text in case.absent:
@@ -296,3 +395,195 @@ def test_hostile_input(case: Case, tmp_path, monkeypatch):
 def test_the_catalogue_is_big_enough():
     assert len(CASES) >= 40
     assert len({case.id for case in CASES}) == len(CASES), "duplicate case ids"
+
+
+# --- what is published beside the web pages (S3, S4, S5) ----------------------------
+
+def build_twice(project: Path, command: str = "html"):
+    """Run ``command`` twice (a copied file would replace a page on the second run)."""
+    results = [CliRunner().invoke(main, [command, "--project", str(project)])
+               for _ in range(2)]
+    for result in results:
+        assert "Traceback" not in result.output and not (
+            result.exception and not isinstance(result.exception, SystemExit))
+    return results
+
+
+def test_html_and_svg_in_content_are_not_published(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, HANDOUT, FRONT + LEAD)
+    write(tmp_path, "content/a-vs-b.html", "<script>alert('page')</script>")
+    write(tmp_path, "content/index.html", "<script>alert('index')</script>")
+    write(tmp_path, "content/evil.svg", '<svg xmlns="http://www.w3.org/2000/svg">'
+          "<script>alert('svg')</script></svg>")
+    write(tmp_path, "content/handler.svg", '<svg xmlns="http://www.w3.org/2000/svg" '
+          'onload="alert(1)"/>')
+    write(tmp_path, "content/good.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>')
+    first, second = build_twice(tmp_path)
+    page = (tmp_path / PAGE).read_text(encoding="utf-8")
+    assert "alert(" not in page and "Alpha and Beta compared." in page
+    assert second.exit_code == 1
+    assert ("content/evil.svg: image not published: an SVG a browser would run script "
+            "from: it holds <script>") in second.output
+    assert "content/handler.svg: image not published" in second.output
+    published = sorted(p.name for p in (tmp_path / "output/html").iterdir())
+    assert published == ["a-vs-b.html", "good.svg"]
+
+
+def test_a_refused_svg_is_unpublished(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, HANDOUT, FRONT + LEAD)
+    logo = write(tmp_path, "content/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>')
+    build_twice(tmp_path)
+    assert (tmp_path / "output/html/logo.svg").is_file()
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:x()">'
+                    "<text>x</text></a></svg>")
+    result = CliRunner().invoke(main, ["html", "--project", str(tmp_path)])
+    assert "content/logo.svg: image not published" in result.output
+    assert not (tmp_path / "output/html/logo.svg").exists()
+
+
+def test_links_out_of_content_are_not_published(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, HANDOUT, FRONT + LEAD)
+    write(tmp_path, ".git/config", "[remote] url = secret")
+    write(tmp_path, ".env", "TOKEN=secret")
+    write(tmp_path, "docs/pic.png", png(10, 10))
+    (tmp_path / "content/logo.png").symlink_to("../.git/config")
+    (tmp_path / "content/notes.txt").symlink_to("../.env")
+    (tmp_path / "content/pic.png").symlink_to("../docs/pic.png")
+    _, second = build_twice(tmp_path)
+    assert second.exit_code == 1
+    assert "content/logo.png: image not published: a link to a file outside content/" \
+        in second.output
+    assert "content/pic.png: image not published: a link to a file outside content/" \
+        in second.output
+    published = [p.name for p in (tmp_path / "output/html").iterdir()]
+    assert published == ["a-vs-b.html"]
+    assert not any("secret" in p.read_text(errors="replace")
+                   for p in (tmp_path / "output").rglob("*") if p.is_file())
+
+
+def peak_memory_mb(project: Path, command: str) -> float:
+    """Peak resident memory of a fresh ``versus COMMAND`` process, in MB."""
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking process.
+    code = ("import sys; from versus.cli import main\n"
+            "try: main([sys.argv[1], '--project', sys.argv[2]])\n"
+            "except SystemExit: pass\n"
+            "print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])")
+    done = subprocess.run([sys.executable, "-c", code, command, str(project)],
+                          capture_output=True, text=True, timeout=300)
+    return int(done.stdout.strip().splitlines()[-1]) / 1024
+
+
+@pytest.mark.parametrize("command", ["html", "check"])
+def test_a_huge_content_file_is_refused_before_it_is_read(tmp_path, command):
+    write(tmp_path, HANDOUT, FRONT + LEAD)
+    for name in ("content/big-vs-file.md", "content/huge.png"):
+        path = tmp_path / name
+        with path.open("wb") as handle:
+            handle.truncate(1 << 30)  # sparse: 1 GiB that takes no disk
+    result = CliRunner().invoke(main, [command, "--project", str(tmp_path)])
+    assert "content/big-vs-file.md: file is larger than 2 MiB" in result.output
+    assert result.exit_code == 1
+    if command == "html":
+        assert "content/huge.png: image not published: larger than 20 MiB" in result.output
+        assert not (tmp_path / "output/html/huge.png").exists()
+    assert peak_memory_mb(tmp_path, command) < 300
+
+
+# --- remote fetching: never without --allow-remote, never unbounded (S1, B3) ----------
+
+class Server:
+    """A loopback HTTP server that counts requests and answers with ``body``."""
+
+    def __init__(self, body):
+        import http.server
+        import threading
+
+        server = self
+        self.requests = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                server.requests += 1
+                self.send_response(200)
+                self.send_header("Content-Type", "image/png")
+                self.end_headers()
+                try:
+                    for chunk in body():
+                        self.wfile.write(chunk)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def server():
+    servers = []
+
+    def start(body=lambda: [png(10, 10)]):
+        servers.append(Server(body))
+        return servers[-1]
+
+    yield start
+    for running in servers:
+        running.close()
+
+
+def test_no_scheme_spelling_reaches_the_network(tmp_path, monkeypatch, server):
+    monkeypatch.chdir(tmp_path)
+    listener = server()
+    host = listener.url.removeprefix("http://")
+    body = "\n\n".join([f'<img alt="a" src="HtTp://{host}/a.png">',
+                        f"![b](HTTP://{host}/b.png)", f"![c](hTTps://{host}/c.png)"])
+    write(tmp_path, HANDOUT, FRONT + LEAD + body + "\n")
+    result = CliRunner().invoke(main, ["pdf", "--project", ".", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("not fetched (--allow-remote fetches it)") == 3
+    assert listener.requests == 0
+
+
+def test_an_endless_remote_image_is_cut_at_the_cap(tmp_path, monkeypatch, server):
+    monkeypatch.chdir(tmp_path)
+
+    def endless():
+        yield png(10, 10)
+        while True:
+            yield b"\0" * 65536
+
+    listener = server(endless)
+    write(tmp_path, HANDOUT, FRONT + LEAD + f"![r]({listener.url}/r.png)\n")
+    result = CliRunner().invoke(main, ["pdf", "--project", ".", "--jobs", "1",
+                                       "--allow-remote"])
+    assert result.exit_code == 1
+    assert f"cannot load '{listener.url}/r.png': larger than 20 MiB" in result.output
+    assert listener.requests == 1
+
+
+# --- the catalogue again, rendered on a Dask cluster -----------------------------------
+
+@pytest.fixture(scope="module")
+def cluster():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as running:
+        yield running
+
+
+@pytest.mark.parametrize("case", [pytest.param(case, id=case.id, marks=case.marks)
+                                  for case in CASES if case.command == "pdf"])
+def test_hostile_input_on_dask(case: Case, cluster, tmp_path, monkeypatch):
+    test_hostile_input(dataclasses.replace(
+        case, args=(*case.args, "--scheduler", cluster.scheduler_address)),
+        tmp_path, monkeypatch)

@@ -5,8 +5,8 @@ Each finding has a place (``path:line:col``), a severity and a short code:
 
 - errors the build rejects: ``settings``, ``content``, ``template``, and
   ``missing-image`` (the PDF renderer cannot load it);
-- warnings it goes on past: ``unknown-key`` (front matter), and from
-  ``versus.lint``: ``slug-collision``, ``broken-link``, ``image-alt``,
+- warnings it goes on past: ``unknown-key`` (front matter), ``no-font`` (a
+  character no font can draw, ``versus.glyphs``), and from ``versus.lint``: ``slug-collision``, ``broken-link``, ``image-alt``,
   ``empty-section``.
 """
 
@@ -15,8 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import glyphs
 from .content import load_all, sources
-from .errors import Problems, VersusError, display_path
+from .errors import ContentError, Problems, VersusError, display_path
+from .fetch import LocalFiles, base_url, reason, refused_images
 from .lint import ERROR, WARNING, Finding, lint_project
 from .render import Pages, Theme
 from .settings import load_settings
@@ -63,17 +65,57 @@ def check_project(project: Path) -> CheckResult:
     result.add(WARNING, "unknown-key",
                (warning for handout in handouts for warning in handout.warnings))
     theme = Theme.for_project(project)
+    fonts = glyphs.theme_fonts(theme.static_files())
+    result.add(WARNING, "no-font", (warning for handout in handouts
+                                    for warning in glyphs.missing(handout.inputs, fonts)))
     pages = Pages(theme, settings)
+    printed = {}
     try:
         for handout in handouts:
-            for medium in ("print", "screen"):
-                pages.handout(handout, medium)
+            printed[handout.slug] = pages.handout(handout, "print")
+            pages.handout(handout, "screen")
         pages.index(handouts)
     except VersusError as error:
         result.add(ERROR, "template", [error])
     result.findings.extend(lint_project(project, (project, *theme.dirs)))
+    files = LocalFiles((project, *theme.dirs))
+    for handout in handouts:
+        if handout.slug in printed:
+            result.findings.extend(_image_findings(handout, printed[handout.slug],
+                                                   project, files, result.findings))
     result.findings.sort(key=_place)
     return result
+
+
+def _image_findings(handout, html: str, project: Path, files, found) -> list[Finding]:
+    """The images of a page the renderer would refuse, wherever they come from
+    (Markdown, raw HTML, table cells), except those lint reported already."""
+    shown = {str(f.error) for f in found if f.code == "missing-image"}
+    findings = []
+    base = base_url(project, handout.source.parent)
+    for src, error in refused_images(html, base, files):
+        if any(f"image '{src}'" in text for text in shown):
+            continue
+        problem = ("not found" if isinstance(error, FileNotFoundError)
+                   else f"is refused: {reason(error)}")
+        path, line, column = _locate(handout, src)
+        findings.append(Finding(ERROR, "missing-image", ContentError(
+            f"image '{src}' {problem}", path, line, column)))
+    return findings
+
+
+def _locate(handout, text: str) -> tuple[Path, int | None, int | None]:
+    """Where ``text`` first appears in the handout's files, as path, line, column."""
+    for path in handout.inputs:
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        offset = source.find(text)
+        if offset >= 0:
+            line = source.count("\n", 0, offset) + 1
+            return path, line, offset - (source.rfind("\n", 0, offset) + 1) + 1
+    return handout.source, None, None
 
 
 def _place(finding: Finding) -> tuple:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ContentError, Problems
+from .images import SUFFIXES as IMAGE_SUFFIXES
 from .settings import LANG_RE, Settings
 from .yamldoc import YamlDoc, load_yaml
 
@@ -80,17 +81,17 @@ def sources(project: Path) -> list[Path]:
 
 
 def assets(project: Path) -> list[Path]:
-    """The files under content/ that are no handout or data file (images, say),
-    not hidden, and not links out of the project."""
+    """The files under content/ named like images (``images.SUFFIXES``), not hidden:
+    those the web pages may show. Whether each may be published is checked when it
+    is copied (``images.read_for_web``)."""
     root = project / CONTENT_DIR
     if not root.is_dir():
         return []
-    inside = os.path.realpath(project) + os.sep
     return [path for path in sorted(root.rglob("*"))
-            if path.suffix not in (".md", ".yaml", ".csv") and path.is_file()
+            if path.suffix.lower() in IMAGE_SUFFIXES
             and not any(part.startswith((".", "_"))
                         for part in path.relative_to(root).parts)
-            and os.path.realpath(path).startswith(inside)]
+            and (path.is_file() or path.is_symlink())]
 
 
 def discover(project: Path) -> tuple[list[tuple[str, Path]], list[ContentError]]:
@@ -135,7 +136,11 @@ def load_all(project: Path, settings: Settings, drafts: bool = False,
 
 def read_text(path: Path) -> str:
     """The UTF-8 text of ``path`` with a BOM dropped and newlines made ``\\n``."""
-    data = path.read_bytes()
+    try:
+        with path.open("rb") as handle:  # never more than the cap, however large the file
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:  # gone since it was listed (a save mid-build), unreadable
+        raise ContentError(f"cannot read: {error.strerror or error}", path) from None
     if len(data) > MAX_FILE_BYTES:
         raise ContentError(f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB",
                            path)

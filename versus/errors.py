@@ -52,7 +52,8 @@ def display_path(path: str | os.PathLike) -> str:
     """Show ``path`` relative to the working directory when it lies below it."""
     path = Path(path)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        # abspath, not resolve: a symbolic link is named as itself, not its target
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 

@@ -162,7 +162,7 @@ class _Origins:
         self.project, self.static = project, static
 
     def __call__(self, result):
-        from .pdf import PROJECT_PREFIX, THEME_PREFIX
+        from .fetch import PROJECT_PREFIX, THEME_PREFIX
 
         read = []
         for origin in result.read:

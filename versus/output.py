@@ -46,9 +46,10 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise
 
 
-def mirror(source: Path, target: Path) -> bool:
+def mirror(source: Path, target: Path, read=Path.read_bytes) -> bool:
     """Copy ``source`` to ``target`` with its times, unless it already holds the
-    same bytes: same size and time is taken as same bytes, without reading them."""
+    same bytes: same size and time is taken as same bytes, without reading them.
+    ``read`` reads the source (and may refuse it by raising)."""
     stat = source.stat()
     try:
         copied = target.stat()
@@ -56,9 +57,9 @@ def mirror(source: Path, target: Path) -> bool:
         copied = None
     if copied and copied.st_size == stat.st_size and (
             copied.st_mtime_ns == stat.st_mtime_ns
-            or target.read_bytes() == source.read_bytes()):
+            or target.read_bytes() == read(source)):
         return False
-    write_atomic(target, source.read_bytes())
+    write_atomic(target, read(source))
     os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     return True
 

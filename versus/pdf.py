@@ -10,22 +10,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from .errors import RenderError
+from .fetch import (STATIC, VIRTUAL_THEME, LocalFiles, PackedFiles, RemoteRefused,
+                    Sandbox, ShippedFiles, parse_url, reason, references, short)
 from .variants import page_css, register
 
-MAX_RESOURCE_BYTES = 20 * 1024 * 1024
-VIRTUAL_ROOT = "/versus-project"
 REMOTE_TIMEOUT = 10
 """Seconds an http(s) fetch may take, with --allow-remote."""
-VIRTUAL_THEME = "/versus-theme"
-STATIC = "static"
-PROJECT_PREFIX, THEME_PREFIX = "project:", "theme:"
-"""How files read on a cluster worker are named in ``PdfResult.read``."""
 
 
 @dataclass(frozen=True)
@@ -98,66 +92,6 @@ def renderer_for(stylesheet: str, roots: tuple[str, ...], digest: str) -> PdfRen
                        Path(stylesheet).name)
 
 
-class LocalFiles:
-    """The project and theme files, read from disk (builds on this machine)."""
-
-    def __init__(self, roots: tuple[Path, ...]):
-        self.project, self.theme_dirs = roots[0].resolve(), roots[1:]
-
-    def project_file(self, relative: str) -> tuple[bytes, str]:
-        """The bytes of a file below the project, and its path."""
-        data, origin = _read_inside((self.project / relative).resolve(), self.project)
-        return _image_only(data), origin
-
-    def theme_file(self, name: str) -> tuple[bytes, str]:
-        """The bytes of ``static/name`` from the first theme folder that has it."""
-        for folder in self.theme_dirs:
-            path = (folder / STATIC / name).resolve()
-            if path.is_file():
-                return _read_inside(path, folder.resolve())
-        raise FileNotFoundError("no such file in the theme")
-
-
-class ShippedFiles:
-    """Files the client sent along (builds on a cluster: no shared filesystem)."""
-
-    def __init__(self, assets: dict[str, bytes], static: dict[str, bytes]):
-        self.assets, self.static = assets, static
-
-    def project_file(self, relative: str) -> tuple[bytes, str]:
-        if relative not in self.assets:
-            raise FileNotFoundError("no such file")
-        return _image_only(self.assets[relative]), f"{PROJECT_PREFIX}{relative}"
-
-    def theme_file(self, name: str) -> tuple[bytes, str]:
-        if name not in self.static:
-            raise FileNotFoundError("no such file in the theme")
-        return self.static[name], f"{THEME_PREFIX}{name}"
-
-
-IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
-
-
-def _image_only(data: bytes) -> bytes:
-    """``data`` if it is a PNG, JPEG, GIF, WebP or SVG image: content refers to
-    nothing else, and other formats (EPS, say) would reach other decoders."""
-    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if (data.startswith(IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
-            or head.startswith((b"<svg", b"<?xml", b"<!--", b"<!DOCTYPE svg"))):
-        return data
-    raise ValueError("not a PNG, JPEG, GIF, WebP or SVG image")
-
-
-def _read_inside(path: Path, root: Path) -> tuple[bytes, str]:
-    if not path.is_relative_to(root):
-        raise PermissionError("outside the project")
-    if not path.is_file():
-        raise FileNotFoundError("no such file")
-    if path.stat().st_size > MAX_RESOURCE_BYTES:
-        raise ValueError(f"larger than {MAX_RESOURCE_BYTES // 2**20} MiB")
-    return path.read_bytes(), str(path)
-
-
 class PdfRenderer:
     """WeasyPrint with one font configuration and one parsed stylesheet.
 
@@ -215,10 +149,11 @@ class _ImageFailures(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.msg.startswith("Failed to load image") and len(record.args) == 2:
-            url, reason = record.args
+            url, problem = record.args
             if url in self.fetcher.refused:
                 return  # already a warning (remote) or a failure (refused)
-            self.fetcher.failures.append(f"cannot load '{_short(url)}': {reason}")
+            why = str(problem).strip() or "the image could not be decoded"
+            self.fetcher.failures.append(f"cannot load '{short(url)}': {why}")
             self.fetcher.refused.add(url)
 
     def __enter__(self):
@@ -230,71 +165,43 @@ class _ImageFailures(logging.Handler):
 
 
 def _sandboxed_fetcher(weasyprint, files):
-    """A URL fetcher for ``data:`` URLs and the project's and theme's virtual URLs."""
+    """WeasyPrint's URL fetcher on top of a ``Sandbox`` (see ``versus.fetch``):
+    refusals become failures of the handout, remote images left out warnings."""
 
     class SandboxedFetcher(weasyprint.URLFetcher):
         def __init__(self):
-            super().__init__(allowed_protocols={"file", "data", "http", "https"},
+            super().__init__(allowed_protocols={"data", "http", "https"},
                              allow_redirects=False, timeout=REMOTE_TIMEOUT)
             self.start(allow_remote=False)
 
         def start(self, allow_remote: bool) -> None:
             """Forget the last document's fetches; set whether http(s) is allowed."""
-            self.allow_remote = allow_remote
+            self.sandbox = Sandbox(files, allow_remote, remote=super().fetch)
             self.failures: list[str] = []
             self.warnings: list[str] = []
             self.refused: set[str] = set()
-            self.read: set[str] = set()
+
+        @property
+        def read(self) -> set[str]:
+            """The files read for the current document."""
+            return self.sandbox.read
 
         def fetch(self, url, headers=None):
-            if url.startswith(("http:", "https:")) and not self.allow_remote:
-                self.refused.add(url)
-                self.warnings.append(f"remote image '{_short(url)}' not fetched "
-                                     "(--allow-remote fetches it); its alt text is shown")
-                raise PermissionError("remote fetching is off")
             try:
-                if url.startswith("file:"):
-                    return self._fetch_file(url)
-                return super().fetch(url, headers)
+                data, _, received = self.sandbox.load(url, headers)
+            except RemoteRefused:
+                self.refused.add(url)
+                self.warnings.append(f"remote image '{short(url)}' not fetched "
+                                     "(--allow-remote fetches it); its alt text is shown")
+                raise
             except Exception as error:
                 self.refused.add(url)
-                self.failures.append(f"cannot load '{_short(url)}': {_reason(error)}")
+                self.failures.append(f"cannot load '{short(url)}': {reason(error)}")
                 raise
-
-        def _fetch_file(self, url):
-            path = posixpath.normpath(unquote(urlsplit(url).path))
-            if path.startswith(VIRTUAL_ROOT + "/"):
-                data, origin = files.project_file(path[len(VIRTUAL_ROOT) + 1:])
-            elif path.startswith(f"{VIRTUAL_THEME}/{STATIC}/"):
-                data, origin = files.theme_file(path[len(VIRTUAL_THEME) + len(STATIC) + 2:])
-            else:
-                raise PermissionError("outside the project")
-            self.read.add(origin)
-            return weasyprint.urls.URLFetcherResponse(url, data)
+            return weasyprint.urls.URLFetcherResponse(parse_url(url).geturl(), data,
+                                                      received)
 
     return SandboxedFetcher()
-
-
-def base_url(project: Path, folder: Path) -> str:
-    """The URL a handout in ``folder`` is rendered at: the same on every machine.
-
-    WeasyPrint names images after their URL, so a URL with the checkout's path
-    in it would make the PDF differ from one checkout to the next. The fetcher
-    maps ``file:///versus-project/...`` back to the project (the first root).
-    """
-    relative = folder.resolve().relative_to(project.resolve()).as_posix()
-    return f"file://{VIRTUAL_ROOT}/{relative}/".replace("/./", "/")
-
-
-def _short(url: str) -> str:
-    prefix = f"file://{VIRTUAL_ROOT}/"
-    if url.startswith(prefix):
-        url = unquote(url[len(prefix):])
-    return url if len(url) < 120 else url[:117] + "..."
-
-
-def _reason(error: Exception) -> str:
-    return str(error.args[0]) if error.args else type(error).__name__
 
 
 @dataclass(frozen=True)
@@ -320,31 +227,23 @@ class ShippedJob:
 
     job: PdfJob
     assets: dict[str, bytes]
+    refused: dict[str, Exception] = field(default_factory=dict)
+    """Why each project file the page refers to and may not read was refused."""
 
 
 def ship(job: PdfJob) -> ShippedJob:
-    """``job`` with the bytes of every project file its HTML refers to."""
-    from html.parser import HTMLParser
+    """``job`` with the bytes of every project file its HTML refers to, and of the
+    files its SVG images draw in turn; or why each of them was refused."""
     from urllib.parse import urljoin
 
-    references: list[str] = []
-
-    class References(HTMLParser):
-        def handle_starttag(self, tag, attrs):
-            references.extend(value for name, value in attrs
-                              if name in ("src", "href", "data") and value)
-
-    References().feed(job.html)
-    files, assets = LocalFiles(tuple(Path(root) for root in job.roots)), {}
-    for reference in references:
-        path = posixpath.normpath(unquote(urlsplit(urljoin(job.base_url, reference)).path))
-        if path.startswith(VIRTUAL_ROOT + "/"):
-            relative = path[len(VIRTUAL_ROOT) + 1:]
-            try:
-                assets[relative] = files.project_file(relative)[0]
-            except (OSError, ValueError):
-                pass  # the worker reports it, as a local render would
-    return ShippedJob(job, assets)
+    files = PackedFiles(LocalFiles(tuple(Path(root) for root in job.roots)))
+    sandbox = Sandbox(files)
+    for reference in references(job.html):
+        try:
+            sandbox.load(urljoin(job.base_url, reference))
+        except (OSError, ValueError):
+            pass  # the worker reports it, as a local render would
+    return ShippedJob(job, files.assets, files.refused)
 
 
 def render_shipped(shipped: ShippedJob, theme: ThemeBundle) -> PdfResult:
@@ -353,6 +252,7 @@ def render_shipped(shipped: ShippedJob, theme: ThemeBundle) -> PdfResult:
     try:
         renderer = _shipped_renderer(theme, Path(job.stylesheet).name)
         renderer.files.assets = shipped.assets  # this job's images
+        renderer.files.refused = shipped.refused
         pdf, read = renderer.render(job)
         return PdfResult(job.slug, pdf=pdf, read=read,
                          warnings=tuple(renderer.fetcher.warnings))

@@ -17,7 +17,8 @@ from pathlib import Path
 from .content import (CONTENT_DIR, SLUG_PART_RE, Handout, data_files, discover,
                       load_handout)
 from .content import assets as content_assets
-from .errors import Problems, SettingsError, TargetError, VersusError
+from . import glyphs, images
+from .errors import ContentError, Problems, SettingsError, TargetError, VersusError
 from .executors import Executor, default_jobs, make_executor
 from .limits import RENDER_SECONDS, time_limit
 from .output import OUTPUT_DIR, build_lock, mirror, write_atomic
@@ -240,10 +241,20 @@ class _Run:
                 self.report.errors.extend(problems.errors)
                 continue
             self.state.remember(slug, draft=handout.draft)
-            if self.options.drafts or not handout.draft:
-                loaded[slug] = handout
-                self.report.warnings.extend(handout.warnings)
+            if not (self.options.drafts or not handout.draft):
+                continue
+            undrawn = glyphs.missing(handout.inputs, self._fonts)
+            if undrawn and self.options.strict:
+                self.report.errors.extend(undrawn)  # --strict: not written
+                continue
+            loaded[slug] = handout
+            self.report.warnings.extend([*handout.warnings, *undrawn])
         return loaded
+
+    @functools.cached_property
+    def _fonts(self) -> tuple[str, ...]:
+        """The theme's font files: with the machine's, what a page can draw."""
+        return glyphs.theme_fonts(self.pages.theme.static_files())
 
     def _included(self, slug: str) -> bool:
         """Whether an unparsed, up-to-date handout counts (drafts only with --drafts)."""
@@ -295,7 +306,7 @@ class _Run:
             mirror(source, self.output / "assets" / name)
         content = self.project / CONTENT_DIR
         for source in content_assets(self.project):  # beside the pages that show them
-            mirror(source, self.output / "html" / source.relative_to(content))
+            self._publish_image(source, self.output / "html" / source.relative_to(content))
         decision, inputs = index
         if not decision.stale:
             return
@@ -306,6 +317,17 @@ class _Run:
         else:
             write_atomic(path, html)
             self._done(INDEX, inputs, {})
+
+    def _publish_image(self, source: Path, target: Path) -> None:
+        """Copy one content image beside the web pages, or report why it may not be;
+        a refused image is never left published."""
+        try:
+            images.publishable(source, self.project / CONTENT_DIR)
+            mirror(source, target, read=images.read_for_web)
+        except (OSError, ValueError) as error:
+            target.unlink(missing_ok=True)
+            self.report.errors.append(ContentError(
+                f"image not published: {error.args[0] if error.args else error}", source))
 
     def _write_html(self, handout: Handout, inputs: dict[str, str]) -> None:
         target = _target("html", handout)
@@ -324,7 +346,8 @@ class _Run:
             return self.pages.handout(handout, medium, root)
 
     def _jobs(self, pdfs: list[tuple[Handout, dict[str, str]]]):
-        from .pdf import PdfJob, base_url
+        from .fetch import base_url
+        from .pdf import PdfJob
 
         stylesheet, roots = render_context(self.project, self.pages.theme)
         for handout, _ in pdfs:

@@ -76,12 +76,13 @@ class Digests:
     def of_name(self, name: str) -> str:
         """The digest of the file the state calls ``name``, or 'missing'."""
         if name not in self._cache:
-            try:
-                data = (self.project / name).read_bytes()
+            try:  # in chunks: a huge file costs time, not memory
+                with open(self.project / name, "rb") as handle:
+                    digest = hashlib.file_digest(handle, "sha256").hexdigest()
             except OSError:
                 self._cache[name] = "missing"
             else:
-                self._cache[name] = hashlib.sha256(data).hexdigest()
+                self._cache[name] = digest
         return self._cache[name]
 
     def files(self, paths) -> dict[str, str]:

@@ -35,6 +35,9 @@ MARKDOWN_EXTENSIONS = ["tables", "footnotes", "toc", "attr_list", "fenced_code",
 MARKDOWN_CONFIG = {"codehilite": {"guess_lang": False, "css_class": "highlight"},
                    "toc": {"permalink": False}}
 PARAGRAPH_RE = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
+ELEMENT_RE = re.compile(r"<[a-zA-Z]")
+MAX_ELEMENTS = 5000
+"""HTML elements one handout's content may make: about a hundred printed pages."""
 
 
 def source_date() -> datetime.date | None:
@@ -131,6 +134,16 @@ class Markdown:
         return Markup(html)
 
 
+def _check_elements(handout: Handout, parts: list[str]) -> None:
+    """Refuse a handout whose content makes more HTML elements than ``MAX_ELEMENTS``:
+    laying out a page costs memory by the element (10,000 list items take 0.5 GB)."""
+    count = sum(len(ELEMENT_RE.findall(part)) for part in parts)
+    if count > MAX_ELEMENTS:
+        raise RenderError(f"the content makes {count:,} HTML elements; at most "
+                          f"{MAX_ELEMENTS:,} (a printed handout never needs more)",
+                          handout.source)
+
+
 def _page_link(href: str) -> str:
     """``x.md`` (and ``x.md#part``) as ``x.html``; any other link as it is."""
     parts = urlsplit(href)
@@ -171,6 +184,7 @@ class Pages:
         except RecursionError:
             raise RenderError("the Markdown is nested too deeply to convert",
                               handout.source) from None
+        _check_elements(handout, [lead, body, *(c for row in table for c in row[1])])
         return self._render(HANDOUT_TEMPLATE, handout=handout, medium=medium,
                             root=root, date=handout.date or source_date(),
                             lead=lead, body=body, table=table)

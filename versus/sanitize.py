@@ -18,7 +18,10 @@ HTML Python-Markdown makes from a handout is cleaned with nh3 (the Rust
 - dropped with their content: script, style, svg, math, iframe, object, embed,
   noscript, template, textarea, select; dropped as tags (text kept): link, meta,
   base, form, input, button and every other element not listed; every event
-  handler (``on*``) and any attribute not listed.
+  handler (``on*``) and any attribute not listed;
+- ids and class names starting ``versus-`` are reserved for the theme and its
+  scripts (the live-reload script of ``serve``, say): content's get the prefix
+  ``content-``, and so do in-page links to them, which keep working.
 
 Content is never compiled as a Jinja template: it reaches templates as data.
 """
@@ -49,18 +52,36 @@ STYLE_PROPERTIES = {"text-align"}
 URL_SCHEMES = {"http", "https", "mailto", "file", "data"}
 LINK_SCHEMES = {"", "http", "https", "mailto"}
 IMAGE_SCHEMES = {"", "http", "https", "file", "data"}
+RESERVED = "versus-"
+"""Ids and class names the theme and its scripts own; content never sets one."""
+MOVED_TO = "content-"
+
+
+def _unreserved(name: str) -> str:
+    """``name`` (an id, a class or a URL fragment) moved out of the reserved namespace."""
+    return MOVED_TO + name if name.strip().lower().startswith(RESERVED) else name
 
 
 def _attribute(tag: str, name: str, value: str) -> str | None:
-    """Keep link and image URLs only with the schemes each may use."""
+    """Move names out of the reserved namespace; keep link and image URLs only with
+    the schemes each may use."""
+    if name == "id":
+        return _unreserved(value)
+    if name == "class":
+        return " ".join(map(_unreserved, value.split()))
     if name not in ("href", "src"):
         return value
     try:
-        scheme = urlsplit(value.strip()).scheme.lower()
+        url = urlsplit(value.strip())
     except ValueError:  # such as an unbalanced '[' in a host
         return None
     allowed = IMAGE_SCHEMES if (tag, name) == ("img", "src") else LINK_SCHEMES
-    return value if scheme in allowed else None
+    if url.scheme.lower() not in allowed:
+        return None
+    if name == "href" and not (url.scheme or url.netloc) and "#" in value:
+        page, _, fragment = value.partition("#")  # a link to a moved id follows it
+        return f"{page}#{_unreserved(fragment)}"
+    return value
 
 
 def clean(html: str) -> Markup:

@@ -1,0 +1,127 @@
+"""What content may show as an image: formats known by their first bytes, caps, safe SVG.
+
+The same rules hold for the PDF renderer's fetcher and for the images copied beside
+the web pages, so an image is accepted or refused alike in both media:
+
+- a PNG, JPEG, GIF, WebP or SVG file, by its first bytes (EPS, BMP or anything else
+  would reach other decoders), whatever its name or ``data:`` media type;
+- at most ``MAX_BYTES`` bytes and, for raster images, ``MAX_PIXELS`` pixels, read
+  from the header before anything is decoded (a 17 KB PNG can claim 12000×12000);
+- an SVG published beside a web page holds no script: no ``<script>``,
+  ``<foreignObject>``, event handler or ``javascript:`` link, since a browser runs
+  them when the SVG is opened on its own.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import warnings
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_PIXELS = 50_000_000
+"""About 7000 × 7000: an A4 page at 600 dpi is 35 million pixels."""
+SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
+"""The file names content images may have, to be published beside web pages."""
+RASTER_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+SVG_STARTS = (b"<svg", b"<?xml", b"<!--", b"<!DOCTYPE svg")
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+REFERRING = {"image", "use", "feImage"}
+"""SVG elements whose ``href`` draws another file."""
+SCRIPT_RE = re.compile(r"^\s*javascript:", re.IGNORECASE)
+
+
+def is_svg(data: bytes) -> bool:
+    """Whether ``data`` starts like an SVG document."""
+    return data[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(SVG_STARTS)
+
+
+def check(data: bytes) -> bytes:
+    """``data`` if it is an image content may show; else a ``ValueError`` saying why."""
+    if len(data) > MAX_BYTES:
+        raise ValueError(f"larger than {MAX_BYTES // 2**20} MiB")
+    if is_svg(data):
+        return data
+    if not (data.startswith(RASTER_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")):
+        raise ValueError("not a PNG, JPEG, GIF, WebP or SVG image")
+    width, height = _size(data)
+    if width * height > MAX_PIXELS:
+        raise ValueError(f"{width}×{height} pixels; at most "
+                         f"{MAX_PIXELS // 1_000_000} million pixels")
+    return data
+
+
+def _size(data: bytes) -> tuple[int, int]:
+    """Width and height from the image's header; nothing is decoded."""
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():  # the caller judges the size, not Pillow
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                return image.size
+    except Image.DecompressionBombError:
+        raise ValueError(f"more than {MAX_PIXELS // 1_000_000} million pixels") from None
+    except Exception as error:  # Pillow raises many kinds on broken headers.
+        raise ValueError(f"not a readable image ({type(error).__name__})") from None
+
+
+def read(path: Path) -> bytes:
+    """The bytes of the image file ``path``, checked; the size is known before reading."""
+    if path.stat().st_size > MAX_BYTES:
+        raise ValueError(f"larger than {MAX_BYTES // 2**20} MiB")
+    with path.open("rb") as handle:
+        return check(handle.read(MAX_BYTES + 1))
+
+
+def publishable(path: Path, root: Path) -> None:
+    """Raise unless ``path`` is a regular file whose real path lies inside ``root``."""
+    if not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)):
+        raise PermissionError(f"a link to a file outside {root.name}/")
+    if not path.is_file():
+        raise ValueError("not a regular file")
+
+
+def read_for_web(path: Path) -> bytes:
+    """The bytes of the image ``path`` to publish beside the web pages: checked as
+    for the PDF, and an SVG holds no script."""
+    data = read(path)
+    if is_svg(data) and (reason := svg_script(data)):
+        raise ValueError(f"an SVG a browser would run script from: {reason}")
+    return data
+
+
+def svg_references(data: bytes) -> list[str]:
+    """The files an SVG draws (``<image>``, ``<use>``, ``<feImage>``), fragments aside."""
+    references = []
+    for element in _parse(data).iter():
+        name = element.tag.rpartition("}")[2] if isinstance(element.tag, str) else ""
+        href = element.get("href") or element.get(XLINK_HREF)
+        if name in REFERRING and href and not href.strip().startswith("#"):
+            references.append(href.strip())
+    return references
+
+
+def svg_script(data: bytes) -> str | None:
+    """What in an SVG a browser would run, or None when nothing would."""
+    for element in _parse(data).iter():
+        name = element.tag.rpartition("}")[2] if isinstance(element.tag, str) else ""
+        if name in ("script", "foreignObject"):
+            return f"it holds <{name}>"
+        for attribute, value in element.attrib.items():
+            local = attribute.rpartition("}")[2].lower()
+            if local.startswith("on"):
+                return f"it holds an event handler ({local})"
+            if local == "href" and SCRIPT_RE.match(value):
+                return "it holds a javascript: link"
+    return None
+
+
+def _parse(data: bytes) -> ElementTree.Element:
+    try:
+        return ElementTree.fromstring(data)
+    except ElementTree.ParseError as error:
+        raise ValueError(f"not a well-formed SVG ({error})") from None
