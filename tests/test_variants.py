@@ -70,6 +70,16 @@ def test_handouts_and_booklet_carry_their_variants_identification(built):
         assert qpdf_check(path) == "", path.name
 
 
+def test_the_booklet_states_its_title_in_xmp_and_info_only_before_pdf_2(built):
+    variant, project = built
+    with pikepdf.open(project / "output/booklet.pdf") as pdf:
+        assert pdf.open_metadata()["dc:title"] == "Versus"
+        if CLAIMS[variant][3] == "2.0":  # PDF 2.0 deprecates the info dictionary
+            assert "/Info" not in pdf.trailer
+        else:
+            assert str(pdf.docinfo.Title) == "Versus"
+
+
 def test_variants_keep_the_booklet_accessible(built):
     variant, project = built
     for path in (project / "output/pdf/kafka-vs-pulsar.pdf",

@@ -262,10 +262,12 @@ def _name_destinations(pdf: pikepdf.Pdf, names: dict[str, int]) -> None:
 def _describe(pdf: pikepdf.Pdf, info: dict[str, str], xmp: dict[str, str],
               lang: str) -> None:
     """Document info, XMP (title, language, dates), the title shown, the language."""
-    for key in list(pdf.docinfo.keys()):
-        del pdf.docinfo[key]
-    for key, value in info.items():
-        pdf.docinfo[key] = String(value)
+    if pdf.pdf_version >= "2.0":  # PDF 2.0 (PDF/A-4, PDF/UA-2): XMP only
+        if "/Info" in pdf.trailer:
+            del pdf.trailer["/Info"]
+    else:
+        pdf.trailer.Info = pdf.make_indirect(Dictionary(
+            {key: String(value) for key, value in info.items()}))
     if lang:
         pdf.Root.Lang = String(lang)
     pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)

@@ -1,9 +1,10 @@
 """The booklet: a cover, a contents page and every handout's PDF in one file.
 
 ``make_booklet`` first brings the handout PDFs up to date through the pipeline
-(unchanged handouts are not rendered again), then renders only the cover and the
-contents with WeasyPrint and binds them to the handout PDFs with pikepdf
-(``versus.assemble``), one structure tree for the whole booklet. The contents
+(unchanged handouts are not rendered again), then renders only the cover and
+contents and a document of page numbers with WeasyPrint, and binds them to the
+handout PDFs with pikepdf (``versus.assemble``): one structure tree for the
+whole booklet, each handout's footer replaced by the booklet's page number. The contents
 gives each handout's first page in the booklet and links to it; every handout
 page shows its booklet page number; the outline has one entry per handout with
 the handout's own bookmarks beneath.
@@ -240,15 +241,10 @@ def render_booklet(pages: Pages, entries: list[Entry], output: Path, project: Pa
     the count it really took, until the two agree. Returns the booklet and the
     files the renderer read (stylesheet, fonts).
     """
-    import pikepdf
-
     from .assemble import Layout, Part, assemble
 
     paths = [output / "pdf" / f"{entry.slug}.pdf" for entry in entries]
-    counts = []
-    for path in paths:
-        with pikepdf.open(path) as pdf:
-            counts.append(len(pdf.pages))
+    counts = [_page_count(path.read_bytes()) for path in paths]
     dates = [entry.date for entry in entries if entry.date]
     date = max(dates) if dates else fallback_date
     least = 3 if duplex else 2  # cover (and its blank back), one contents page
@@ -258,11 +254,9 @@ def render_booklet(pages: Pages, entries: list[Entry], output: Path, project: Pa
         starts = page_starts(front_pages, counts, duplex)
         placed = [dataclasses.replace(e, page=p) for e, p in zip(entries, starts)]
         front = render.front(placed, duplex, date)
-        with pikepdf.open(io.BytesIO(front)) as parsed:
-            rendered = len(parsed.pages)
-        if rendered == front_pages:
+        if _page_count(front) == front_pages:
             break
-        front_pages = rendered  # the contents took more or fewer pages: renumber
+        front_pages = _page_count(front)  # the contents took more or fewer: renumber
     else:
         raise RenderError(f"the contents page numbers did not settle after {MAX_PASSES} "
                           "passes", pages.theme.find(BOOKLET_TEMPLATE))
@@ -279,6 +273,13 @@ def render_booklet(pages: Pages, entries: list[Entry], output: Path, project: Pa
                        "untagged", BOOKLET, name)
     return (BookletPdf(bound.data, total, {e.slug: e.page for e in placed}, front_pages),
             tuple(sorted(render.read)))
+
+
+def _page_count(data: bytes) -> int:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
 
 
 def page_starts(front_pages: int, counts: list[int], duplex: bool) -> list[int]:
