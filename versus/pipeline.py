@@ -18,7 +18,7 @@ from .content import (CONTENT_DIR, SLUG_PART_RE, Handout, data_files, discover,
                       load_handout)
 from .content import assets as content_assets
 from . import glyphs, images
-from .errors import ContentError, Problems, TargetError, VersusError
+from .errors import ContentError, Problems, SettingsError, TargetError, VersusError
 from .executors import Executor, default_jobs, make_executor
 from .jobs import Output, PageJob, make
 from .jobs import limit as page_limit
@@ -27,6 +27,7 @@ from .output import OUTPUT_DIR, build_lock, mirror, write_atomic
 from .plan import STATE_FILE, BuildState, Decision, Digests, tool_versions, value_digest
 from .render import INDEX_TEMPLATE, STYLESHEET, Pages, Theme, source_date
 from .settings import Settings, load_settings
+from .variants import check_bleed
 
 logger = logging.getLogger(__name__)
 FORMATS = ("html", "pdf")
@@ -45,6 +46,9 @@ class BuildOptions:
     force: bool = False
     jobs: int | None = None
     pdf_variant: str | None = None
+    """The standard PDFs claim (else the 'pdf_variant' setting)."""
+    bleed: str | None = None
+    """With pdf/x-4: how far pages extend beyond the trim, with crop marks."""
     allow_remote: bool = False
     """Fetch http(s) images into PDFs; without it they are left out with a warning."""
     strict: bool = False
@@ -93,9 +97,13 @@ def build(project: Path, options: BuildOptions, executor: Executor | None = None
     project = project.resolve()
     report = BuildReport()
     try:
-        settings = load_settings(project).replace(paper=options.paper)
+        settings = load_settings(project).replace(paper=options.paper,
+                                                  pdf_variant=options.pdf_variant)
     except Problems as problems:
         report.errors.extend(problems.errors)
+        return report
+    if problem := check_bleed(options.bleed, settings.pdf_variant):
+        report.errors.append(SettingsError(problem))
         return report
     found, errors = discover(project)
     found, errors = select(project, found, errors, options.targets)
@@ -251,6 +259,7 @@ class _Run:
         settings.pop("scheduler")  # where PDFs are rendered does not change them
         if fmt == "html":
             settings.pop("paper")  # the web page does not depend on the paper size
+            settings.pop("pdf_variant")  # nor on the PDF's standard
         inputs = self.digests.files(self.pages.templates_used())
         inputs.update((f"setting {key}", value_digest(value))
                       for key, value in settings.items())
@@ -259,6 +268,8 @@ class _Run:
             inputs.update(self.digests.files([self.pages.theme.find(STYLESHEET)]))
             inputs["option pdf-variant"] = value_digest(self.options.pdf_variant)
             inputs["option allow-remote"] = value_digest(self.options.allow_remote)
+            if self.options.bleed:
+                inputs["option bleed"] = value_digest(self.options.bleed)
         inputs["versions"] = value_digest(tool_versions())
         return inputs
 
@@ -352,7 +363,8 @@ class _Run:
             pdf = PdfJob(slug=handout.slug, source=str(handout.source), html="",
                          base_url=base_url(self.project, handout.source.parent),
                          paper=self.pages.settings.paper, stylesheet=stylesheet,
-                         roots=roots, variant=self.options.pdf_variant,
+                         roots=roots, variant=self.pages.settings.pdf_variant or None,
+                         bleed=self.options.bleed,
                          allow_remote=self.options.allow_remote,
                          timeout=self.options.timeout)
         return PageJob(fmt, handout, self.pages.theme.dirs, self.pages.settings,
