@@ -111,8 +111,10 @@ METHOD = """\
 - (j) `bench/latency.py`: `build.py watch` on a one-handout project; each save's
   time until the new PDF is in place, polled every 2 ms; 15 saves.
 - (k) `build.py booklet --project P -q` after deleting output/booklet.pdf: no
-  handout is re-rendered (checked), the cover and contents are rendered and the
-  200 PDFs bound.
+  handout is re-rendered (checked); the cover and contents are rendered, then a
+  page-number document of as many pages as the booklet, and the 200 PDFs are
+  bound with pikepdf into one structure tree, their footers replaced by the
+  booklet's page numbers. A second booklet with nothing changed is not rebuilt.
 - (m0), (m1) the seed's print HTML through one WeasyPrint in this process, 10 times
   each, alternating, with `pdf_tags` off and on.
 

@@ -693,7 +693,13 @@ PROBE = textwrap.dedent("""
     import json, sys
     from pathlib import Path
     entry, project = sys.argv[1], sys.argv[2]
-    result = {}
+    result = {"workers": 0}
+    import versus.workers
+    start_worker = versus.workers._Worker.__init__
+    def counted(worker, *args):
+        result["workers"] += 1
+        start_worker(worker, *args)
+    versus.workers._Worker.__init__ = counted
     if entry == "cli":
         from versus.cli import main
         try:
@@ -731,6 +737,7 @@ def test_noop_build_does_not_import_weasyprint(built_project, entry):
     assert result.get("built", []) == [], result
     assert not result["weasyprint"], (
         f"a build with nothing to do ({entry}) imported weasyprint")
+    assert not result["workers"], f"a build with nothing to do ({entry}) started workers"
 
 
 def test_build_with_a_stale_pdf_imports_weasyprint(built_project):
@@ -739,7 +746,7 @@ def test_build_with_a_stale_pdf_imports_weasyprint(built_project):
     result = probe("cli", built_project)
     assert result["exit"] in (0, None), result
     assert (built_project / "output" / "pdf" / "b.pdf").is_file()
-    assert result["weasyprint"], "rendering a PDF did not import weasyprint in-process?"
+    assert result["workers"], "rendering a PDF started no worker process?"
 
 
 # ------------------------------------------------------------------ parallel

@@ -1,10 +1,13 @@
 """The booklet: a cover, a contents page and every handout's PDF in one file.
 
 ``make_booklet`` first brings the handout PDFs up to date through the pipeline
-(unchanged handouts are not rendered again), then renders only the cover and the
-contents with WeasyPrint and joins them to the handout PDFs with pypdf. The
-contents gives each handout's first page in the booklet and links to it; the
-outline has one entry per handout with the handout's own bookmarks beneath.
+(unchanged handouts are not rendered again), then renders only the cover and
+contents and a document of page numbers with WeasyPrint, and binds them to the
+handout PDFs with pikepdf (``versus.assemble``): one structure tree for the
+whole booklet, each handout's footer replaced by the booklet's page number. The contents
+gives each handout's first page in the booklet and links to it; every handout
+page shows its booklet page number; the outline has one entry per handout with
+the handout's own bookmarks beneath.
 
 The booklet is an output like the others: its record in the build state lists
 the handout PDFs, templates, stylesheet, fonts, settings and options it was made
@@ -14,6 +17,7 @@ imported.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime
 import io
@@ -23,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .assemble import LINK_SCHEME
 from .content import data_files, discover, load_handout
 from .errors import Problems, RenderError, VersusError
 from .executors import Executor
@@ -30,14 +35,16 @@ from .output import OUTPUT_DIR, write_atomic
 from .pipeline import BuildOptions, BuildReport, Listener, build
 from .plan import (STATE_FILE, BuildState, Digests, _installed_version, tool_versions,
                    value_digest)
-from .render import BOOKLET_TEMPLATE, STYLESHEET, Pages, Theme, source_date
+from .render import BOOKLET_TEMPLATE, STATIC_DIR, STYLESHEET, Pages, Theme, source_date
 from .settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
 BOOKLET = "booklet.pdf"
-LINK_SCHEME = "versus-booklet:"
-"""Contents entries link to this made-up URI; assembly turns it into a page link."""
 MAX_PASSES = 5
+GUTTER_MM = 4
+"""How far a duplex page moves towards its outer edge: 22 mm inside, 14 outside."""
+DUPLEX_STYLESHEET = f"{STATIC_DIR}/booklet.css"
+"""Where page numbers go on a duplex booklet's pages (the theme may override it)."""
 
 
 @dataclass(frozen=True)
@@ -141,7 +148,8 @@ class _Booklet:
 
     def make(self, slugs: list[str], listener: Listener) -> None:
         try:
-            settings = load_settings(self.project).replace(paper=self.options.paper)
+            settings = load_settings(self.project).replace(
+                paper=self.options.paper, pdf_variant=self.options.pdf_variant)
         except Problems:
             return  # the handout build has reported them
         if not slugs:
@@ -164,7 +172,8 @@ class _Booklet:
         key = "front_pages_duplex" if self.duplex else "front_pages"
         guess = facts.get(key)
         pdf, read = render_booklet(pages, entries, self.output, self.project,
-                                   self.duplex, source_date(), guess)
+                                   self.duplex, source_date(), guess,
+                                   self.options.bleed)
         write_atomic(self.target, pdf.data)
         self.state.record(BOOKLET, inputs,
                           {digests.name(Path(p)): digests.of(Path(p)) for p in read})
@@ -178,7 +187,8 @@ class _Booklet:
         """Everything the booklet is made from, by digest."""
         paths = [self.output / "pdf" / f"{slug}.pdf" for slug in slugs]
         paths += [p for slug in slugs for p in (sources[slug], *data_files(sources[slug]))]
-        paths += [*pages.templates_used(BOOKLET_TEMPLATE), pages.theme.find(STYLESHEET)]
+        paths += [*pages.templates_used(BOOKLET_TEMPLATE), pages.theme.find(STYLESHEET),
+                  pages.theme.find(DUPLEX_STYLESHEET)]
         inputs = digests.files(paths)
         settings = dataclasses.asdict(pages.settings)
         settings.pop("scheduler")  # where PDFs are rendered does not change them
@@ -188,7 +198,8 @@ class _Booklet:
         inputs["duplex"] = value_digest(self.duplex)
         inputs["SOURCE_DATE_EPOCH"] = value_digest(source_date())
         inputs["versions"] = value_digest(
-            f"{tool_versions()}, pypdf {_installed_version('pypdf')}")
+            f"{tool_versions()}, pikepdf {_installed_version('pikepdf')}")
+        inputs["option bleed"] = value_digest(self.options.bleed)
         return inputs
 
     def _entry(self, slug: str, source: Path, settings: Settings) -> Entry:
@@ -221,7 +232,8 @@ class BookletPdf:
 
 def render_booklet(pages: Pages, entries: list[Entry], output: Path, project: Path,
                    duplex: bool, fallback_date: datetime.date | None = None,
-                   front_guess: int | None = None) -> tuple[BookletPdf, tuple[str, ...]]:
+                   front_guess: int | None = None, bleed: str | None = None,
+                   ) -> tuple[BookletPdf, tuple[str, ...]]:
     """Render cover and contents for ``entries`` and bind them with their PDFs.
 
     The contents gives page numbers that depend on its own length: it is rendered
@@ -229,32 +241,45 @@ def render_booklet(pages: Pages, entries: list[Entry], output: Path, project: Pa
     the count it really took, until the two agree. Returns the booklet and the
     files the renderer read (stylesheet, fonts).
     """
-    import pypdf
+    from .assemble import Layout, Part, assemble
 
-    readers = [pypdf.PdfReader(output / "pdf" / f"{entry.slug}.pdf") for entry in entries]
-    counts = [len(reader.pages) for reader in readers]
+    paths = [output / "pdf" / f"{entry.slug}.pdf" for entry in entries]
+    counts = [_page_count(path.read_bytes()) for path in paths]
     dates = [entry.date for entry in entries if entry.date]
     date = max(dates) if dates else fallback_date
     least = 3 if duplex else 2  # cover (and its blank back), one contents page
     front_pages = max(front_guess or least, least)
+    render = _Renderer(pages, project, pages.settings.pdf_variant or None, bleed)
     for _ in range(MAX_PASSES):
         starts = page_starts(front_pages, counts, duplex)
         placed = [dataclasses.replace(e, page=p) for e, p in zip(entries, starts)]
-        front, read = _render_front(pages, placed, project, duplex, date)
-        front = pypdf.PdfReader(io.BytesIO(front))  # parsed once, also to bind
-        rendered = len(front.pages)
-        if rendered == front_pages:
+        front = render.front(placed, duplex, date)
+        if _page_count(front) == front_pages:
             break
-        front_pages = rendered  # the contents took more or fewer pages: renumber
+        front_pages = _page_count(front)  # the contents took more or fewer: renumber
     else:
         raise RenderError(f"the contents page numbers did not settle after {MAX_PASSES} "
                           "passes", pages.theme.find(BOOKLET_TEMPLATE))
-    from .assemble import assemble
-
-    data = assemble(front, placed, readers, duplex, _metadata(pages.settings, date),
-                    pages.settings.lang)
     total = starts[-1] + counts[-1] - 1
-    return BookletPdf(data, total, {e.slug: e.page for e in placed}, front_pages), read
+    layout = Layout(lang=pages.settings.lang, duplex=duplex,
+                    gutter=GUTTER_MM * 72 / 25.4 if duplex else 0.0,
+                    numbers=render.numbers(total, duplex))
+    parts = [Part(e.slug, e.title, e.page, path) for e, path in zip(placed, paths)]
+    title = pages.settings.site_name
+    bound = assemble(front, parts, layout, _metadata(pages.settings, date),
+                     _xmp(title, pages.settings.lang, date))
+    for name in bound.untagged:
+        logger.warning("%s: %s has no structure tree: its pages are in the booklet "
+                       "untagged", BOOKLET, name)
+    return (BookletPdf(bound.data, total, {e.slug: e.page for e in placed}, front_pages),
+            tuple(sorted(render.read)))
+
+
+def _page_count(data: bytes) -> int:
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
 
 
 def page_starts(front_pages: int, counts: list[int], duplex: bool) -> list[int]:
@@ -268,28 +293,69 @@ def page_starts(front_pages: int, counts: list[int], duplex: bool) -> list[int]:
     return starts
 
 
-def _render_front(pages: Pages, entries: list[Entry], project: Path, duplex: bool,
-                  date: datetime.date | None) -> tuple[bytes, tuple[str, ...]]:
-    """The cover and contents as a PDF, through this process's cached renderer."""
-    from .pdf import PdfJob, render_job
+class _Renderer:
+    """Renders the booklet's own pages through this process's cached renderer."""
 
-    html = pages.booklet(entries, date=date, duplex=duplex)
-    template = pages.theme.find(BOOKLET_TEMPLATE)
-    job = PdfJob(slug="booklet", source=str(template), html=html,
-                 base_url=project.as_uri() + "/", paper=pages.settings.paper,
-                 stylesheet=str(pages.theme.find(STYLESHEET)),
-                 roots=tuple(str(p) for p in (project, *pages.theme.dirs)))
-    result = render_job(job)
-    if result.error:
-        raise result.error
-    return result.pdf, result.read
+    def __init__(self, pages: Pages, project: Path, variant: str | None,
+                 bleed: str | None):
+        self.pages, self.project, self.variant, self.bleed = (pages, project, variant,
+                                                              bleed)
+        self.read: set[str] = set()
+
+    def front(self, entries: list[Entry], duplex: bool,
+              date: datetime.date | None) -> bytes:
+        """The cover and contents."""
+        html = self.pages.booklet(entries, date=date, duplex=duplex,
+                                  tags=tag_counts(entries))
+        return self._render(html, self.pages.theme.find(BOOKLET_TEMPLATE), self.variant)
+
+    def numbers(self, total: int, duplex: bool) -> bytes:
+        """``total`` empty pages showing only the theme's page footer: the stamps."""
+        style = ""
+        if duplex:  # the theme's footer on the outer edge
+            style = self.pages.theme.find(DUPLEX_STYLESHEET).read_text("utf-8")
+        html = (f'<!DOCTYPE html><html lang="{self.pages.settings.lang}"><head>'
+                f"<title>pages</title><style>{style} div {{ break-after: page; }}"
+                "</style></head><body>" + "<div></div>" * total + "</body></html>")
+        return self._render(html, self.pages.theme.find(STYLESHEET), None)
+
+    def _render(self, html: str, source: Path, variant: str | None) -> bytes:
+        from .pdf import PdfJob, render_job
+
+        theme = self.pages.theme
+        job = PdfJob(slug="booklet", source=str(source), html=html,
+                     base_url=self.project.as_uri() + "/", paper=self.pages.settings.paper,
+                     stylesheet=str(theme.find(STYLESHEET)), variant=variant,
+                     bleed=self.bleed,
+                     roots=tuple(str(p) for p in (self.project, *theme.dirs)))
+        result = render_job(job)
+        if result.error:
+            raise result.error
+        self.read.update(result.read)
+        return result.pdf
+
+
+def tag_counts(entries: list[Entry]) -> list[tuple[str, int]]:
+    """Every tag of the handouts with how many carry it, the most used first."""
+    counts = collections.Counter(tag for entry in entries for tag in entry.tags)
+    return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0].lower()))
 
 
 def _metadata(settings: Settings, date: datetime.date | None) -> dict[str, str]:
     info = {"/Title": settings.site_name, "/Creator": f"Versus {__version__}",
-            "/Producer": f"Versus {__version__} with WeasyPrint and pypdf"}
+            "/Producer": f"Versus {__version__} with WeasyPrint and pikepdf"}
     if settings.author:
         info["/Author"] = settings.author
     if date:
         info["/CreationDate"] = info["/ModDate"] = f"D:{date:%Y%m%d}"
     return info
+
+
+def _xmp(title: str, lang: str, date: datetime.date | None) -> dict:
+    """The XMP properties the booklet states about itself (with its variant's)."""
+    xmp = {"dc:title": title, "dc:language": [lang],
+           "pdf:Producer": f"Versus {__version__} with WeasyPrint and pikepdf",
+           "xmp:CreatorTool": f"Versus {__version__}"}
+    if date:
+        xmp["xmp:CreateDate"] = xmp["xmp:ModifyDate"] = date.isoformat()
+    return xmp

@@ -6,8 +6,8 @@ Each finding has a place (``path:line:col``), a severity and a short code:
 - errors the build rejects: ``settings``, ``content``, ``template``, and
   ``missing-image`` (the PDF renderer cannot load it);
 - warnings it goes on past: ``unknown-key`` (front matter), ``no-font`` (a
-  character no font can draw, ``versus.glyphs``), and from ``versus.lint``: ``slug-collision``, ``broken-link``, ``image-alt``,
-  ``empty-section``.
+  character no font can draw, ``versus.glyphs``), and from ``versus.lint``:
+  ``slug-collision``, ``broken-link``, ``image-alt``, ``empty-section``.
 """
 
 from __future__ import annotations
@@ -16,12 +16,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import glyphs
-from .content import load_all, sources
-from .errors import ContentError, Problems, VersusError, display_path
+from .content import Handout, discover, load_handout, sources
+from .errors import ContentError, Problems, RenderError, VersusError, display_path
 from .fetch import LocalFiles, base_url, reason, refused_images
-from .lint import ERROR, WARNING, Finding, lint_project
+from .executors import default_jobs, make_executor
+from .jobs import pages_for
+from .limits import RENDER_SECONDS, time_limit
+from .lint import ERROR, WARNING, Finding, lint_handout, slug_collisions
 from .render import Pages, Theme
-from .settings import load_settings
+from .settings import Settings, load_settings
+from .workers import Limit
+
+CHECKING = "checking the handout"
 
 
 @dataclass
@@ -50,8 +56,13 @@ class CheckResult:
         self.findings.extend(Finding(severity, code, error) for error in errors)
 
 
-def check_project(project: Path) -> CheckResult:
-    """Validate settings, every handout (drafts too) and every template; lint content."""
+def check_project(project: Path, timeout: float | None = RENDER_SECONDS,
+                  jobs: int | None = None) -> CheckResult:
+    """Validate settings, every handout (drafts too) and every template; lint content.
+
+    Each handout is checked in a watched worker process (``versus.workers``)
+    within ``timeout`` seconds; one that takes longer is stopped and reported.
+    """
     project = project.resolve()
     result = CheckResult()
     try:
@@ -59,41 +70,118 @@ def check_project(project: Path) -> CheckResult:
     except Problems as problems:
         result.add(ERROR, "settings", problems.errors)
         return result
-    handouts, errors = load_all(project, settings, drafts=True)
+    found, errors = discover(project)
     result.handouts = len(sources(project))
     result.add(ERROR, "content", errors)
-    result.add(WARNING, "unknown-key",
-               (warning for handout in handouts for warning in handout.warnings))
+    result.findings.extend(slug_collisions(project))
     theme = Theme.for_project(project)
-    fonts = glyphs.theme_fonts(theme.static_files())
-    result.add(WARNING, "no-font", (warning for handout in handouts
-                                    for warning in glyphs.missing(handout.inputs, fonts)))
-    pages = Pages(theme, settings)
-    printed = {}
+    slugs = frozenset(slug for slug, _ in found)
+    checks = [CheckJob(path, slug, settings, theme.dirs, slugs, (project, *theme.dirs),
+                       timeout) for slug, path in found]
+    handouts = _check_all(checks, jobs, timeout, result)
     try:
-        for handout in handouts:
-            printed[handout.slug] = pages.handout(handout, "print")
-            pages.handout(handout, "screen")
-        pages.index(handouts)
+        Pages(theme, settings).index(sorted(handouts, key=lambda handout: handout.slug))
     except VersusError as error:
         result.add(ERROR, "template", [error])
-    result.findings.extend(lint_project(project, (project, *theme.dirs)))
-    files = LocalFiles((project, *theme.dirs))
-    for handout in handouts:
-        if handout.slug in printed:
-            result.findings.extend(_image_findings(handout, printed[handout.slug],
-                                                   project, files, result.findings))
+    _drop_repeats(result)
     result.findings.sort(key=_place)
     return result
 
 
-def _image_findings(handout, html: str, project: Path, files, found) -> list[Finding]:
+def _check_all(checks: list[CheckJob], jobs: int | None, timeout: float | None,
+               result: CheckResult) -> list[Handout]:
+    """Check each handout in a worker; add the findings; the handouts that loaded."""
+    if not checks:
+        return []
+    handouts = []
+    executor = make_executor(min(jobs or default_jobs(), len(checks)))
+    try:
+        for checked in executor.map(check_handout, checks,
+                                    Limit(timeout, CHECKING, _stopped)):
+            result.findings.extend(checked.findings)
+            handouts.extend([checked.handout] if checked.handout else [])
+    finally:
+        executor.close()
+    return handouts
+
+
+def _drop_repeats(result: CheckResult) -> None:
+    """A broken template once, not once for each handout that uses it."""
+    seen: set[str] = set()
+    findings = []
+    for finding in result.findings:
+        if finding.code == "template":
+            if str(finding) in seen:
+                continue
+            seen.add(str(finding))
+        findings.append(finding)
+    result.findings = findings
+
+
+@dataclass(frozen=True)
+class CheckJob:
+    """One handout to check in a worker: plain, picklable data."""
+
+    path: Path
+    slug: str
+    settings: Settings
+    theme: tuple[Path, ...]
+    slugs: frozenset[str]
+    """Every handout's slug, for links between them."""
+    roots: tuple[Path, ...]
+    """The folders images may come from: the project, then the theme's."""
+    timeout: float | None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What checking one handout found, and the handout if it loaded."""
+
+    findings: tuple[Finding, ...]
+    handout: Handout | None = None
+
+
+def check_handout(job: CheckJob) -> Checked:
+    """Load, render (for print and screen) and lint one handout; never raises."""
+    try:  # the watchdog's limit (CHECKING) runs from the start: no ``stage`` needed
+        with time_limit(job.timeout, CHECKING, str(job.path)):
+            return _check(job)
+    except RenderError as error:  # stopped by the timer
+        return Checked((Finding(ERROR, "content", error),))
+
+
+def _check(job: CheckJob) -> Checked:
+    findings, handout = [], None
+    try:
+        handout = load_handout(job.path, job.slug, job.settings)
+    except Problems as problems:
+        findings += [Finding(ERROR, "content", error) for error in problems.errors]
+    printed = None
+    if handout is not None:
+        findings += [Finding(WARNING, "unknown-key", warning)
+                     for warning in handout.warnings]
+        pages = pages_for(job.theme, job.settings)
+        findings += [Finding(WARNING, "no-font", warning) for warning in glyphs.missing(
+            handout.inputs, glyphs.theme_fonts(pages.theme.static_files()))]
+        try:
+            printed = pages.handout(handout, "print")
+            pages.handout(handout, "screen")
+        except VersusError as error:
+            findings.append(Finding(ERROR, "template", error))
+    findings += lint_handout(job.path, job.slug, set(job.slugs), job.roots)
+    if printed is not None:
+        findings += _image_findings(handout, printed, job.roots, findings)
+    return Checked(tuple(findings), handout)
+
+
+def _image_findings(handout: Handout, html: str, roots: tuple[Path, ...],
+                    found: list[Finding]) -> list[Finding]:
     """The images of a page the renderer would refuse, wherever they come from
     (Markdown, raw HTML, table cells), except those lint reported already."""
     shown = {str(f.error) for f in found if f.code == "missing-image"}
     findings = []
-    base = base_url(project, handout.source.parent)
-    for src, error in refused_images(html, base, files):
+    base = base_url(roots[0], handout.source.parent)
+    for src, error in refused_images(html, base, LocalFiles(roots)):
         if any(f"image '{src}'" in text for text in shown):
             continue
         problem = ("not found" if isinstance(error, FileNotFoundError)
@@ -104,7 +192,7 @@ def _image_findings(handout, html: str, project: Path, files, found) -> list[Fin
     return findings
 
 
-def _locate(handout, text: str) -> tuple[Path, int | None, int | None]:
+def _locate(handout: Handout, text: str) -> tuple[Path, int | None, int | None]:
     """Where ``text`` first appears in the handout's files, as path, line, column."""
     for path in handout.inputs:
         try:
@@ -116,6 +204,10 @@ def _locate(handout, text: str) -> tuple[Path, int | None, int | None]:
             line = source.count("\n", 0, offset) + 1
             return path, line, offset - (source.rfind("\n", 0, offset) + 1) + 1
     return handout.source, None, None
+
+
+def _stopped(job: CheckJob, message: str) -> Checked:
+    return Checked((Finding(ERROR, "content", RenderError(message, job.path)),))
 
 
 def _place(finding: Finding) -> tuple:

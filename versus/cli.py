@@ -17,6 +17,7 @@ import click
 from . import __version__, log
 from .errors import Problems, TargetError, VersusError
 from .limits import RENDER_SECONDS
+from .variants import VARIANTS
 
 logger = logging.getLogger("versus.cli")
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -78,11 +79,14 @@ def build_options(command):
     @click.option("--keep-going/--fail-fast", default=True, show_default=True,
                   help="Build everything that can be built, or stop at the first error.")
     @click.option("--force", is_flag=True, help="Rebuild even what is up to date.")
-    @click.option("--pdf-variant", type=click.Choice(["pdf/ua-1", "pdf/a-3b"]),
-                  help="Build PDFs that conform to PDF/UA-1 or PDF/A-3b "
-                       "(all PDFs are tagged).")
+    @click.option("--pdf-variant", type=click.Choice(VARIANTS),
+                  help="Build PDFs that claim this standard: PDF/UA for accessibility, "
+                       "PDF/A for archives, PDF/X for print shops (all PDFs are "
+                       "tagged); overrides the 'pdf_variant' setting.")
+    @click.option("--bleed", metavar="LENGTH",
+                  help="With pdf/x-4: extend pages by LENGTH (3mm) and add crop marks.")
     @click.option("--jobs", "-j", type=click.IntRange(min=1),
-                  help="Render this many PDFs at once.  [default: all cores]")
+                  help="Make this many pages and PDFs at once.  [default: all cores]")
     @click.option("--explain", is_flag=True,
                   help="Say for each output why it is rebuilt or skipped.")
     @click.option("--wait/--no-wait", default=True, show_default=True,
@@ -220,11 +224,13 @@ def _booklet(formats, project, duplex=False, explain=False, **options) -> int:
 
 @main.command()
 @click.option("--duplex", is_flag=True,
-              help="Start every handout on a right-hand (odd) page, for two-sided print.")
+              help="Two-sided print: every handout on a right-hand (odd) page, "
+                   "margins mirrored, page numbers on the outer edge.")
 @build_options
 def booklet(project, targets, **options):
     """Build output/booklet.pdf: a cover, a contents page with page numbers and
-    links, then every handout's PDF (brought up to date first), with bookmarks."""
+    links, then every handout's PDF (brought up to date first), with bookmarks,
+    one structure tree and one page number sequence."""
     if targets:
         raise click.UsageError("booklet takes no TARGETS: it binds every handout")
     return _booklet(("pdf",), project, **options)
@@ -235,8 +241,11 @@ def booklet(project, targets, **options):
               default="text", show_default=True,
               help="Report lines on stderr, or one JSON array on stdout.")
 @click.option("--strict", is_flag=True, help="Count warnings as errors for the exit status.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=RENDER_SECONDS,
+              show_default=True, metavar="SECONDS",
+              help="Stop checking a handout that takes longer, and report it.")
 @common_options
-def check(project, output_format, strict):
+def check(project, output_format, strict, timeout):
     """Validate content, settings and templates without rendering; find broken
     links, missing images and alt text, empty sections and colliding slugs."""
     import json
@@ -244,7 +253,7 @@ def check(project, output_format, strict):
     from .check import check_project
 
     _check_environment()
-    problems = check_project(project)
+    problems = check_project(project, timeout)
     if output_format == "json":
         click.echo(json.dumps([finding.as_dict() for finding in problems.findings],
                               indent=2, ensure_ascii=False))
@@ -291,7 +300,7 @@ def live_options(command):
                   help="Paper size, overriding the settings.")
     @click.option("--drafts", is_flag=True, help="Include handouts marked draft.")
     @click.option("--jobs", "-j", type=click.IntRange(min=1),
-                  help="Render this many PDFs at once.  [default: all cores]")
+                  help="Make this many pages and PDFs at once.  [default: all cores]")
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         _check_environment()

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+from .workers import Limit, WatchedPool
+
 Job = TypeVar("Job")
 Result = TypeVar("Result")
 TASKS_PER_WORKER = 100
@@ -20,17 +22,20 @@ CONNECT_TIMEOUT = 10
 
 
 class Executor(Protocol):
-    def map(self, fn: Callable[[Job], Result], jobs: Iterable[Job]) -> Iterator[Result]:
-        """Run ``fn`` on every job; yield the results in completion order."""
+    def map(self, fn: Callable[[Job], Result], jobs: Iterable[Job],
+            limit: Limit | None = None) -> Iterator[Result]:
+        """Run ``fn`` on every job; yield the results in completion order. With
+        ``limit``, a job that overruns it yields ``limit.stopped(job, message)``."""
 
     def close(self) -> None:
         """Release workers; outstanding jobs are cancelled."""
 
 
 class SerialExecutor:
-    """Runs every job in this process, one after the other."""
+    """Runs every job in this process, one after the other, with no time limit
+    but the job's own (for tests and tools; builds use worker processes)."""
 
-    def map(self, fn, jobs):
+    def map(self, fn, jobs, limit=None):
         for job in jobs:
             yield fn(job)
 
@@ -38,51 +43,18 @@ class SerialExecutor:
         pass
 
 
-class ProcessExecutor:
-    """A pool of worker processes, renewed after a bounded number of jobs each.
+class ProcessExecutor(WatchedPool):
+    """Worker processes, each job under a time limit this process enforces
+    (``versus.workers``); a worker is renewed after a bounded number of jobs.
 
-    Renewing the whole pool between rounds keeps memory flat without
-    ``max_tasks_per_child``, which on Python 3.11 can leave jobs waiting forever
-    once a worker retires (CPython gh-115634).
+    ``concurrent.futures`` cannot kill the worker of one job without breaking
+    the pool, nor say when a job started; and on Python 3.11 its
+    ``max_tasks_per_child`` can leave jobs waiting forever (CPython gh-115634).
     """
 
-    def __init__(self, workers: int, tasks_per_worker: int = TASKS_PER_WORKER):
-        self.workers = workers
-        self._round = workers * tasks_per_worker
-        self._pool = None
-
-    def map(self, fn, jobs):
-        import concurrent.futures
-        import itertools
-        import multiprocessing
-
-        jobs = iter(jobs)
-        while True:
-            self._pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_ignore_interrupts)
-            # Submitting as jobs are made lets workers start while the rest are prepared.
-            futures = [self._pool.submit(fn, job)
-                       for job in itertools.islice(jobs, self._round)]
-            try:
-                for future in concurrent.futures.as_completed(futures):
-                    yield future.result()
-            finally:
-                self.close()
-            if len(futures) < self._round:
-                return
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-
-
-def _ignore_interrupts() -> None:
-    """Ctrl-C reaches the whole process group: the main process alone handles it."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    def __init__(self, workers: int, tasks_per_worker: int = TASKS_PER_WORKER,
+                 initializer: tuple | None = None):
+        super().__init__(workers, tasks_per_worker, initializer)
 
 
 def default_jobs() -> int:
@@ -94,11 +66,11 @@ def default_jobs() -> int:
 
 
 def make_executor(jobs: int, scheduler: str | None = None) -> Executor:
-    """The Dask cluster at ``scheduler`` if given; else a serial executor for one
-    job, or a process pool of ``jobs`` workers."""
+    """The Dask cluster at ``scheduler`` if given; else ``jobs`` watched worker
+    processes (one job too runs in a worker: only there can it be stopped)."""
     if scheduler:
         return DaskExecutor(scheduler)
-    return SerialExecutor() if jobs <= 1 else ProcessExecutor(jobs)
+    return ProcessExecutor(jobs)
 
 
 class DaskExecutor:
@@ -124,7 +96,10 @@ class DaskExecutor:
             raise VersusError(f"cannot reach the Dask scheduler at {address}: "
                               f"{error}") from None
 
-    def map(self, fn, jobs):
+    remote = True
+    """Renders on other machines: pages are still made locally."""
+
+    def map(self, fn, jobs, limit=None):
         from distributed import as_completed
 
         from .pdf import ThemeBundle, render_job, render_shipped, ship

@@ -1,10 +1,12 @@
 """Time limits on one handout's work, so one pathological input cannot stall a build.
 
 A limit is an interval timer (SIGALRM) in the thread that does the work, which
-must be a process's main thread: the main process renders HTML there, and pool
-workers run their jobs there. Elsewhere (a Dask worker's threads) no limit is
-set. The timer interrupts Python code; a long call into a C library is stopped
-when it returns.
+must be a process's main thread: worker processes run their jobs there (and the
+booklet renders its cover there). Elsewhere (a Dask worker's threads) no limit
+is set. The timer interrupts Python code; a long call into a C library is
+stopped when it returns, and code that catches ``BaseException`` may swallow
+it. It is the first, cheap line: the main process watches each worker's job
+too and kills the worker of one that overruns (``versus.workers``).
 """
 
 from __future__ import annotations

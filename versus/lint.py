@@ -45,8 +45,11 @@ LINK_RE = re.compile(
 # A link reference definition; footnotes ([^1]: ...) are no links.
 DEFINITION_RE = re.compile(
     r"^ {0,3}\[(?!\^)(?P<label>[^\[\]]+)\]:[ \t]*(?P<url><[^<>\n]*>|\S+)", re.MULTILINE)
-# A code span ends at its paragraph: no blank line inside.
-CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)(?:[^\n]|\n(?![ \t]*\n))+?(?<!`)\1(?!`)")
+# A code span runs from a run of backticks to the next run of the same length in
+# its paragraph (no blank line inside). Found by ``_code_spans`` in linear time: a
+# regex retried at each run scans to the paragraph's end each time (quadratic).
+BACKTICKS_RE = re.compile(r"`+")
+PARAGRAPH_END_RE = re.compile(r"\n(?=[ \t]*\n)")
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,12 @@ def _mask(text: str) -> tuple[str, set[int]]:
                 fence = None
             code.add(index)
             lines[index] = "x" * len(line)  # code is text: its section is not empty
-    masked = CODE_SPAN_RE.sub(lambda m: _fill(m.group(), "x"), "\n".join(lines))
+    text = "\n".join(lines)
+    parts, position = [], 0
+    for start, end in _code_spans(text):
+        parts += [text[position:start], _fill(text[start:end], "x")]
+        position = end
+    masked = "".join(parts) + text[position:]
     parts, position = [], 0
     # HTML comments, found by hand: a regex retried at each unclosed '<!--' is quadratic.
     while (start := masked.find("<!--", position)) != -1:
@@ -170,6 +178,28 @@ def _mask(text: str) -> tuple[str, set[int]]:
         parts += [masked[position:start], _fill(masked[start:end + 3], " ")]
         position = end + 3
     return "".join(parts) + masked[position:], code
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """The start and end of every code span in ``text``, in order."""
+    ends = [match.start() for match in PARAGRAPH_END_RE.finditer(text)]
+    runs = [(bisect.bisect_left(ends, match.start()), match.start(), match.end())
+            for match in BACKTICKS_RE.finditer(text)]
+    closer: list[int | None] = [None] * len(runs)  # the next run of the same length
+    following: dict[tuple[int, int], int] = {}
+    for number in range(len(runs) - 1, -1, -1):
+        paragraph, start, end = runs[number]
+        closer[number] = following.get((paragraph, end - start))
+        following[paragraph, end - start] = number
+    spans, number = [], 0
+    while number < len(runs):
+        match = closer[number]
+        if match is None:  # no closing run: these backticks are text
+            number += 1
+            continue
+        spans.append((runs[number][1], runs[match][2]))
+        number = match + 1
+    return spans
 
 
 def _fill(text: str, char: str) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 from .errors import RenderError
 from .fetch import (STATIC, VIRTUAL_THEME, LocalFiles, PackedFiles, RemoteRefused,
                     Sandbox, ShippedFiles, parse_url, reason, references, short)
+from .variants import page_css, register
 
 REMOTE_TIMEOUT = 10
 """Seconds an http(s) fetch may take, with --allow-remote."""
@@ -36,6 +37,8 @@ class PdfJob:
     """Folders it may read: the project first, then the theme's."""
     variant: str | None = None
     """A PDF variant WeasyPrint knows, such as 'pdf/ua-1'; None for plain tagged PDF."""
+    bleed: str | None = None
+    """Bleed around each page, with crop marks (``versus.variants``); None: none."""
     allow_remote: bool = False
     """Fetch http(s) images; without it they are left out with a warning."""
     timeout: float | None = None
@@ -102,6 +105,7 @@ class PdfRenderer:
         from weasyprint.text.fonts import FontConfiguration
 
         self._weasyprint = weasyprint
+        register(weasyprint.pdf)  # plain PDF/A-4
         self.files = files
         self.fetcher = _sandboxed_fetcher(weasyprint, files)
         self.font_config = FontConfiguration()
@@ -115,19 +119,21 @@ class PdfRenderer:
         self.theme_read = {origin} | self.fetcher.read
 
     @functools.cache
-    def _page_css(self, paper: str):
-        return self._weasyprint.CSS(string=f"@page {{ size: {paper}; }}",
+    def _page_css(self, paper: str, bleed: str | None = None):
+        return self._weasyprint.CSS(string=f"@page {{ size: {paper}; }}" + page_css(bleed),
                                     font_config=self.font_config)
 
     def render(self, job: PdfJob) -> tuple[bytes, tuple[str, ...]]:
         """The PDF of ``job`` and the files read; a failed fetch is a ``RenderError``."""
+        from .tagfix import finish
         self.fetcher.start(job.allow_remote)
         with _ImageFailures(self.fetcher):
             document = self._weasyprint.HTML(string=job.html, base_url=job.base_url,
                                              url_fetcher=self.fetcher)
             pdf = document.write_pdf(
-                stylesheets=[self.stylesheet, self._page_css(job.paper)],
+                stylesheets=[self.stylesheet, self._page_css(job.paper, job.bleed)],
                 font_config=self.font_config, pdf_tags=True, pdf_variant=job.variant)
+        pdf = finish(pdf)  # what WeasyPrint's tags lack: header scope, ID tree, artifacts
         if self.fetcher.failures:
             raise RenderError(self.fetcher.failures[0], job.source)
         return pdf, tuple(sorted(self.theme_read | self.fetcher.read))

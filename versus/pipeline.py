@@ -18,13 +18,16 @@ from .content import (CONTENT_DIR, SLUG_PART_RE, Handout, data_files, discover,
                       load_handout)
 from .content import assets as content_assets
 from . import glyphs, images
-from .errors import ContentError, Problems, TargetError, VersusError
+from .errors import ContentError, Problems, SettingsError, TargetError, VersusError
 from .executors import Executor, default_jobs, make_executor
-from .limits import RENDER_SECONDS, time_limit
+from .jobs import Output, PageJob, make
+from .jobs import limit as page_limit
+from .limits import RENDER_SECONDS
 from .output import OUTPUT_DIR, build_lock, mirror, write_atomic, write_error
 from .plan import STATE_FILE, BuildState, Decision, Digests, tool_versions, value_digest
 from .render import INDEX_TEMPLATE, STYLESHEET, Pages, Theme, source_date
 from .settings import Settings, load_settings
+from .variants import check_bleed
 
 logger = logging.getLogger(__name__)
 FORMATS = ("html", "pdf")
@@ -43,6 +46,9 @@ class BuildOptions:
     force: bool = False
     jobs: int | None = None
     pdf_variant: str | None = None
+    """The standard PDFs claim (else the 'pdf_variant' setting)."""
+    bleed: str | None = None
+    """With pdf/x-4: how far pages extend beyond the trim, with crop marks."""
     allow_remote: bool = False
     """Fetch http(s) images into PDFs; without it they are left out with a warning."""
     strict: bool = False
@@ -91,9 +97,13 @@ def build(project: Path, options: BuildOptions, executor: Executor | None = None
     project = project.resolve()
     report = BuildReport()
     try:
-        settings = load_settings(project).replace(paper=options.paper)
+        settings = load_settings(project).replace(paper=options.paper,
+                                                  pdf_variant=options.pdf_variant)
     except Problems as problems:
         report.errors.extend(problems.errors)
+        return report
+    if problem := check_bleed(options.bleed, settings.pdf_variant):
+        report.errors.append(SettingsError(problem))
         return report
     found, errors = discover(project)
     found, errors = select(project, found, errors, options.targets)
@@ -208,17 +218,7 @@ class _Run:
             except OSError as error:  # removing a refused image met a file in the way
                 self.report.errors.append(
                     write_error(Path(error.filename or self.output), error))
-        for _, handout, inputs in (item for item in stale if item[0] == "html"):
-            self._write_html(handout, inputs)
-        pdfs = [(handout, inputs) for fmt, handout, inputs in stale if fmt == "pdf"]
-        if pdfs and (self.options.keep_going or self.report.ok):
-            workers = min(self.options.jobs or default_jobs(), len(pdfs))
-            scheduler = self.options.scheduler or self.pages.settings.scheduler
-            executor = executor or make_executor(workers, scheduler)
-            try:
-                self._write_pdfs(pdfs, executor)
-            finally:
-                executor.close()
+        self._make(stale, executor)
 
     def _prune(self, slugs: set[str]) -> None:
         """Remove the outputs, and their records, of handouts that no longer exist."""
@@ -265,6 +265,7 @@ class _Run:
         settings.pop("scheduler")  # where PDFs are rendered does not change them
         if fmt == "html":
             settings.pop("paper")  # the web page does not depend on the paper size
+            settings.pop("pdf_variant")  # nor on the PDF's standard
         inputs = self.digests.files(self.pages.templates_used())
         inputs.update((f"setting {key}", value_digest(value))
                       for key, value in settings.items())
@@ -273,6 +274,8 @@ class _Run:
             inputs.update(self.digests.files([self.pages.theme.find(STYLESHEET)]))
             inputs["option pdf-variant"] = value_digest(self.options.pdf_variant)
             inputs["option allow-remote"] = value_digest(self.options.allow_remote)
+            if self.options.bleed:
+                inputs["option bleed"] = value_digest(self.options.bleed)
         inputs["versions"] = value_digest(tool_versions())
         return inputs
 
@@ -324,67 +327,87 @@ class _Run:
             self.report.errors.append(ContentError(
                 f"image not published: {error.args[0] if error.args else error}", source))
 
-    def _write_html(self, handout: Handout, inputs: dict[str, str]) -> None:
-        target = _target("html", handout)
-        try:
-            root = "../" * (handout.slug.count("/") + 1)
-            write_atomic(self.output / target, self._page(handout, "screen", root))
-        except VersusError as error:
-            self._failed(target, error)
+    def _make(self, stale: list, executor: Executor | None) -> None:
+        """Make the stale web pages and PDFs, each in a watched worker process
+        (``versus.workers``); with a Dask scheduler the PDFs render there."""
+        if not (self.options.keep_going or self.report.ok):
+            stale = [item for item in stale if item[0] == "html"]
+        if not stale:
             return
-        self._done(target, inputs, {})
+        remote, own = (executor if getattr(executor, "remote", False) else None), []
+        scheduler = self.options.scheduler or self.pages.settings.scheduler
+        if remote is None and scheduler and any(fmt == "pdf" for fmt, _, _ in stale):
+            remote = make_executor(1, scheduler)
+            own.append(remote)
+        jobs = [self._job("print" if remote and fmt == "pdf" else fmt, handout)
+                for fmt, handout, _ in stale]
+        local = executor if executor is not None and executor is not remote else None
+        if local is None:
+            local = make_executor(min(self.options.jobs or default_jobs(), len(jobs)))
+            own.append(local)
+        made = {job.target: (job, inputs) for job, (_, _, inputs) in zip(jobs, stale)}
+        try:
+            printed = []
+            for output in local.map(make, jobs, page_limit(self.options.timeout)):
+                if remote and output.target.startswith("pdf/") and not output.error:
+                    printed.append(output)  # the PDF's HTML: rendered on the cluster
+                elif not self._finish(output, made):
+                    return
+            if printed:
+                self._render_remote(printed, remote, made)
+        finally:
+            for each in own:
+                each.close()
 
-    def _page(self, handout: Handout, medium: str, root: str = "") -> str:
-        """The HTML of ``handout``, within the time limit."""
-        with time_limit(self.options.timeout, "converting the Markdown",
-                        str(handout.source)):
-            return self.pages.handout(handout, medium, root)
+    def _job(self, fmt: str, handout: Handout) -> PageJob:
+        pdf = None
+        if fmt != "html":
+            from .fetch import base_url
+            from .pdf import PdfJob
 
-    def _jobs(self, pdfs: list[tuple[Handout, dict[str, str]]]):
-        from .fetch import base_url
-        from .pdf import PdfJob
-
-        stylesheet, roots = render_context(self.project, self.pages.theme)
-        for handout, _ in pdfs:
-            try:
-                html = self._page(handout, "print")
-            except VersusError as error:
-                self._failed(_target("pdf", handout), error)
-                continue
-            yield PdfJob(slug=handout.slug, source=str(handout.source), html=html,
+            stylesheet, roots = render_context(self.project, self.pages.theme)
+            pdf = PdfJob(slug=handout.slug, source=str(handout.source), html="",
                          base_url=base_url(self.project, handout.source.parent),
                          paper=self.pages.settings.paper, stylesheet=stylesheet,
-                         roots=roots, variant=self.options.pdf_variant,
+                         roots=roots, variant=self.pages.settings.pdf_variant or None,
+                         bleed=self.options.bleed,
                          allow_remote=self.options.allow_remote,
                          timeout=self.options.timeout)
+        return PageJob(fmt, handout, self.pages.theme.dirs, self.pages.settings,
+                       self.options.timeout, "../" * (handout.slug.count("/") + 1), pdf)
 
-    def _write_pdfs(self, pdfs, executor: Executor) -> None:
+    def _render_remote(self, printed: list[Output], executor: Executor, made) -> None:
+        """Render the PDFs of ``printed`` HTML on the cluster."""
         from .pdf import render_job
 
-        handouts = {handout.slug: (handout, inputs) for handout, inputs in pdfs}
-        for result in executor.map(render_job, self._jobs(pdfs)):
-            target = f"pdf/{result.slug}.pdf"
-            handout, inputs = handouts[result.slug]
-            warnings = [VersusError(text, handout.source) for text in result.warnings]
-            if warnings and self.options.strict and not result.error:
-                result = dataclasses.replace(result, error=warnings[0])
-            else:
-                self.report.warnings.extend(warnings)
-            if result.error:
-                self._failed(target, result.error)
-                if not self.options.keep_going:
-                    break
-                continue
+        jobs = [dataclasses.replace(made[output.target][0].pdf, html=output.data)
+                for output in printed]
+        for result in executor.map(render_job, jobs):
+            output = Output(f"pdf/{result.slug}.pdf", result.pdf, result.error,
+                            result.read, result.warnings)
+            if not self._finish(output, made):
+                return
+
+    def _finish(self, output: Output, made: dict) -> bool:
+        """Write a made output, or report its error; whether to go on."""
+        job, inputs = made[output.target]
+        warnings = [VersusError(text, job.handout.source) for text in output.warnings]
+        error = output.error
+        if warnings and self.options.strict and not error:
+            error = warnings[0]
+        else:
+            self.report.warnings.extend(warnings)
+        if error is None:
             try:
-                write_atomic(self.output / target, result.pdf)
-            except VersusError as error:  # a folder in the way, a read-only folder
-                self._failed(target, error)
-                if not self.options.keep_going:
-                    break
-                continue
-            read = {self.digests.name(Path(p)): self.digests.of(Path(p))
-                    for p in result.read}
-            self._done(target, inputs, read)
+                write_atomic(self.output / output.target, output.data)
+            except VersusError as failure:  # a full disk, a folder in the way:
+                error = failure  # this output fails; the others are still tried
+        if error is not None:
+            self._failed(output.target, error)
+            return self.options.keep_going
+        read = {self.digests.name(Path(p)): self.digests.of(Path(p)) for p in output.read}
+        self._done(output.target, inputs, read)
+        return True
 
     def _done(self, target: str, inputs: dict[str, str], read: dict[str, str]) -> None:
         self.state.record(target, inputs, read)
@@ -394,7 +417,3 @@ class _Run:
     def _failed(self, target: str, error: VersusError) -> None:
         self.report.errors.append(error)
         self.listener.finished(target, error)
-
-
-def _target(fmt: str, handout: Handout) -> str:
-    return f"{fmt}/{handout.slug}.{fmt}"

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import ContentError, Problems, SettingsError
+from .variants import check_variant
 from .yamldoc import load_yaml
 
 SETTINGS_FILE = "versus.yaml"
@@ -33,6 +34,9 @@ class Settings:
 
     site_name: str = "Versus"
     """Name of the collection: running header, index page, booklet cover."""
+
+    site_subtitle: str = ""
+    """A line under the name on the booklet cover; empty for none."""
 
     disclaimer: str = ("Comparisons may contain inaccurate information about people, "
                        "places, or facts. Please report any issues.")
@@ -52,6 +56,9 @@ class Settings:
 
     scheduler: str = ""
     """Address of a Dask scheduler to render PDFs on (tcp://HOST:PORT); empty: here."""
+
+    pdf_variant: str = ""
+    """The standard every PDF claims (see ``versus.variants``); empty: tagged PDF."""
 
     def replace(self, **changes) -> Settings:
         """A copy with ``changes`` applied and validated (``None`` values ignored)."""
@@ -117,6 +124,8 @@ def _check(key: str, value) -> str | None:
         return f"'{key}' must be text, not {type(value).__name__}"
     if key == "paper" and value.lower() not in PAPER_SIZES:
         return f"paper must be one of {', '.join(PAPER_SIZES.values())}, not '{value}'"
+    if key == "pdf_variant":
+        return check_variant(value)
     if key == "lang" and not LANG_RE.match(value):
         return f"lang must be a language tag such as 'en' or 'en-GB', not '{value}'"
     if key == "scheduler" and value:

@@ -1,11 +1,11 @@
 """watch and serve: rebuild what a saved change affects, and preview it live.
 
-``watch`` runs the incremental build once, loads WeasyPrint, the fonts and the
-stylesheet in this process (so the first save does not pay for them), then
-rebuilds after every burst of saves, one build at a time, until stopped. A
-build that fails in a way no input explains (a file gone mid-build, a bug) is
-reported as one error, and watching goes on. ``serve`` does the same while
-``versus.serve`` serves ``output/`` on 127.0.0.1 with live reload.
+``watch`` runs the incremental build once, starts its worker processes, each
+loading WeasyPrint, the fonts and the stylesheet (so the first save does not
+pay for them), then rebuilds after every burst of saves, one build at a time,
+until stopped. A build that fails in a way no input explains (a file gone
+mid-build, a bug) is reported as one error, and watching goes on. ``serve`` does
+the same while ``versus.serve`` serves ``output/`` on 127.0.0.1 with live reload.
 """
 
 from __future__ import annotations
@@ -48,11 +48,21 @@ def watch(project: Path, options: BuildOptions, on_report: Callable[[BuildReport
           listener: Listener | None = None, stop: threading.Event | None = None,
           on_ready: Callable[[], None] | None = None) -> None:
     """Build now and after every change under ``project`` until ``stop`` is set."""
-    import watchfiles
+    from .executors import ProcessExecutor, default_jobs
 
     project = project.resolve()
-    on_report(_build(project, options, listener))
-    _warm_up(project)
+    pool = ProcessExecutor(options.jobs or default_jobs())  # every build's, kept warm
+    try:
+        on_report(_build(project, options, listener, pool))
+        _warm_up(project, pool)
+        _watch(project, options, on_report, listener, stop, on_ready, pool)
+    finally:
+        pool.close()
+
+
+def _watch(project, options, on_report, listener, stop, on_ready, executor) -> None:
+    import watchfiles
+
     paths = watched_paths(project)
     settings = _Stamp(project / SETTINGS_FILE)
     ready = False
@@ -69,7 +79,7 @@ def watch(project: Path, options: BuildOptions, on_report: Callable[[BuildReport
                 continue
             names = sorted({Path(path).name for _, path in changes}) or [SETTINGS_FILE]
             logger.info("changed: %s", ", ".join(names))
-            on_report(_build(project, options, listener))
+            on_report(_build(project, options, listener, executor))
             if watched_paths(project) != paths:  # a templates/ folder appeared
                 paths = watched_paths(project)
                 break
@@ -77,10 +87,11 @@ def watch(project: Path, options: BuildOptions, on_report: Callable[[BuildReport
             return  # stopped
 
 
-def _build(project: Path, options: BuildOptions, listener: Listener | None) -> BuildReport:
+def _build(project: Path, options: BuildOptions, listener: Listener | None,
+           executor=None) -> BuildReport:
     """One build; one that raised is a report of one error, so watching goes on."""
     try:
-        return build(project, options, listener=listener)
+        return build(project, options, executor, listener)
     except Exception as error:  # a race with the editor, or a bug: not worth the session
         logger.debug("the build failed", exc_info=True)
         if isinstance(error, OSError) and error.filename:
@@ -113,15 +124,17 @@ class _Stamp:
         return changed
 
 
-def _warm_up(project: Path) -> None:
-    """Load the renderer now; a broken theme is reported by the next build instead."""
+def _warm_up(project: Path, pool) -> None:
+    """Start the workers, each loading the renderer now, so the next save does not
+    wait; a broken theme is reported by the next build instead."""
     from .errors import VersusError
     from .pdf import warm_up
 
     try:
-        warm_up(*render_context(project, Theme.for_project(project)))
+        pool.initializer = (warm_up, *render_context(project, Theme.for_project(project)))
     except (VersusError, OSError) as error:
         logger.debug("renderer not warmed up: %s", error)
+    pool.start()
 
 
 def serve(project: Path, options: BuildOptions, port: int,

@@ -1,0 +1,100 @@
+"""One handout's web page or PDF, made in a worker process (``versus.workers``).
+
+Converting content's Markdown and rendering the PDF both run in a worker, each
+step under the handout's time limit: the worker's own timer first, then the
+main process, which kills the worker of a step that overruns it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from .content import Handout
+from .errors import RenderError, VersusError
+from .limits import time_limit
+from .render import Pages, Theme
+from .settings import Settings
+from .workers import Limit, stage
+
+CONVERTING = "converting the Markdown"
+RENDERING = "rendering the PDF"
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """What a worker needs to make one output: plain, picklable data."""
+
+    fmt: str
+    """'html' (the web page), 'pdf', or 'print' (only the PDF's HTML)."""
+    handout: Handout
+    theme: tuple[Path, ...]
+    settings: Settings
+    timeout: float | None
+    root: str = ""
+    """The way up from a web page to ``output/``."""
+    pdf: object = None
+    """For 'pdf': the ``versus.pdf.PdfJob``, its ``html`` made by the worker."""
+
+    @property
+    def target(self) -> str:
+        """The output's path below ``output/`` (for 'print', the PDF's)."""
+        fmt = "pdf" if self.fmt == "print" else self.fmt
+        return f"{fmt}/{self.handout.slug}.{fmt}"
+
+
+@dataclass(frozen=True)
+class Output:
+    """A made web page (text) or PDF (bytes), or the error that stopped it."""
+
+    target: str
+    data: bytes | str | None = None
+    error: VersusError | None = None
+    read: tuple[str, ...] = ()
+    """Absolute paths of the files the PDF renderer read."""
+    warnings: tuple[str, ...] = ()
+
+
+def make(job: PageJob) -> Output:
+    """Make the output of ``job``; never raises."""
+    try:
+        html = _html(job)
+    except VersusError as error:
+        return Output(job.target, error=error)
+    if job.fmt != "pdf":
+        return Output(job.target, data=html)
+    from .pdf import render_job, warm_up
+
+    stage(None)  # trusted set-up, not limited: WeasyPrint, the fonts, the theme's CSS
+    try:
+        warm_up(job.pdf.stylesheet, job.pdf.roots)
+    except Exception:  # the render meets the same problem and reports it
+        pass
+    stage(RENDERING)
+    result = render_job(dataclasses.replace(job.pdf, html=html))
+    return Output(job.target, data=result.pdf, error=result.error, read=result.read,
+                  warnings=result.warnings)
+
+
+def limit(seconds: float | None) -> Limit:
+    """The time limit of page jobs: a stopped one is its handout's error."""
+    return Limit(seconds, CONVERTING, _stopped)
+
+
+def _stopped(job: PageJob, message: str) -> Output:
+    return Output(job.target, error=RenderError(message, job.handout.source))
+
+
+def _html(job: PageJob) -> str:
+    # The first step: the limit's own ``what`` (no ``stage`` message needed).
+    with time_limit(job.timeout, CONVERTING, str(job.handout.source)):
+        medium = "screen" if job.fmt == "html" else "print"
+        return pages_for(job.theme, job.settings).handout(job.handout, medium, job.root)
+
+
+@functools.lru_cache(maxsize=4)
+def pages_for(theme: tuple[Path, ...], settings: Settings) -> Pages:
+    """This worker's templates and Markdown converter (templates reload when edited)."""
+    return Pages(Theme(theme), settings)
