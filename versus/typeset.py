@@ -8,6 +8,8 @@
 - Names: item names, words like ``DevOps`` or ``MLflow`` and words with digits
   (versions, hashes) are wrapped in ``<span class="name">`` so the stylesheet
   never hyphenates them.
+- Code: long code spans in print may wrap at a camel-case hump or after a dot.
+- Figures: an image alone in its paragraph, with a title, is a captioned figure.
 - ``smart``: the smarty extension's quotes, dashes and ellipses for plain text
   such as a title.
 """
@@ -126,6 +128,40 @@ class Names(Treeprocessor):
         return head, spans
 
 
+class Figures(Treeprocessor):
+    """A paragraph holding only an image with a title becomes a figure with the
+    title as its caption: ``![alt](src "caption")``."""
+
+    def run(self, root):
+        for paragraph in root.iter("p"):
+            children = list(paragraph)
+            if (len(children) == 1 and children[0].tag == "img" and children[0].get("title")
+                    and not (paragraph.text or "").strip()
+                    and not (children[0].tail or "").strip()):
+                image = children[0]
+                paragraph.tag = "figure"
+                caption = etree.SubElement(paragraph, "figcaption")
+                caption.text = image.attrib.pop("title")
+                image.tail = None
+
+
+CODE_BREAK_RE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[._/:])(?=\w)")
+LONG_CODE = 16
+
+
+class CodeBreaks(Treeprocessor):
+    """In print, a long code span may wrap only where a reader expects it: before
+    a capital inside a camel-case name and after ``.``, ``_``, ``/`` or ``:``
+    (a zero-width space); never with a hyphen."""
+
+    def run(self, root):
+        if not self.md.versus_notes.print:
+            return
+        for code in root.iter("code"):
+            if code.text and len(code.text) > LONG_CODE and not len(code):
+                code.text = AtomicString(CODE_BREAK_RE.sub("\u200b", code.text))
+
+
 def names_pattern(items) -> re.Pattern:
     """What ``Names`` wraps: these item names, camel-case words, words with digits."""
     names = sorted((re.escape(item) for item in items if item.strip()), key=len,
@@ -142,6 +178,8 @@ class Typeset(Extension):
         md.versus_names_re = names_pattern(())
         md.inlinePatterns.register(NoteCalls(NOTE_CALL_RE, md), "versus-notes", 175)
         md.treeprocessors.register(Names(md), "versus-names", 4)
+        md.treeprocessors.register(Figures(md), "versus-figures", 3)
+        md.treeprocessors.register(CodeBreaks(md), "versus-code-breaks", 3.5)
 
 
 class Smart:
