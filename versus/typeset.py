@@ -31,6 +31,8 @@ NOTE_DEFINITION_RE = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]*(.*(?:\n(?: {4}|
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1[ \t]*$", re.MULTILINE | re.DOTALL)
 CAMEL = r"[A-Za-z]*[a-z][A-Z][A-Za-z]*|[A-Z]{2,}[a-z][A-Za-z]*"
 WITH_DIGITS = r"[A-Za-z]*\d[\w.:/-]*\w|\d"
+SHORTEST = 7
+"""The shortest word the stylesheet hyphenates; shorter names need no span."""
 UNBREAKABLE_TAGS = {"code", "pre", "a", "kbd", "script", "style"}
 
 
@@ -73,12 +75,15 @@ class NoteCalls(InlineProcessor):
         label = match.group(1)
         if label not in state.notes:
             return None, None, None  # no such note: the text stays as written
+        first = label not in state.numbers
         number = state.numbers.setdefault(label, len(state.numbers) + 1)
         if state.print:
             note = etree.Element("span", {"class": "footnote"})
             note.text = AtomicString(self.md.htmlStash.store(state.notes[label]))
             return note, match.start(0), match.end(0)
-        call = etree.Element("sup", {"class": "footnote-ref", "id": f"fnref-{number}"})
+        call = etree.Element("sup", {"class": "footnote-ref"})
+        if first:  # the endnote links back to the first call
+            call.set("id", f"fnref-{number}")
         link = etree.SubElement(call, "a", {"href": f"#fn-{number}"})
         link.text = AtomicString(str(number))
         return call, match.start(0), match.end(0)
@@ -111,8 +116,8 @@ class Names(Treeprocessor):
         """The text before the first name, and a span per name carrying what follows."""
         head, spans, last = None, [], 0
         for match in pattern.finditer(text):
-            if match.group("protected"):
-                continue
+            if match.group("protected") or len(match.group(0)) < SHORTEST:
+                continue  # shorter words are never hyphenated (hyphenate-limit-chars)
             before = text[last:match.start()]
             if spans:
                 spans[-1].tail = before
