@@ -166,4 +166,4 @@ def test_a_link_to_a_missing_handout_suggests_the_closest(make_project, run_cli)
     assert found == [
         (13, 5, "link 'alpha-vs-betta.md' names no handout ('alpha-vs-betta' does not "
                "exist); did you mean 'alpha-vs-beta.md'?"),
-        (13, 48, "link 'zzz-vs-qqq.md' names no handout ('zzz-vs-qqq' does not exist)")]
+        (13, 39, "link 'zzz-vs-qqq.md' names no handout ('zzz-vs-qqq' does not exist)")]
