@@ -268,3 +268,24 @@ def test_links_to_other_handouts_point_at_their_pdf(built):
             if "/A" in annot and "/URI" in annot.A}
     assert "svn-vs-git.pdf" in uris and "https://git-scm.com/docs/git" in uris
     assert not [uri for uri in uris if uri.startswith("file:")]
+
+
+HEADINGS = {SEED: ["Comparison", "Further Detail", "Definition", "Focus",
+                   "Tools and Technologies", "Workflow", "Team Collaboration", "Benefits",
+                   "Conclusion"],
+            SIX: ["Comparison", "When to choose which", "Relational",
+                  "Documents and wide columns", "In memory", "Distributed SQL"],
+            FEATURE: ["Comparison", "Further Detail", "Commands", "Terms", "Speed",
+                      "History", "Conclusion"]}
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter", "A5"])
+@pytest.mark.parametrize("name", [SEED, SIX, FEATURE])
+def test_no_heading_is_stranded_at_the_foot_of_a_column(built, paper, name):
+    pages = built[paper][name]
+    headings = [line for line in pages.lines if line.text in HEADINGS[name]]
+    assert len(headings) >= len(HEADINGS[name])
+    for heading in headings:
+        below = [line for line in pages.lines if line.page == heading.page
+                 and line.y0 > heading.y1 and line.x0 < heading.x1 and line.x1 > heading.x0]
+        assert below, f"page {heading.page + 1}: '{heading.text}' ends its column"
