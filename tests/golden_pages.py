@@ -31,6 +31,7 @@ SETS = {  # golden name -> (handout, paper)
 }
 PREVIEW = "seed-pages.png"
 DPI = 40
+PREVIEW_DPI = 56
 TOLERANCE = 0.002
 """Largest share of pixels that may differ noticeably from the golden page."""
 
@@ -92,9 +93,17 @@ def difference(fresh: Path, golden: Path) -> float:
         return changed / (a.width * a.height)
 
 
+def seed_preview(target: Path) -> None:
+    """The README's picture of the seed's A4 pages, at a readable resolution."""
+    with tempfile.TemporaryDirectory(prefix="versus-preview-") as folder:
+        pdfs = build_fixtures(Path(folder) / "project", "A4")
+        subprocess.run(["pdftoppm", "-png", "-r", str(PREVIEW_DPI),
+                        str(pdfs / f"{HANDOUTS[0]}.pdf"), f"{folder}/page"], check=True)
+        preview(sorted(Path(folder).glob("page-*.png")), target)
+
+
 if __name__ == "__main__":
     written = render_pages(GOLDEN)
-    preview([page for page in written if page.name.startswith("seed-a4-")],
-            GOLDEN / PREVIEW)
+    seed_preview(GOLDEN / PREVIEW)
     for page in written + [GOLDEN / PREVIEW]:
         print(page.relative_to(ROOT))
