@@ -10,12 +10,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import RenderError
-from .fetch import (STATIC, VIRTUAL_THEME, LocalFiles, PackedFiles, RemoteRefused,
-                    Sandbox, ShippedFiles, parse_url, reason, references, short)
+from .fetch import (STATIC, VIRTUAL_ROOT, VIRTUAL_THEME, LocalFiles, PackedFiles,
+                    RemoteRefused, Sandbox, ShippedFiles, parse_url, reason, references,
+                    short)
 from .variants import page_css, register
 
 REMOTE_TIMEOUT = 10
