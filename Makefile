@@ -57,5 +57,5 @@ clean: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/bench.py $(ARGS)
 
-golden: $(STAMP)  ## re-render tests/golden/ from the seed handout; look before committing
+golden: $(STAMP)  ## re-render tests/golden/ from tests/fixtures/; look before committing
 	$(PY) tests/golden_pages.py

@@ -1,10 +1,12 @@
-"""Golden pages: the seed handout's pages as small PNGs, and how to compare them.
+"""Golden pages: the design fixtures' pages as small PNGs, and how to compare them.
 
-``make golden`` (``python tests/golden_pages.py``) renders the repository's
-seed handout in a temporary project and writes its pages to tests/golden/ as
-PNGs at 40 dpi; ``tests/test_golden.py`` renders them afresh and compares.
-Regenerate them when a change to the theme or WeasyPrint is meant to move the
-page, and look at the new PNGs before committing them.
+``make golden`` (``python tests/golden_pages.py``) builds the fixtures in
+tests/fixtures/ (the seed handout, a six-item comparison, a handout with every
+Markdown element) in a temporary project on each paper in ``SETS`` and writes
+their pages to tests/golden/ as PNGs at 40 dpi, and the seed's A4 pages side by
+side as ``seed-pages.png`` for the README; ``tests/test_golden.py`` renders them
+afresh and compares. Regenerate them when a change to the theme or WeasyPrint is
+meant to move the page, and look at the new PNGs before committing them.
 """
 
 from __future__ import annotations
@@ -17,27 +19,66 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
-SEED = ROOT / "content" / "devops-vs-mlops.md"
+FIXTURES = ROOT / "tests" / "fixtures"
+HANDOUTS = ("devops-vs-mlops", "databases-six", "feature-handout")
+ASSETS = ("history.png",)
+SETS = {  # golden name -> (handout, paper)
+    "seed-a4": ("devops-vs-mlops", "A4"),
+    "seed-letter": ("devops-vs-mlops", "Letter"),
+    "seed-a5": ("devops-vs-mlops", "A5"),
+    "six-a4": ("databases-six", "A4"),
+    "feature-a4": ("feature-handout", "A4"),
+}
+PREVIEW = "seed-pages.png"
 DPI = 40
+PREVIEW_DPI = 56
 TOLERANCE = 0.002
 """Largest share of pixels that may differ noticeably from the golden page."""
 
 
+def build_fixtures(project: Path, paper: str) -> Path:
+    """Copy the fixtures into a new project at ``project``, build their PDFs on
+    ``paper``; the folder holding the PDFs."""
+    (project / "content").mkdir(parents=True)
+    for name in HANDOUTS:
+        shutil.copy(FIXTURES / f"{name}.md", project / "content" / f"{name}.md")
+    for name in ASSETS:
+        shutil.copy(FIXTURES / name, project / "content" / name)
+    subprocess.run([sys.executable, str(ROOT / "build.py"), "pdf", "-q", "--jobs", "2",
+                    "--paper", paper, "--project", str(project)], check=True)
+    return project / "output" / "pdf"
+
+
 def render_pages(target: Path) -> list[Path]:
-    """Build the seed handout's PDF in a temporary project; its pages as PNGs."""
+    """Every golden set's pages as PNGs in ``target`` (``<set>-<page>.png``)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for old in target.glob("*.png"):
+        old.unlink()
     with tempfile.TemporaryDirectory(prefix="versus-golden-") as folder:
-        project = Path(folder)
-        (project / "content").mkdir()
-        shutil.copy(SEED, project / "content" / SEED.name)
-        subprocess.run([sys.executable, str(ROOT / "build.py"), "pdf", "-q", "--jobs", "1",
-                        "--project", str(project)], check=True)
-        pdf = project / "output" / "pdf" / SEED.with_suffix(".pdf").name
-        target.mkdir(parents=True, exist_ok=True)
-        for old in target.glob("page-*.png"):
-            old.unlink()
-        subprocess.run(["pdftoppm", "-png", "-r", str(DPI), str(pdf),
-                        str(target / "page")], check=True)
-    return sorted(target.glob("page-*.png"))
+        built: dict[str, Path] = {}
+        for name, (handout, paper) in SETS.items():
+            if paper not in built:
+                built[paper] = build_fixtures(Path(folder) / paper, paper)
+            subprocess.run(["pdftoppm", "-png", "-r", str(DPI),
+                            str(built[paper] / f"{handout}.pdf"), str(target / name)],
+                           check=True)
+    return sorted(path for path in target.glob("*.png") if path.name != PREVIEW)
+
+
+def preview(pages: list[Path], target: Path) -> None:
+    """The seed's A4 pages side by side, with a grey gap and border: the README's picture."""
+    from PIL import Image
+
+    images = [Image.open(page).convert("RGB") for page in pages]
+    gap = 12
+    width = sum(image.width for image in images) + gap * (len(images) + 1)
+    height = max(image.height for image in images) + 2 * gap
+    sheet = Image.new("RGB", (width, height), (214, 219, 228))
+    x = gap
+    for image in images:
+        sheet.paste(image, (x, gap))
+        x += image.width + gap
+    sheet.save(target, optimize=True)
 
 
 def difference(fresh: Path, golden: Path) -> float:
@@ -52,6 +93,17 @@ def difference(fresh: Path, golden: Path) -> float:
         return changed / (a.width * a.height)
 
 
+def seed_preview(target: Path) -> None:
+    """The README's picture of the seed's A4 pages, at a readable resolution."""
+    with tempfile.TemporaryDirectory(prefix="versus-preview-") as folder:
+        pdfs = build_fixtures(Path(folder) / "project", "A4")
+        subprocess.run(["pdftoppm", "-png", "-r", str(PREVIEW_DPI),
+                        str(pdfs / f"{HANDOUTS[0]}.pdf"), f"{folder}/page"], check=True)
+        preview(sorted(Path(folder).glob("page-*.png")), target)
+
+
 if __name__ == "__main__":
-    for page in render_pages(GOLDEN):
+    written = render_pages(GOLDEN)
+    seed_preview(GOLDEN / PREVIEW)
+    for page in written + [GOLDEN / PREVIEW]:
         print(page.relative_to(ROOT))

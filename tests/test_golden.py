@@ -1,18 +1,22 @@
-"""The seed's pages look as they did: fresh renders against tests/golden/."""
+"""The design fixtures' pages look as they did: fresh renders against tests/golden/."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from golden_pages import GOLDEN, TOLERANCE, difference, render_pages
+from golden_pages import GOLDEN, PREVIEW, TOLERANCE, difference, render_pages
 
 
-def test_seed_pages_match_the_golden_pages(tmp_path: Path):
-    golden = sorted(GOLDEN.glob("page-*.png"))
+def golden_pages() -> list[Path]:
+    return sorted(page for page in GOLDEN.glob("*.png") if page.name != PREVIEW)
+
+
+def test_pages_match_the_golden_pages(tmp_path: Path):
+    golden = golden_pages()
     assert golden, "no golden pages: run `make golden` and look at tests/golden/"
     fresh = render_pages(tmp_path)
     assert [page.name for page in fresh] == [page.name for page in golden], \
-        "the number of pages changed"
+        "the set of pages changed"
     for new, old in zip(fresh, golden):
         share = difference(new, old)
         assert share <= TOLERANCE, (
@@ -23,7 +27,7 @@ def test_seed_pages_match_the_golden_pages(tmp_path: Path):
 def test_the_comparison_sees_a_changed_page(tmp_path: Path):
     from PIL import Image, ImageDraw
 
-    golden = sorted(GOLDEN.glob("page-*.png"))[0]
+    golden = golden_pages()[0]
     with Image.open(golden) as image:
         altered = image.convert("RGB")
     ImageDraw.Draw(altered).rectangle([20, 20, 120, 60], fill="black")

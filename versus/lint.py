@@ -231,8 +231,23 @@ def _links(body: _Body, slug: str, slugs: set[str]) -> Iterator[Finding]:
         candidates = handout_slugs(url, slug)
         if candidates and not slugs.intersection(candidates):
             yield Finding(WARNING, "broken-link", body.error(
-                f"link '{url}' names no handout ('{candidates[0]}' does not exist)",
-                offset))
+                f"link '{url}' names no handout ('{candidates[0]}' does not exist)"
+                + _did_you_mean(url, candidates[0], slugs), offset))
+
+
+def _did_you_mean(url: str, missing: str, slugs: set[str]) -> str:
+    """``; did you mean 'x.md'?`` with the closest handout, written as the link was."""
+    import difflib  # only when a link is broken
+
+    close = difflib.get_close_matches(missing, sorted(slugs), n=1, cutoff=0.8)
+    if not close:
+        return ""
+    path = unquote(urlsplit(url).path)
+    stem, suffix = posixpath.splitext(path)
+    # The link's folder stands for the missing handout's folder: step from there.
+    step = posixpath.relpath(close[0], posixpath.dirname(missing) or ".")
+    suggestion = posixpath.normpath(posixpath.join(posixpath.dirname(stem), step))
+    return f"; did you mean '{suggestion}{suffix}'?"
 
 
 def handout_slugs(url: str, slug: str) -> list[str]:

@@ -10,12 +10,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import RenderError
-from .fetch import (STATIC, VIRTUAL_THEME, LocalFiles, PackedFiles, RemoteRefused,
-                    Sandbox, ShippedFiles, parse_url, reason, references, short)
+from .fetch import (STATIC, VIRTUAL_ROOT, VIRTUAL_THEME, LocalFiles, PackedFiles,
+                    RemoteRefused, Sandbox, ShippedFiles, parse_url, reason, references,
+                    short)
 from .variants import page_css, register
 
 REMOTE_TIMEOUT = 10
@@ -132,11 +135,32 @@ class PdfRenderer:
                                              url_fetcher=self.fetcher)
             pdf = document.write_pdf(
                 stylesheets=[self.stylesheet, self._page_css(job.paper, job.bleed)],
-                font_config=self.font_config, pdf_tags=True, pdf_variant=job.variant)
+                font_config=self.font_config, pdf_tags=True, pdf_variant=job.variant,
+                finisher=_relative_links(job.base_url))
         pdf = finish(pdf)  # what WeasyPrint's tags lack: header scope, ID tree, artifacts
         if self.fetcher.failures:
             raise RenderError(self.fetcher.failures[0], job.source)
         return pdf, tuple(sorted(self.theme_read | self.fetcher.read))
+
+
+def _relative_links(base: str):
+    """A WeasyPrint finisher: links to project files (another handout's PDF, made
+    ``x.pdf`` by ``render``) become relative again, as the PDFs sit in output/pdf/
+    like the handouts in content/; WeasyPrint makes every link absolute."""
+    prefix, folder = f"file://{VIRTUAL_ROOT}/", urlsplit(base).path
+
+    def finish(document, pdf) -> None:
+        for obj in pdf.objects:
+            action = obj.get("A") if isinstance(obj, dict) else None
+            uri = action.get("URI") if isinstance(action, dict) else None
+            if uri is not None and uri.string.startswith(prefix):
+                parts = urlsplit(uri.string)
+                relative = posixpath.relpath(parts.path, folder)
+                uri.string = relative + (f"#{parts.fragment}" if parts.fragment else "")
+                if "Contents" in obj:
+                    obj["Contents"].string = uri.string
+
+    return finish
 
 
 class _ImageFailures(logging.Handler):

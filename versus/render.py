@@ -30,8 +30,8 @@ STYLESHEET = f"{STATIC_DIR}/versus.css"
 HANDOUT_TEMPLATE = "handout.html"
 INDEX_TEMPLATE = "index.html"
 BOOKLET_TEMPLATE = "booklet.html"
-MARKDOWN_EXTENSIONS = ["tables", "footnotes", "toc", "attr_list", "fenced_code",
-                       "codehilite", "sane_lists", "def_list"]
+MARKDOWN_EXTENSIONS = ["tables", "toc", "attr_list", "fenced_code", "codehilite",
+                       "sane_lists", "def_list", "admonition", "smarty"]
 MARKDOWN_CONFIG = {"codehilite": {"guess_lang": False, "css_class": "highlight"},
                    "toc": {"permalink": False}}
 PARAGRAPH_RE = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
@@ -96,8 +96,9 @@ class Theme:
 class Markdown:
     """One Python-Markdown converter, reset between documents.
 
-    On web pages a relative link to another handout's Markdown file
-    (``other-vs-thing.md``) points at its page (``other-vs-thing.html``).
+    A relative link to another handout's Markdown file (``other-vs-thing.md``)
+    points at its page (``other-vs-thing.html``) on the web and at its PDF
+    (``other-vs-thing.pdf``) in print. Footnotes and names: see ``typeset``.
     """
 
     def __init__(self):
@@ -105,19 +106,32 @@ class Markdown:
         from markdown.treeprocessors import Treeprocessor
 
         from .sanitize import clean
+        from .typeset import NoteState, Typeset, names_pattern
 
         class PageLinks(Treeprocessor):
             def run(self, root):
-                if self.md.versus_screen:
-                    for link in root.iter("a"):
-                        link.set("href", _page_link(link.get("href", "")))
+                suffix = ".html" if self.md.versus_screen else ".pdf"
+                for link in root.iter("a"):
+                    link.set("href", _page_link(link.get("href", ""), suffix))
 
         self._clean = clean
-        self._md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS,
+        self._md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS + [Typeset()],
                                      extension_configs=MARKDOWN_CONFIG,
                                      output_format="html")
         self._md.treeprocessors.register(PageLinks(self._md), "versus-page-links", 1)
         self._md.versus_screen = False
+        self._note_state, self._names_pattern = NoteState, names_pattern
+
+    def start(self, items, notes: dict[str, str], screen: bool) -> None:
+        """Begin a handout: its item names, and its footnotes (label -> Markdown)."""
+        self._md.versus_names_re = self._names_pattern(items)
+        self._md.versus_notes = self._note_state()
+        converted = {label: self.inline(text, screen) for label, text in notes.items()}
+        self._md.versus_notes = self._note_state(converted, print_=not screen)
+
+    def notes(self) -> list[Markup]:
+        """The footnotes called so far in this handout, in order."""
+        return [Markup(html) for html in self._md.versus_notes.ordered()]
 
     def block(self, text: str, screen: bool = False) -> Markup:
         """Markdown blocks -> HTML, cleaned by the raw HTML policy (``sanitize``)."""
@@ -144,12 +158,12 @@ def _check_elements(handout: Handout, parts: list[str]) -> None:
                           handout.source)
 
 
-def _page_link(href: str) -> str:
-    """``x.md`` (and ``x.md#part``) as ``x.html``; any other link as it is."""
+def _page_link(href: str, suffix: str) -> str:
+    """``x.md`` (and ``x.md#part``) as ``x`` + ``suffix``; any other link as it is."""
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
         return href
-    return urlunsplit(parts._replace(path=parts.path[:-3] + ".html"))
+    return urlunsplit(parts._replace(path=parts.path[:-3] + suffix))
 
 
 class Pages:
@@ -166,6 +180,17 @@ class Pages:
             loader=jinja2.FileSystemLoader([str(d) for d in theme.dirs]),
             autoescape=jinja2.select_autoescape(["html", "xml"], default=True),
             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+        self.env.filters["smart"] = self._smart
+
+    @functools.cached_property
+    def _smarty(self):
+        from .typeset import Smart
+
+        return Smart()
+
+    def _smart(self, text) -> Markup:
+        """The ``smart`` filter: quotes, dashes and ellipses in plain text."""
+        return Markup(self._smarty(str(text)))
 
     @functools.cached_property
     def markdown(self) -> Markdown:
@@ -174,20 +199,27 @@ class Pages:
 
     def handout(self, handout: Handout, medium: str, root: str = "") -> str:
         """The HTML of ``handout`` for ``medium`` 'print' (PDF) or 'screen' (web page)."""
+        from .typeset import extract_notes
+
         try:
             screen = medium == "screen"
+            lead_text, lead_notes = extract_notes(handout.lead)
+            body_text, notes = extract_notes(handout.body)
+            self.markdown.start(handout.items, {**lead_notes, **notes}, screen)
+            # In reading order, so footnotes are numbered as they are read.
+            lead = self.markdown.block(lead_text, screen)
             table = [(self.markdown.inline(attribute.name, screen),
                       [self.markdown.inline(value, screen) for value in attribute.values])
                      for attribute in handout.attributes]
-            lead = self.markdown.block(handout.lead, screen)
-            body = self.markdown.block(handout.body, screen)
+            body = self.markdown.block(body_text, screen)
         except RecursionError:
             raise RenderError("the Markdown is nested too deeply to convert",
                               handout.source) from None
         _check_elements(handout, [lead, body, *(c for row in table for c in row[1])])
         return self._render(HANDOUT_TEMPLATE, handout=handout, medium=medium,
                             root=root, date=handout.date or source_date(),
-                            lead=lead, body=body, table=table)
+                            lead=lead, body=body, table=table,
+                            notes=self.markdown.notes())
 
     def index(self, handouts: list[Handout]) -> str:
         """The HTML of the index page listing ``handouts``."""

@@ -1,0 +1,208 @@
+"""Markdown extensions for the printed page: footnotes, unbreakable names, smart quotes.
+
+- Footnotes: definitions (``[^label]: text``) anywhere in the lead or body serve
+  calls (``[^label]``) in the lead, the body and the table cells alike, numbered
+  in reading order. In print the note's text goes where it is called, for
+  WeasyPrint to float it to the foot of the page; on the web page the call is a
+  numbered link to an endnote.
+- Names: item names, words like ``DevOps`` or ``MLflow`` and words with digits
+  (versions, hashes) are wrapped in ``<span class="name">`` so the stylesheet
+  never hyphenates them.
+- Code: long code spans in print may wrap at a camel-case hump or after a dot.
+- Figures: an image alone in its paragraph, with a title, is a captioned figure.
+- ``smart``: the smarty extension's quotes, dashes and ellipses for plain text
+  such as a title.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import STX, ETX, AtomicString
+
+NOTE_CALL_RE = r"\[\^([^\]\s]+)\]"
+# A definition: its first line, then the lines indented by four spaces or a tab.
+NOTE_DEFINITION_RE = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]*(.*(?:\n(?: {4}|\t).*)*)\n?",
+                                re.MULTILINE)
+FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1[ \t]*$", re.MULTILINE | re.DOTALL)
+CAMEL = r"[A-Za-z]*[a-z][A-Z][A-Za-z]*|[A-Z]{2,}[a-z][A-Za-z]*"
+WITH_DIGITS = r"[A-Za-z]*\d[\w.:/-]*\w|\d"
+SHORTEST = 7
+"""The shortest word the stylesheet hyphenates; shorter names need no span."""
+UNBREAKABLE_TAGS = {"code", "pre", "a", "kbd", "script", "style"}
+
+
+def extract_notes(text: str) -> tuple[str, dict[str, str]]:
+    """``text`` without its footnote definitions, and the definitions by label.
+
+    Definitions inside fenced code blocks are code, and stay."""
+    fences = [match.span() for match in FENCE_RE.finditer(text)]
+    notes: dict[str, str] = {}
+
+    def take(match: re.Match) -> str:
+        if any(start <= match.start() < end for start, end in fences):
+            return match.group(0)
+        lines = match.group(2).split("\n")
+        notes.setdefault(match.group(1), " ".join(line.strip() for line in lines).strip())
+        return ""
+
+    return NOTE_DEFINITION_RE.sub(take, text), notes
+
+
+class NoteState:
+    """The footnotes of the handout being rendered: definitions and numbers given."""
+
+    def __init__(self, notes: dict[str, str] | None = None, print_: bool = False):
+        self.notes = notes or {}
+        """Label -> the note's HTML."""
+        self.print = print_
+        self.numbers: dict[str, int] = {}
+
+    def ordered(self) -> list[str]:
+        """The notes' HTML in the order they were first called."""
+        return [self.notes[label] for label in self.numbers]
+
+
+class NoteCalls(InlineProcessor):
+    """``[^label]`` -> the floating note (print) or a numbered link (screen)."""
+
+    def handleMatch(self, match, data):  # noqa: N802 (Python-Markdown's name)
+        state: NoteState = self.md.versus_notes
+        label = match.group(1)
+        if label not in state.notes:
+            return None, None, None  # no such note: the text stays as written
+        first = label not in state.numbers
+        number = state.numbers.setdefault(label, len(state.numbers) + 1)
+        if state.print:
+            note = etree.Element("span", {"class": "footnote"})
+            note.text = AtomicString(self.md.htmlStash.store(state.notes[label]))
+            return note, match.start(0), match.end(0)
+        call = etree.Element("sup", {"class": "footnote-ref"})
+        if first:  # the endnote links back to the first call
+            call.set("id", f"fnref-{number}")
+        link = etree.SubElement(call, "a", {"href": f"#fn-{number}"})
+        link.text = AtomicString(str(number))
+        return call, match.start(0), match.end(0)
+
+
+class Names(Treeprocessor):
+    """Wrap names, numbers and hashes in text in ``<span class="name">``."""
+
+    def run(self, root):
+        pattern = self.md.versus_names_re
+        for element in list(root.iter()):
+            if element.tag in UNBREAKABLE_TAGS or element.get("class") == "name":
+                continue
+            self._wrap(element, pattern)
+
+    def _wrap(self, element, pattern) -> None:
+        if element.text and not isinstance(element.text, AtomicString):
+            element.text, spans = self._split(element.text, pattern)
+            for index, span in enumerate(spans):
+                element.insert(index, span)
+        for child in list(element):
+            if child.tail and not isinstance(child.tail, AtomicString):
+                child.tail, spans = self._split(child.tail, pattern)
+                position = list(element).index(child) + 1
+                for offset, span in enumerate(spans):
+                    element.insert(position + offset, span)
+
+    @staticmethod
+    def _split(text: str, pattern) -> tuple[str, list]:
+        """The text before the first name, and a span per name carrying what follows."""
+        head, spans, last = None, [], 0
+        for match in pattern.finditer(text):
+            if match.group("protected") or len(match.group(0)) < SHORTEST:
+                continue  # shorter words are never hyphenated (hyphenate-limit-chars)
+            before = text[last:match.start()]
+            if spans:
+                spans[-1].tail = before
+            else:
+                head = before
+            span = etree.Element("span", {"class": "name"})
+            span.text = match.group(0)
+            spans.append(span)
+            last = match.end()
+        if not spans:
+            return text, []
+        spans[-1].tail = text[last:]
+        return head, spans
+
+
+class Figures(Treeprocessor):
+    """A paragraph holding only an image with a title becomes a figure with the
+    title as its caption: ``![alt](src "caption")``."""
+
+    def run(self, root):
+        for paragraph in root.iter("p"):
+            children = list(paragraph)
+            if (len(children) == 1 and children[0].tag == "img" and children[0].get("title")
+                    and not (paragraph.text or "").strip()
+                    and not (children[0].tail or "").strip()):
+                image = children[0]
+                paragraph.tag = "figure"
+                caption = etree.SubElement(paragraph, "figcaption")
+                caption.text = image.attrib.pop("title")
+                image.tail = None
+
+
+CODE_BREAK_RE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[._/:])(?=\w)")
+LONG_CODE = 16
+
+
+class CodeBreaks(Treeprocessor):
+    """In print, a long code span may wrap only where a reader expects it: before
+    a capital inside a camel-case name and after ``.``, ``_``, ``/`` or ``:``
+    (a zero-width space); never with a hyphen."""
+
+    def run(self, root):
+        if not self.md.versus_notes.print:
+            return
+        for code in root.iter("code"):
+            if code.text and len(code.text) > LONG_CODE and not len(code):
+                code.text = AtomicString(CODE_BREAK_RE.sub("\u200b", code.text))
+
+
+def names_pattern(items) -> re.Pattern:
+    """What ``Names`` wraps: these item names, camel-case words, words with digits."""
+    names = sorted((re.escape(item) for item in items if item.strip()), key=len,
+                   reverse=True)
+    words = "|".join(names + [CAMEL, WITH_DIGITS])
+    return re.compile(f"(?P<protected>{STX}[^{ETX}]*{ETX})|(?<![\\w-])(?:{words})(?![\\w])")
+
+
+class Typeset(Extension):
+    """Registers the footnote calls and the names on a Markdown converter."""
+
+    def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's name)
+        md.versus_notes = NoteState()
+        md.versus_names_re = names_pattern(())
+        md.inlinePatterns.register(NoteCalls(NOTE_CALL_RE, md), "versus-notes", 175)
+        md.treeprocessors.register(Names(md), "versus-names", 4)
+        md.treeprocessors.register(Figures(md), "versus-figures", 3)
+        md.treeprocessors.register(CodeBreaks(md), "versus-code-breaks", 3.5)
+
+
+class Smart:
+    """Smart quotes, dashes and ellipses for plain text (a title, a tagline)."""
+
+    def __init__(self):
+        import markdown
+
+        self._md = markdown.Markdown(extensions=["smarty"], output_format="html")
+
+    def __call__(self, text: str) -> str:
+        """``text`` as HTML with the smarty extension's punctuation."""
+        md = self._md.reset()
+        root = etree.Element("div")  # the processor reads the text of children
+        paragraph = etree.SubElement(root, "p")
+        paragraph.text = str(text)
+        md.treeprocessors["smarty"].run(root)
+        html = md.serializer(paragraph)
+        for processor in md.postprocessors:
+            html = processor.run(html)
+        return html.removeprefix("<p>").removesuffix("</p>")
