@@ -93,7 +93,8 @@ def new_handout(project: Path, items: Sequence[str], date: datetime.date,
     settings = load_settings(project)
     path = project / CONTENT_DIR / f"{slug}.md"
     meta = {"items": items, "title": (title or " vs. ".join(items)).strip(),
-            "tagline": settings.tagline, "date": date}
+            "tagline": settings.tagline or _theme_words(project, settings.lang)("tagline"),
+            "date": date}
     if not data_files(path):  # else the table already waits beside the handout
         meta["attributes"] = {name: {item: "" for item in items} for name in ATTRIBUTES}
     text = "---\n" + yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
@@ -130,3 +131,11 @@ _Dumper.add_representer(list, lambda dumper, data: dumper.represent_sequence(
     "tag:yaml.org,2002:seq", data, flow_style=True))
 _Dumper.add_representer(str, lambda dumper, data: dumper.represent_scalar(
     "tag:yaml.org,2002:str", data, style='"' if data == "" else None))
+
+
+def _theme_words(project: Path, lang: str):
+    """The theme's fixed words in ``lang``, as pages get them."""
+    from .render import Pages, Theme
+
+    theme = Theme.for_project(project)
+    return Pages(theme, load_settings(project)).words(lang)
