@@ -2,7 +2,7 @@
 
 ``make golden`` (``python tests/golden_pages.py``) builds the fixtures in
 tests/fixtures/ (the seed handout, a six-item comparison, a handout with every
-Markdown element) in a temporary project on each paper in ``SETS`` and writes
+Markdown element, a Japanese and an Arabic handout) in a temporary project on each paper in ``SETS`` and writes
 their pages to tests/golden/ as PNGs at 40 dpi, and the seed's A4 pages side by
 side as ``seed-pages.png`` for the README; ``tests/test_golden.py`` renders them
 afresh and compares. Regenerate them when a change to the theme or WeasyPrint is
@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 FIXTURES = ROOT / "tests" / "fixtures"
-HANDOUTS = ("devops-vs-mlops", "databases-six", "feature-handout")
+HANDOUTS = ("devops-vs-mlops", "databases-six", "feature-handout",
+            "languages/ja-tokyo-vs-osaka", "languages/ar-python-vs-java")
 ASSETS = ("history.png",)
 SETS = {  # golden name -> (handout, paper)
     "seed-a4": ("devops-vs-mlops", "A4"),
@@ -28,6 +29,8 @@ SETS = {  # golden name -> (handout, paper)
     "seed-a5": ("devops-vs-mlops", "A5"),
     "six-a4": ("databases-six", "A4"),
     "feature-a4": ("feature-handout", "A4"),
+    "ja-a4": ("ja-tokyo-vs-osaka", "A4"),
+    "ar-a4": ("ar-python-vs-java", "A4"),
 }
 PREVIEW = "seed-pages.png"
 DPI = 40
@@ -41,7 +44,7 @@ def build_fixtures(project: Path, paper: str) -> Path:
     ``paper``; the folder holding the PDFs."""
     (project / "content").mkdir(parents=True)
     for name in HANDOUTS:
-        shutil.copy(FIXTURES / f"{name}.md", project / "content" / f"{name}.md")
+        shutil.copy(FIXTURES / f"{name}.md", project / "content" / f"{Path(name).name}.md")
     for name in ASSETS:
         shutil.copy(FIXTURES / name, project / "content" / name)
     subprocess.run([sys.executable, str(ROOT / "build.py"), "pdf", "-q", "--jobs", "2",

@@ -34,7 +34,7 @@ def test_cover_names_the_site_its_subtitle_the_handouts_and_the_date(tmp_path):
                  site_subtitle="Two by two")
     assert text.startswith("vs. Field Guide Two by two 2 comparison handouts"), text
     assert "In this booklet A1 vs. B1 A2 vs. B2" in text
-    assert "5 March 2026" in text
+    assert "March 5, 2026" in text
 
 
 def test_a_long_booklet_lists_its_tags_with_their_counts_instead(tmp_path):

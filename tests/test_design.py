@@ -245,9 +245,9 @@ def test_smart_punctuation_outside_code(built):
 
 
 def test_byline_shows_author_and_date(built):
-    assert "26 November 2026" in built["A4"][SEED].text()
+    assert "November 26, 2026" in built["A4"][SEED].text()
     six = built["A4"][SIX].text()
-    assert "Ada Lovelace" in six and "20 November 2026" in six
+    assert "Ada Lovelace" in six and "November 20, 2026" in six
 
 
 def test_images_stay_inside_the_page_area(built):

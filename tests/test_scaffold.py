@@ -54,7 +54,7 @@ def test_front_matter_is_written_as_a_person_would(project):
     path = new_handout(project, ["Kafka", "Pulsar"], DAY)
     front, _, _ = split_front_matter(path.read_text(encoding="utf-8"), path)
     assert front.splitlines()[:4] == ["items: [Kafka, Pulsar]", "title: Kafka vs. Pulsar",
-                                      "tagline: What's the Difference?",
+                                      "tagline: What’s the Difference?",
                                       "date: 2026-11-26"]
     assert '  Focus:\n    Kafka: ""\n    Pulsar: ""' in front
 

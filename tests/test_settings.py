@@ -43,9 +43,9 @@ def test_defaults_when_there_is_no_settings_file(tmp_path):
     assert settings.site_name == "Versus"
     assert settings.paper == "A4"
     assert settings.lang == "en"
-    assert settings.tagline == "What's the Difference?"
+    assert settings.tagline == ""  # the theme's, in each handout's language
     assert settings.author == ""
-    assert settings.disclaimer.startswith("Comparisons may contain inaccurate")
+    assert settings.disclaimer is None  # likewise
 
 
 @pytest.mark.parametrize("data", ["", "# only a comment\n", b"\xef\xbb\xbf"])

@@ -153,7 +153,7 @@ def test_byline_shows_author_and_date(page):
     document = page("print", author="Jane Doe", date="2026-11-26")
     byline = document.find("div", class_="byline")
     assert texts(byline, "span", class_="author") == ["Jane Doe"]
-    assert texts(byline, "time") == ["26 November 2026"]
+    assert texts(byline, "time") == ["November 26, 2026"]
     assert page("print").find("div", class_="byline") is None
 
 

@@ -188,7 +188,7 @@ class _Booklet:
         paths = [self.output / "pdf" / f"{slug}.pdf" for slug in slugs]
         paths += [p for slug in slugs for p in (sources[slug], *data_files(sources[slug]))]
         paths += [*pages.templates_used(BOOKLET_TEMPLATE), pages.theme.find(STYLESHEET),
-                  pages.theme.find(DUPLEX_STYLESHEET)]
+                  pages.theme.find(DUPLEX_STYLESHEET), *pages.translations()]
         inputs = digests.files(paths)
         settings = dataclasses.asdict(pages.settings)
         settings.pop("scheduler")  # where PDFs are rendered does not change them
@@ -312,9 +312,13 @@ class _Renderer:
     def numbers(self, total: int, duplex: bool) -> bytes:
         """``total`` empty pages showing only the theme's page footer: the stamps."""
         style = ""
+        words = self.pages.words(self.pages.settings.lang).css("page_of")
         if duplex:  # the theme's footer on the outer edge
             style = self.pages.theme.find(DUPLEX_STYLESHEET).read_text("utf-8")
-        html = (f'<!DOCTYPE html><html lang="{self.pages.settings.lang}"><head>'
+            style += f" @page :left {{ @bottom-left {{ content: {words}; }} }}"
+        style += f" @page {{ @bottom-right {{ content: {words}; }} }}"
+        html = (f'<!DOCTYPE html><html lang="{self.pages.settings.lang}" '
+                f'dir="{self.pages.words(self.pages.settings.lang).direction}"><head>'
                 f"<title>pages</title><style>{style} div {{ break-after: page; }}"
                 "</style></head><body>" + "<div></div>" * total + "</body></html>")
         return self._render(html, self.pages.theme.find(STYLESHEET), None)

@@ -50,7 +50,7 @@ class Translator:
         for literal, field, _, _ in _formatter().parse(str(self.messages[key])):
             if literal:
                 parts.append('"' + literal.replace("\\", "\\\\").replace('"', '\\"')
-                             .replace("\n", "\\a ") + '"')
+                             .replace("\n", "\\a ").replace("<", "\\3c ") + '"')
             if field:
                 parts.append(f"counter({field})")
         return " ".join(parts) or '""'

@@ -266,7 +266,8 @@ class _Run:
         if fmt == "html":
             settings.pop("paper")  # the web page does not depend on the paper size
             settings.pop("pdf_variant")  # nor on the PDF's standard
-        inputs = self.digests.files(self.pages.templates_used())
+        inputs = self.digests.files([*self.pages.templates_used(),
+                                     *self.pages.translations()])
         inputs.update((f"setting {key}", value_digest(value))
                       for key, value in settings.items())
         inputs["SOURCE_DATE_EPOCH"] = value_digest(source_date())

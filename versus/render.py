@@ -19,9 +19,9 @@ import jinja2
 from jinja2 import meta
 from markupsafe import Markup
 
-from . import __version__
+from . import __version__, i18n
 from .content import Handout
-from .errors import RenderError, TemplateError
+from .errors import Problems, RenderError, TemplateError
 from .settings import Settings
 from .settings import source_date as epoch_date
 
@@ -216,24 +216,42 @@ class Pages:
             raise RenderError("the Markdown is nested too deeply to convert",
                               handout.source) from None
         _check_elements(handout, [lead, body, *(c for row in table for c in row[1])])
-        return self._render(HANDOUT_TEMPLATE, handout=handout, medium=medium,
-                            root=root, date=handout.date or source_date(),
+        return self._render(HANDOUT_TEMPLATE, handout.lang, handout=handout,
+                            medium=medium, root=root, date=handout.date or source_date(),
                             lead=lead, body=body, table=table,
                             notes=self.markdown.notes())
 
     def index(self, handouts: list[Handout]) -> str:
         """The HTML of the index page listing ``handouts``."""
-        return self._render(INDEX_TEMPLATE, handouts=handouts, medium="screen", root="")
+        return self._render(INDEX_TEMPLATE, self.settings.lang, handouts=handouts,
+                            medium="screen", root="")
 
     def booklet(self, entries: list, **context) -> str:
         """The HTML of the booklet's cover and contents page listing ``entries``."""
-        return self._render(BOOKLET_TEMPLATE, entries=entries, medium="print", root="",
-                            **context)
+        return self._render(BOOKLET_TEMPLATE, self.settings.lang, entries=entries,
+                            medium="print", root="", **context)
 
-    def _render(self, name: str, **context) -> str:
+    @functools.cache
+    def words(self, lang: str) -> i18n.Translator:
+        """The theme's fixed words in ``lang`` (see ``versus.i18n``)."""
+        try:
+            return i18n.Translator(lang, i18n.catalogs(self.theme.dirs, lang))
+        except Problems as problems:
+            error = problems.errors[0]
+            raise TemplateError(error.message, error.path, error.line) from None
+
+    def translations(self) -> list[Path]:
+        """Every translation file of the theme: inputs of every page."""
+        return sorted(path for folder in self.theme.dirs
+                      for path in (folder / i18n.I18N_DIR).glob("*.yaml"))
+
+    def _render(self, name: str, lang: str, **context) -> str:
+        t = self.words(lang)
         try:
             template = self.env.get_template(name)
-            return template.render(settings=self.settings, version=__version__,
+            return template.render(settings=self.settings, version=__version__, t=t,
+                                   lang=lang, dir=t.direction,
+                                   local_date=lambda date: i18n.format_date(date, lang),
                                    **context)
         except jinja2.TemplateSyntaxError as error:
             raise TemplateError(error.message or str(error),

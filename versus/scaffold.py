@@ -86,8 +86,9 @@ def new_handout(project: Path, items: Sequence[str], date: datetime.date,
         raise VersusError("no such project folder", project)
     settings = load_settings(project)
     path = project / CONTENT_DIR / f"{slug}.md"
+    tagline = settings.tagline or _theme_words(project, settings.lang)("tagline")
     try:
-        _write_new(path, _text(path, items, title, settings.tagline, date))
+        _write_new(path, _text(path, items, title, tagline, date))
     except FileExistsError:
         raise ContentError("already exists", path) from None
     except OSError as error:  # a read-only project, a name too long for the disk
@@ -140,3 +141,11 @@ _Dumper.add_representer(list, lambda dumper, data: dumper.represent_sequence(
     "tag:yaml.org,2002:seq", data, flow_style=True))
 _Dumper.add_representer(str, lambda dumper, data: dumper.represent_scalar(
     "tag:yaml.org,2002:str", data, style='"' if data == "" else None))
+
+
+def _theme_words(project: Path, lang: str):
+    """The theme's fixed words in ``lang``, as pages get them."""
+    from .render import Pages, Theme
+
+    theme = Theme.for_project(project)
+    return Pages(theme, load_settings(project)).words(lang)

@@ -38,18 +38,20 @@ class Settings:
     site_subtitle: str = ""
     """A line under the name on the booklet cover; empty for none."""
 
-    disclaimer: str = ("Comparisons may contain inaccurate information about people, "
-                       "places, or facts. Please report any issues.")
-    """Line printed at the end of every handout; empty for none."""
+    disclaimer: str | None = None
+    """Line printed at the end of every handout; unset: the theme's, in the handout's
+    language ("Comparisons may contain inaccurate information…"); empty for none."""
 
     paper: str = "A4"
     """Paper size of the PDFs: A4, Letter or A5."""
 
     lang: str = "en"
-    """Language of handouts that do not give their own (hyphenation, metadata)."""
+    """Language of handouts that do not give their own, and of the index and the
+    booklet: the theme's fixed words, dates, hyphenation, writing direction."""
 
-    tagline: str = "What's the Difference?"
-    """Subtitle of handouts that do not give their own."""
+    tagline: str = ""
+    """Subtitle of handouts that do not give their own; empty: the theme's, in the
+    handout's language ("What’s the Difference?")."""
 
     author: str = ""
     """Author of handouts that do not give their own; empty for none."""
