@@ -185,8 +185,8 @@ def test_an_explicit_title_wins(tmp_path):
 
 def test_tagline_lang_and_author_default_to_the_builtin_settings(tmp_path):
     handout = load(tmp_path, GOOD)
-    assert (handout.tagline, handout.lang, handout.author) == (
-        "What's the Difference?", "en", "")
+    # No tagline of its own: the page shows the theme's, in the handout's language.
+    assert (handout.tagline, handout.lang, handout.author) == ("", "en", "")
 
 
 def test_tagline_lang_and_author_default_from_versus_yaml(tmp_path):

@@ -316,10 +316,21 @@ def test_editing_the_shared_template_rebuilds_pdfs_too(built_project):
     shutil.copy(REPO / "templates" / "handout.html",
                 built_project / "templates" / "handout.html")
     ok(run(built_project))
-    edit(built_project / "templates" / "handout.html", '<p class="kicker">vs.</p>',
-         '<p class="kicker">versus</p>')
+    edit(built_project / "templates" / "handout.html",
+         '<p class="kicker">{{ t("versus") }}</p>', '<p class="kicker">versus</p>')
     report = ok(run(built_project))
     assert handout_outputs(report, built_project) == targets()
+
+
+def test_a_translation_file_of_the_site_rebuilds_pages_and_pdfs(built_project):
+    (built_project / "templates" / "i18n").mkdir(parents=True)
+    (built_project / "templates" / "i18n" / "en.yaml").write_text(
+        "comparison: Side by side\n", encoding="utf-8")
+    report = ok(run(built_project))
+    assert handout_outputs(report, built_project) == targets()
+    page = next((built_project / "output" / "html").glob("*.html"))
+    assert ">Side by side</h2>" in page.read_text(encoding="utf-8")
+    assert handout_outputs(ok(run(built_project)), built_project) == []
 
 
 def test_adding_an_unused_template_rebuilds_nothing(tmp_path):
