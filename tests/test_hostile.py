@@ -587,3 +587,13 @@ def test_hostile_input_on_dask(case: Case, cluster, tmp_path, monkeypatch):
     test_hostile_input(dataclasses.replace(
         case, args=(*case.args, "--scheduler", cluster.scheduler_address)),
         tmp_path, monkeypatch)
+
+
+def test_web_pages_show_no_file_images(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, HANDOUT, FRONT + LEAD + "![a](file:///etc/hostname)\n\n"
+          '<img alt="b" src="FILE:///etc/passwd">\n')
+    CliRunner().invoke(main, ["html", "--project", "."])
+    page = (tmp_path / PAGE).read_text(encoding="utf-8")
+    assert "/etc/hostname" not in page and "/etc/passwd" not in page
+    assert 'alt="a"' in page and 'alt="b"' in page

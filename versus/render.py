@@ -136,12 +136,12 @@ class Markdown:
     def block(self, text: str, screen: bool = False) -> Markup:
         """Markdown blocks -> HTML, cleaned by the raw HTML policy (``sanitize``)."""
         self._md.versus_screen = screen
-        return self._clean(self._md.reset().convert(text))
+        return self._clean(self._md.reset().convert(text), screen)
 
     def inline(self, text: str, screen: bool = False) -> Markup:
         """A table cell's Markdown -> cleaned HTML without the wrapping paragraph."""
         self._md.versus_screen = screen
-        html = self._clean(self._md.reset().convert(text))
+        html = self._clean(self._md.reset().convert(text), screen)
         match = PARAGRAPH_RE.match(html)
         if match and "<p>" not in match.group(1):
             html = match.group(1)

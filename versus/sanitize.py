@@ -11,7 +11,8 @@ HTML Python-Markdown makes from a handout is cleaned with nh3 (the Rust
 - links keep ``href`` only for http, https, mailto, in-page (``#``) and relative
   URLs; images keep ``src`` only for http, https, ``data:``, ``file:`` and
   relative URLs (the PDF fetcher then decides what may be read, and refuses
-  anything outside the project as an error of the handout);
+  anything outside the project as an error of the handout); on web pages not
+  ``file:``, which a browser would read from the reader's disk;
 - ``style`` only on table cells, and only its ``text-align`` (the tables
   extension aligns columns that way): no ``url()``, ``@import`` or ``@font-face``
   can come from content;
@@ -28,6 +29,7 @@ Content is never compiled as a Jinja template: it reaches templates as data.
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
 import nh3
@@ -62,9 +64,10 @@ def _unreserved(name: str) -> str:
     return MOVED_TO + name if name.strip().lower().startswith(RESERVED) else name
 
 
-def _attribute(tag: str, name: str, value: str) -> str | None:
+def _attribute(tag: str, name: str, value: str, screen: bool = False) -> str | None:
     """Move names out of the reserved namespace; keep link and image URLs only with
-    the schemes each may use."""
+    the schemes each may use (a web page shows no ``file:`` image: the PDF's
+    fetcher decides about those, a browser opening the page would not ask)."""
     if name == "id":
         return _unreserved(value)
     if name == "class":
@@ -76,7 +79,7 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
     except ValueError:  # such as an unbalanced '[' in a host
         return None
     allowed = IMAGE_SCHEMES if (tag, name) == ("img", "src") else LINK_SCHEMES
-    if url.scheme.lower() not in allowed:
+    if url.scheme.lower() not in allowed or (screen and url.scheme.lower() == "file"):
         return None
     if name == "href" and not (url.scheme or url.netloc) and "#" in value:
         page, _, fragment = value.partition("#")  # a link to a moved id follows it
@@ -84,10 +87,12 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
     return value
 
 
-def clean(html: str) -> Markup:
-    """``html`` made from content, with everything the policy does not keep removed."""
+def clean(html: str, screen: bool = False) -> Markup:
+    """``html`` made from content, with everything the policy does not keep removed;
+    ``screen`` for a web page."""
+    keep = functools.partial(_attribute, screen=True) if screen else _attribute
     return Markup(nh3.clean(html, tags=TAGS, clean_content_tags=DROPPED_WITH_CONTENT,
-                            attributes=ATTRIBUTES, attribute_filter=_attribute,
+                            attributes=ATTRIBUTES, attribute_filter=keep,
                             url_schemes=URL_SCHEMES, link_rel=None,
                             filter_style_properties=STYLE_PROPERTIES,
                             strip_comments=True))
