@@ -357,8 +357,8 @@ def test_editing_the_index_template_rewrites_the_index(html_project):
     (html_project / "templates").mkdir()
     shutil.copy(REPO / "templates" / "index.html", html_project / "templates" / "index.html")
     ok(run(html_project, "html"))
-    edit(html_project / "templates" / "index.html", '<ul class="handout-list">',
-         '<ul class="handout-list edited-index">')
+    edit(html_project / "templates" / "index.html", '<h2 class="list-heading"',
+         '<h2 class="list-heading edited-index"')
     report = ok(run(html_project, "html"))
     index = (html_project / "output" / "index.html").read_text("utf-8")
     assert "edited-index" in index, (

@@ -255,7 +255,7 @@ def test_html_masthead_lead_and_disclaimer_roles(seed_html, parse_html):
     article = document.find("article")
     assert squash(article.find("p", class_="kicker").text()) == "vs."
     assert squash(article.find("p", class_="tagline").text()) == SMART_TAGLINE
-    lead = article.find("section", class_="lead")
+    lead = article.find("div", class_="lead")
     assert lead is not None and normalize(lead.text()).startswith(
         normalize("DevOps and MLOps are both methodologies"))
     disclaimer = article.find("footer", class_="disclaimer")
@@ -264,6 +264,6 @@ def test_html_masthead_lead_and_disclaimer_roles(seed_html, parse_html):
     sections = [child for child in article.children
                 if not isinstance(child, str)]
     names = [(child.tag, child.attrs.get("class", "")) for child in sections]
-    assert names[:4] == [("header", "masthead"), ("section", "lead"),
+    assert names[:4] == [("header", "masthead"), ("div", "lead"),
                          ("section", "comparison"), ("div", "body")], names
     assert names[-1] == ("footer", "disclaimer"), names

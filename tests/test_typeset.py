@@ -79,7 +79,7 @@ def test_smart_punctuation_in_title_tagline_lead_and_cells_not_in_code(page):
                     attributes={"Colour": {"Alpha": "Alpha's red", "Beta": "`it's`"}})
     assert texts(document, "h1") == ["Alpha\u2019s \u201cbest\u201d \u2013 and worst\u2026"]
     assert texts(document, "p", class_="tagline") == ["It\u2019s Beta\u2019s"]
-    lead = document.find("section", class_="lead").text()
+    lead = document.find("div", class_="lead").text()
     assert "\u201cred\u201d \u2013 mostly\u2026" in lead and '"x" -- y' in lead
     assert texts(document, "td") == ["Alpha\u2019s red", "it's"]
 
@@ -105,7 +105,7 @@ def test_names_numbers_and_hashes_are_marked_unbreakable(page):
     document = page("print", items=("Kubernetes", "Nomad"),
                     attributes={"Kind": {"Kubernetes": "Orchestrator", "Nomad": "Scheduler"}},
                     body="Kubernetes and TensorFlow at 9fceb02d0ae5 with `Kubernetes`.\n")
-    assert texts(document.find("section", class_="lead"), "span", class_="name") == [
+    assert texts(document.find("div", class_="lead"), "span", class_="name") == [
         "Kubernetes", "TensorFlow", "9fceb02d0ae5"]
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from .content import (CONTENT_DIR, SLUG_PART_RE, Handout, data_files, discover,
                       load_handout)
 from .content import assets as content_assets
-from . import glyphs, images
+from . import glyphs, images, site
 from .errors import ContentError, Problems, SettingsError, TargetError, VersusError
 from .executors import Executor, default_jobs, make_executor
 from .jobs import Output, PageJob, make
@@ -25,7 +25,7 @@ from .jobs import limit as page_limit
 from .limits import RENDER_SECONDS
 from .output import OUTPUT_DIR, build_lock, mirror, write_atomic, write_error
 from .plan import STATE_FILE, BuildState, Decision, Digests, tool_versions, value_digest
-from .render import INDEX_TEMPLATE, STYLESHEET, Pages, Theme, source_date
+from .render import INDEX_TEMPLATE, STYLESHEET, TAG_TEMPLATE, Pages, Theme, source_date
 from .settings import Settings, load_settings
 from .variants import check_bleed
 
@@ -266,6 +266,8 @@ class _Run:
         if fmt == "html":
             settings.pop("paper")  # the web page does not depend on the paper size
             settings.pop("pdf_variant")  # nor on the PDF's standard
+        else:
+            settings.pop("base_url")  # the PDF does not name its address
         inputs = self.digests.files([*self.pages.templates_used(),
                                      *self.pages.translations()])
         inputs.update((f"setting {key}", value_digest(value))
@@ -291,11 +293,15 @@ class _Run:
     def _plan_index(self, found: list[tuple[str, Path]]) -> tuple[Decision, dict]:
         """The index lists every handout: it depends on all their files."""
         paths = [p for _, path in found for p in (path, *data_files(path))]
-        inputs = self.digests.files(paths + list(self.pages.templates_used(INDEX_TEMPLATE)))
+        templates = {*self.pages.templates_used(INDEX_TEMPLATE),
+                     *self.pages.templates_used(TAG_TEMPLATE)}
+        inputs = self.digests.files(paths + sorted(templates))
         inputs.update(self._shared_inputs("html"))
         inputs["drafts"] = value_digest(self.options.drafts)
         decision = self.state.decide(INDEX, self.output / INDEX, inputs, self.digests,
                                      self.options.force)
+        if not decision.stale and not (self.output / site.SEARCH_INDEX).is_file():
+            decision = Decision(INDEX, True, [f"{site.SEARCH_INDEX} missing"])
         return decision, inputs
 
     def _html_assets(self, index: tuple[Decision, dict], handouts: list[Handout]) -> None:
@@ -309,12 +315,13 @@ class _Run:
         decision, inputs = index
         if not decision.stale:
             return
+        files = self.pages.index(sorted(handouts, key=lambda handout: handout.slug))
         path = self.output / INDEX
-        html = self.pages.index(sorted(handouts, key=lambda handout: handout.slug))
-        if path.is_file() and path.read_bytes() == html.encode("utf-8"):
+        same = path.is_file() and path.read_bytes() == files[INDEX].encode("utf-8")
+        site.write_changed(self.output, files)  # the index's pages, tags, sitemap
+        if same:
             self.state.record(INDEX, inputs, {})  # a body edit leaves the list as it was
         else:
-            write_atomic(path, html)
             self._done(INDEX, inputs, {})
 
     def _publish_image(self, source: Path, target: Path) -> None:

@@ -29,6 +29,7 @@ STATIC_DIR = "static"
 STYLESHEET = f"{STATIC_DIR}/versus.css"
 HANDOUT_TEMPLATE = "handout.html"
 INDEX_TEMPLATE = "index.html"
+TAG_TEMPLATE = "tag.html"
 BOOKLET_TEMPLATE = "booklet.html"
 MARKDOWN_EXTENSIONS = ["tables", "toc", "attr_list", "fenced_code", "codehilite",
                        "sane_lists", "def_list", "admonition", "smarty"]
@@ -37,6 +38,9 @@ MARKDOWN_CONFIG = {"codehilite": {"guess_lang": False, "css_class": "highlight"}
 PARAGRAPH_RE = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
 ELEMENT_RE = re.compile(r"<[a-zA-Z]")
 MAX_ELEMENTS = 5000
+SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’)\]]*(?=\s|$)|[。！？]")
+NOTE_CALL_RE = re.compile(r'<sup class="footnote-ref".*?</sup>', re.DOTALL)
+MAX_DESCRIPTION = 300
 """HTML elements one handout's content may make: about a hundred printed pages."""
 
 
@@ -158,6 +162,22 @@ def _check_elements(handout: Handout, parts: list[str]) -> None:
                           handout.source)
 
 
+def first_sentence(html: str) -> str:
+    """The first sentence of ``html`` as plain text, at most ``MAX_DESCRIPTION``
+    characters: what a page's description says. A full stop ends it only before a
+    capital, a digit or the end ('e.g. this' goes on)."""
+    text = " ".join(Markup(NOTE_CALL_RE.sub("", str(html))).striptags().split())
+    for match in SENTENCE_END_RE.finditer(text):
+        after = text[match.end():].lstrip()
+        if not after or not after[0].isalpha() or after[0].isupper() \
+                or match.group()[0] in "。！？":
+            text = text[:match.end()]
+            break
+    if len(text) > MAX_DESCRIPTION:
+        text = text[:MAX_DESCRIPTION - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return text
+
+
 def _page_link(href: str, suffix: str) -> str:
     """``x.md`` (and ``x.md#part``) as ``x`` + ``suffix``; any other link as it is."""
     parts = urlsplit(href)
@@ -199,6 +219,7 @@ class Pages:
 
     def handout(self, handout: Handout, medium: str, root: str = "") -> str:
         """The HTML of ``handout`` for ``medium`` 'print' (PDF) or 'screen' (web page)."""
+        from .site import site_url, tag_slugs
         from .typeset import extract_notes
 
         try:
@@ -216,15 +237,31 @@ class Pages:
             raise RenderError("the Markdown is nested too deeply to convert",
                               handout.source) from None
         _check_elements(handout, [lead, body, *(c for row in table for c in row[1])])
+        base = self.settings.base_url
+        canonical = site_url(base, f"html/{handout.slug}.html") if base else ""
         return self._render(HANDOUT_TEMPLATE, handout.lang, handout=handout,
                             medium=medium, root=root, date=handout.date or source_date(),
                             lead=lead, body=body, table=table,
-                            notes=self.markdown.notes())
+                            notes=self.markdown.notes(), canonical=canonical,
+                            description=first_sentence(lead),
+                            tag_slugs=tag_slugs(handout.tags))
 
-    def index(self, handouts: list[Handout]) -> str:
-        """The HTML of the index page listing ``handouts``."""
-        return self._render(INDEX_TEMPLATE, self.settings.lang, handouts=handouts,
-                            medium="screen", root="")
+    def index(self, handouts: list[Handout]) -> dict[str, str]:
+        """The index's pages, the tags' pages, the search index and the sitemap that
+        list ``handouts``, by path below output/ (see ``versus.site``)."""
+        from . import site
+
+        return site.files(self, handouts)
+
+    def listing(self, path: str, **context) -> str:
+        """The HTML of the listing page at ``path`` below output/: a page of the index,
+        or of a tag's handouts (``tags/...``)."""
+        from .site import site_url
+
+        template = TAG_TEMPLATE if path.startswith("tags/") else INDEX_TEMPLATE
+        canonical = site_url(self.settings.base_url, path) if self.settings.base_url else ""
+        return self._render(template, self.settings.lang, medium="screen",
+                            canonical=canonical, **context)
 
     def booklet(self, entries: list, **context) -> str:
         """The HTML of the booklet's cover and contents page listing ``entries``."""

@@ -62,6 +62,10 @@ class Settings:
     pdf_variant: str = ""
     """The standard every PDF claims (see ``versus.variants``); empty: tagged PDF."""
 
+    base_url: str = ""
+    """Address the site is published at (https://example.org/handouts/): web pages
+    then name their canonical URL and output/sitemap.xml lists them; empty: neither."""
+
     def replace(self, **changes) -> Settings:
         """A copy with ``changes`` applied and validated (``None`` values ignored)."""
         changes = {key: value for key, value in changes.items() if value is not None}
@@ -132,6 +136,18 @@ def _check(key: str, value) -> str | None:
         return f"lang must be a language tag such as 'en' or 'en-GB', not '{value}'"
     if key == "scheduler" and value:
         return scheduler_problem(value)
+    if key == "base_url" and value:
+        return base_url_problem(value)
+    return None
+
+
+def base_url_problem(address: str) -> str | None:
+    """Why ``address`` is no site address (http(s)://HOST/PATH/), or ``None``."""
+    parts = urlsplit(address)
+    if (parts.scheme not in ("http", "https") or not parts.hostname
+            or parts.query or parts.fragment or any(c.isspace() for c in address)):
+        return (f"base_url must be an address such as https://example.org/handouts/, "
+                f"not '{address}'")
     return None
 
 
