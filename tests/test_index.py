@@ -219,3 +219,24 @@ def test_filter_results_link_like_the_page_and_clearing_restores_it(driver, inde
     driver.execute_script("const box = document.getElementById('filter'); box.value = '';"
                           "box.dispatchEvent(new Event('input'));")
     assert len(driver.execute_script("return document.querySelectorAll('#handouts > li')")) == 3
+
+
+def test_building_named_handouts_keeps_every_handout_in_the_index(make_project, build,
+                                                                  parse_html):
+    project = make_project(tags=["first"])
+    make_project(slug="gamma-vs-delta", items=("Gamma", "Delta"), tags=["second"],
+                 attributes={"Colour": {"Gamma": "Green", "Delta": "Grey"}},
+                 project=project)
+    build(project, "html")
+    source = project / "content" / "alpha-vs-beta.md"
+    source.write_text(source.read_text("utf-8") + "\nMore.\n", encoding="utf-8")
+    make_project(slug="new-vs-old", items=("New", "Old"), tags=["third"],
+                 attributes={"Age": {"New": "0", "Old": "9"}}, project=project)
+    build(project, "html", "alpha-vs-beta")
+    output = project / "output"
+    titles = sorted(entries(parse_html(output / "index.html")))
+    assert titles == ["Alpha vs. Beta", "Gamma vs. Delta", "New vs. Old"], (
+        "a build of named handouts lists every handout, as a full build would")
+    assert not (output / "html" / "new-vs-old.html").exists()
+    assert sorted(path.name for path in (output / "tags").iterdir()) == [
+        "first.html", "second.html", "third.html"]

@@ -105,12 +105,13 @@ def build(project: Path, options: BuildOptions, executor: Executor | None = None
     if problem := check_bleed(options.bleed, settings.pdf_variant):
         report.errors.append(SettingsError(problem))
         return report
-    found, errors = discover(project)
-    found, errors = select(project, found, errors, options.targets)
+    everything, errors = discover(project)
+    found, errors = select(project, everything, errors, options.targets)
     report.errors.extend(errors)
     try:
         with build_lock(project / OUTPUT_DIR, wait=options.wait):
-            _build_locked(project, settings, found, options, report, executor, listener)
+            _build_locked(project, settings, (found, everything), options, report,
+                          executor, listener)
     except VersusError as error:  # another build holds the lock, and --no-wait
         report.errors.append(error)
     report.seconds = time.perf_counter() - started
@@ -119,13 +120,14 @@ def build(project: Path, options: BuildOptions, executor: Executor | None = None
 
 def _build_locked(project: Path, settings: Settings, found, options: BuildOptions,
                   report: BuildReport, executor, listener) -> None:
-    """The build proper, run while this process holds the project's build lock."""
+    """The build proper, run while this process holds the project's build lock;
+    ``found`` is (the handouts named, every handout)."""
     state = BuildState.load(project / OUTPUT_DIR / STATE_FILE)
     try:
         pages = Pages(Theme.for_project(project), settings, state.template_references)
         run = _Run(project, pages, state,
                    options, report, listener or Listener())
-        run.build(found, executor)
+        run.build(*found, executor)
     except VersusError as error:  # a theme problem stops every handout alike
         report.errors.append(error)
     finally:
@@ -190,11 +192,13 @@ class _Run:
         self.digests = Digests(project)
         self.formats = [fmt for fmt in FORMATS if fmt in options.formats]
 
-    def build(self, found: list[tuple[str, Path]], executor: Executor | None) -> None:
+    def build(self, found: list[tuple[str, Path]], everything: list[tuple[str, Path]],
+              executor: Executor | None) -> None:
+        """Build the outputs of the handouts ``found``; the index lists ``everything``."""
         plans = {(fmt, slug): self._plan(fmt, slug, path)
                  for slug, path in found for fmt in self.formats}
         stale_slugs = {slug for (_, slug), (decision, _) in plans.items() if decision.stale}
-        index = self._plan_index(found) if "html" in self.formats else None
+        index = self._plan_index(everything) if "html" in self.formats else None
         attempted = [(slug, path) for slug, path in found
                      if slug in stale_slugs or (index and index[0].stale)]
         loaded = self._load(attempted)
@@ -211,8 +215,11 @@ class _Run:
         if not self.options.targets:
             self._prune({slug for slug, _ in found})
         if index:
+            listed = list(loaded.values())
+            if index[0].stale and len(everything) > len(found):  # targets were named
+                listed += self._others(everything, {slug for slug, _ in found})
             try:
-                self._html_assets(index, list(loaded.values()))
+                self._html_assets(index, listed)
             except VersusError as error:  # an asset or the index; the pages go on
                 self.report.errors.append(error)
             except OSError as error:  # removing a refused image met a file in the way
@@ -248,6 +255,20 @@ class _Run:
             loaded[slug] = handout
             self.report.warnings.extend([*handout.warnings, *undrawn])
         return loaded
+
+    def _others(self, everything: list[tuple[str, Path]], named: set[str]) -> list[Handout]:
+        """The handouts a build of named targets lists in the index but does not
+        build: one that does not load is reported when it is built, not here."""
+        others = []
+        for slug, path in everything:
+            if slug not in named:
+                try:
+                    handout = load_handout(path, slug, self.pages.settings)
+                except Problems:
+                    continue
+                if self.options.drafts or not handout.draft:
+                    others.append(handout)
+        return others
 
     @functools.cached_property
     def _fonts(self) -> tuple[str, ...]:
