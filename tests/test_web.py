@@ -9,7 +9,6 @@ down) and include the feature handout (footnotes, code, admonitions, a figure).
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -216,7 +215,6 @@ def test_printing_the_page_needs_no_background_graphics(site, driver):
 
 
 def test_the_pdf_never_gets_the_browser_print_rules(site):
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from versus.content import load_handout
     from versus.render import Pages, Theme
     from versus.settings import Settings
