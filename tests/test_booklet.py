@@ -343,13 +343,18 @@ def test_contents_over_two_pages_moves_the_handouts_on(tmp_path, build):
 
 def test_a_wrong_guess_of_the_contents_length_is_corrected(copy, build):
     """The last booklet's count of front pages is only a first guess."""
-    import json
+    import sqlite3
 
-    state_path = copy / "output" / ".versus-state.json"
-    state = json.loads(state_path.read_text("utf-8"))
+    from versus.state import dump
+
+    state_path = copy / "output" / ".versus-state.db"
+    state = dump(state_path)
     assert state["handouts"]["booklet.pdf"] == {"front_pages": 2}, state["handouts"]
-    state["handouts"]["booklet.pdf"]["front_pages"] = 7
-    state_path.write_text(json.dumps(state), "utf-8")
+    con = sqlite3.connect(state_path)
+    with con:
+        con.execute("""UPDATE handouts SET facts = '{"front_pages": 7}'"""
+                    " WHERE slug = 'booklet.pdf'")
+    con.close()
     (copy / "output" / "booklet.pdf").unlink()
     build(copy, "booklet", "--jobs", "1")
     booklet = reader(copy)

@@ -171,9 +171,9 @@ def test_serve_hands_out_a_non_utf8_page_unchanged(served, project):
 
 
 def test_serve_never_hands_out_the_state_file_or_dotfiles(served, project):
-    assert (project / "output/.versus-state.json").is_file()
-    for path in ("/.versus-state.json", "/output/../.versus-state.json",
-                 "/html/%2e%2e/.versus-state.json", "/.versus.lock"):
+    assert (project / "output/.versus-state.db").is_file()
+    for path in ("/.versus-state.db", "/output/../.versus-state.db",
+                 "/html/%2e%2e/.versus-state.db", "/.versus.lock"):
         status, _, body = get(served, path)
         assert status == 404, path
         assert str(project).encode() not in body

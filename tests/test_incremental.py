@@ -35,9 +35,10 @@ from click.testing import CliRunner
 
 from versus.cli import main
 from versus.pipeline import BuildOptions, BuildReport, build
+from versus.state import dump
 
 REPO = Path(__file__).resolve().parent.parent
-STATE = ".versus-state.json"
+STATE = ".versus-state.db"
 LOCK = ".versus.lock"  # taken by every build: bookkeeping, not an output
 SLUGS = ("a", "b", "c")
 FRONT = "---\nitems: [A, B]\nattributes: {X: {A: a, B: b}}\n---\n"
@@ -136,7 +137,7 @@ def temp_leftovers(project: Path) -> list[str]:
 
 
 def read_state(project: Path) -> dict:
-    return json.loads((project / "output" / STATE).read_text(encoding="utf-8"))
+    return dump(project / "output" / STATE)
 
 
 def recorded_handout_targets(project: Path) -> list[str]:
@@ -536,32 +537,14 @@ WRONG_LAYOUT = {
 }
 
 
-def _record_is_text(state):
-    state["targets"]["html/a.html"] = "oops"
-
-
-def _read_is_number(state):
-    state["targets"]["html/b.html"]["read"] = 5
-
-
-def _inputs_is_list(state):
-    state["targets"]["html/c.html"]["inputs"] = ["content/c.md"]
-
-
-def _handouts_is_list(state):
-    state["handouts"] = ["a", "b", "c"]
-
-
-def _handout_facts_are_text(state):
-    state["handouts"]["a"] = "draft"
-
-
-MANGLED = {
-    "record-is-text": _record_is_text,
-    "read-is-number": _read_is_number,
-    "inputs-is-list": _inputs_is_list,
-    "handouts-is-list": _handouts_is_list,
-    "handout-facts-are-text": _handout_facts_are_text,
+MANGLED = {  # valid SQLite, but rows a build cannot use
+    "own-is-number": "UPDATE targets SET own = 5 WHERE target = 'html/a.html'",
+    "own-is-not-json": "UPDATE targets SET own = '{oops' WHERE target = 'html/b.html'",
+    "read-set-gone": "DELETE FROM sets WHERE key IN (SELECT read FROM targets)",
+    "size-is-text": "UPDATE files SET size = 'big'",
+    "handout-facts-are-text": "UPDATE handouts SET facts = '\"draft\"'",
+    "other-version": "UPDATE meta SET value = '999' WHERE key = 'version'",
+    "no-targets": "DROP TABLE targets",
 }
 
 
@@ -609,39 +592,14 @@ def test_state_with_wrong_layout_warns_once_and_rebuilds(html_project, caplog, t
 @pytest.mark.parametrize("mangle", MANGLED.values(), ids=MANGLED.keys())
 def test_state_with_a_mangled_record_warns_once_and_rebuilds(html_project, caplog,
                                                              mangle):
-    state = read_state(html_project)
-    mangle(state)
-    (html_project / "output" / STATE).write_text(json.dumps(state), encoding="utf-8")
+    import sqlite3
+
+    con = sqlite3.connect(html_project / "output" / STATE)
+    with con:
+        con.execute(mangle)
+    con.close()
     _check_unreadable_state_recovers(
-        html_project, caplog, f"valid JSON but a wrong inner layout ({mangle.__name__})")
-
-
-def test_state_is_written_atomically(html_project, monkeypatch):
-    """If writing the state fails, the previous state file is intact: no torn file."""
-    import versus.output
-
-    state_file = html_project / "output" / STATE
-    before = state_file.read_bytes()
-    assert not temp_leftovers(html_project), temp_leftovers(html_project)
-    real_replace = os.replace
-
-    def failing_replace(source, target, *args, **kwargs):
-        if Path(target).name == STATE:
-            raise OSError(28, "No space left on device (simulated)")
-        return real_replace(source, target, *args, **kwargs)
-
-    monkeypatch.setattr(versus.output.os, "replace", failing_replace)
-    edit(html_project / "content" / "a.md", "More about a.", "More about a, edited.")
-    try:
-        run(html_project, "html")
-    except OSError:
-        pass  # failing to save the state may fail the build; it must not corrupt it
-    monkeypatch.undo()
-    assert state_file.read_bytes() == before, (
-        "the state file changed although its atomic replacement failed: it is not "
-        "written through a temporary file and a rename")
-    assert not temp_leftovers(html_project), (
-        f"temporary files left behind: {temp_leftovers(html_project)}")
+        html_project, caplog, f"a valid database but a wrong inner layout ({mangle})")
 
 
 @pytest.mark.parametrize("failure", ["front-matter", "missing-image"])

@@ -33,10 +33,10 @@ from .errors import Problems, RenderError, VersusError
 from .executors import Executor
 from .output import OUTPUT_DIR, write_atomic
 from .pipeline import BuildOptions, BuildReport, Listener, build
-from .plan import (STATE_FILE, BuildState, Digests, _installed_version, tool_versions,
-                   value_digest)
+from .plan import Digests, _installed_version, tool_versions, value_digest
 from .render import BOOKLET_TEMPLATE, STATIC_DIR, STYLESHEET, Pages, Theme, source_date
 from .settings import Settings, load_settings
+from .state import STATE_FILE, BuildState
 
 logger = logging.getLogger(__name__)
 BOOKLET = "booklet.pdf"
@@ -157,7 +157,7 @@ class _Booklet:
             return
         pages = Pages(Theme.for_project(self.project), settings)
         sources = dict(discover(self.project)[0])
-        digests = Digests(self.project)
+        digests = Digests(self.project, self.state.files)
         inputs = self._inputs(slugs, sources, pages, digests)
         decision = self.state.decide(BOOKLET, self.target, inputs, digests,
                                      self.options.force)
@@ -178,6 +178,7 @@ class _Booklet:
         self.state.record(BOOKLET, inputs,
                           {digests.name(Path(p)): digests.of(Path(p)) for p in read})
         self.state.remember(BOOKLET, **{**facts, key: pdf.front_pages})
+        self.state.learn(digests)
         self.state.save()
         self.report.path = self.target
         self.report.handouts, self.report.pages = len(entries), pdf.pages

@@ -10,13 +10,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .content import (CONTENT_DIR, SLUG_PART_RE, Handout, data_files, discover,
-                      load_handout)
-from .content import assets as content_assets
+from .content import CONTENT_DIR, SLUG_PART_RE, Handout, load_handout
 from . import glyphs, images, site
 from .errors import ContentError, Problems, SettingsError, TargetError, VersusError
 from .executors import Executor, default_jobs, make_executor
@@ -24,9 +23,11 @@ from .jobs import Output, PageJob, make
 from .jobs import limit as page_limit
 from .limits import RENDER_SECONDS
 from .output import OUTPUT_DIR, build_lock, mirror, write_atomic, write_error
-from .plan import STATE_FILE, BuildState, Decision, Digests, tool_versions, value_digest
+from .plan import Decision, Digests, tool_versions, value_digest
 from .render import INDEX_TEMPLATE, STYLESHEET, TAG_TEMPLATE, Pages, Theme, source_date
+from .scan import Scan, scan
 from .settings import Settings, load_settings
+from .state import STATE_FILE, BuildState
 from .variants import check_bleed
 
 logger = logging.getLogger(__name__)
@@ -105,32 +106,35 @@ def build(project: Path, options: BuildOptions, executor: Executor | None = None
     if problem := check_bleed(options.bleed, settings.pdf_variant):
         report.errors.append(SettingsError(problem))
         return report
-    everything, errors = discover(project)
-    found, errors = select(project, everything, errors, options.targets)
+    scanned = scan(project)
+    everything = scanned.found
+    found, errors = select(project, everything, scanned.errors, options.targets)
     report.errors.extend(errors)
     try:
         with build_lock(project / OUTPUT_DIR, wait=options.wait):
-            _build_locked(project, settings, (found, everything), options, report,
-                          executor, listener)
+            _build_locked(project, settings, scanned, (found, everything), options,
+                          report, executor, listener)
     except VersusError as error:  # another build holds the lock, and --no-wait
         report.errors.append(error)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _build_locked(project: Path, settings: Settings, found, options: BuildOptions,
-                  report: BuildReport, executor, listener) -> None:
+def _build_locked(project: Path, settings: Settings, scanned: Scan, found,
+                  options: BuildOptions, report: BuildReport, executor, listener) -> None:
     """The build proper, run while this process holds the project's build lock;
     ``found`` is (the handouts named, every handout)."""
     state = BuildState.load(project / OUTPUT_DIR / STATE_FILE)
+    digests = Digests(project, state.files, scanned.stats)
     try:
         pages = Pages(Theme.for_project(project), settings, state.template_references)
-        run = _Run(project, pages, state,
-                   options, report, listener or Listener())
+        run = _Run(project, pages, state, options, report, listener or Listener())
+        run.digests, run.scanned = digests, scanned
         run.build(*found, executor)
     except VersusError as error:  # a theme problem stops every handout alike
         report.errors.append(error)
     finally:
+        state.learn(digests)
         if state.changed:
             state.save()
 
@@ -190,6 +194,7 @@ class _Run:
         self.options, self.report, self.listener = options, report, listener
         self.output = project / OUTPUT_DIR
         self.digests = Digests(project)
+        self.scanned = Scan([], [])
         self.formats = [fmt for fmt in FORMATS if fmt in options.formats]
 
     def build(self, found: list[tuple[str, Path]], everything: list[tuple[str, Path]],
@@ -229,12 +234,13 @@ class _Run:
 
     def _prune(self, slugs: set[str]) -> None:
         """Remove the outputs, and their records, of handouts that no longer exist."""
-        for target in sorted(self.state.records):
-            fmt, _, rest = target.partition("/")
-            if fmt in self.formats and rest.removesuffix(f".{fmt}") not in slugs:
-                (self.output / target).unlink(missing_ok=True)
-                self.state.forget(target)
-                logger.info("removed %s: its handout is gone", target)
+        gone = [target for target in self.state.records
+                if (fmt := target.partition("/")[0]) in self.formats
+                and target[len(fmt) + 1:].removesuffix(f".{fmt}") not in slugs]
+        for target in sorted(gone):
+            (self.output / target).unlink(missing_ok=True)
+            self.state.forget(target)
+            logger.info("removed %s: its handout is gone", target)
 
     def _load(self, found: list[tuple[str, Path]]) -> dict[str, Handout]:
         """Parse these handouts; errors go to the report, drafts are left out."""
@@ -304,23 +310,47 @@ class _Run:
         return inputs
 
     def _plan(self, fmt: str, slug: str, path: Path) -> tuple[Decision, dict[str, str]]:
-        inputs = self.digests.files([path, *data_files(path)])
-        inputs.update(self._shared_inputs(fmt))
+        """Whether ``fmt`` of handout ``slug`` is stale; its own inputs (the shared
+        ones are ``_shared_inputs(fmt)``)."""
+        inputs = self.digests.files([path, *self.scanned.data_files(slug, path)])
         target = f"{fmt}/{slug}.{fmt}"
         decision = self.state.decide(target, self.output / target, inputs, self.digests,
-                                     self.options.force)
+                                     self.options.force, self._shared_inputs(fmt),
+                                     target in self._present)
         return decision, inputs
 
+    @functools.cached_property
+    def _present(self) -> set[str]:
+        """The handout outputs in output/, listed once (a stat each would cost more
+        than the rest of a build with nothing to do)."""
+        present = set()
+        for fmt in self.formats:
+            stack = [(self.output / fmt, f"{fmt}/")]
+            while stack:
+                folder, rel = stack.pop()
+                try:
+                    with os.scandir(folder) as entries:
+                        for entry in entries:
+                            if entry.is_dir(follow_symlinks=False):
+                                stack.append((entry.path, f"{rel}{entry.name}/"))
+                            elif entry.is_file():
+                                present.add(rel + entry.name)
+                except OSError:  # no such folder yet
+                    continue
+        return present
+
     def _plan_index(self, found: list[tuple[str, Path]]) -> tuple[Decision, dict]:
-        """The index lists every handout: it depends on all their files."""
-        paths = [p for _, path in found for p in (path, *data_files(path))]
+        """The index lists every handout: it depends on all their files (kept in
+        its record as one digest of them all)."""
+        paths = [p for slug, path in found
+                 for p in (path, *self.scanned.data_files(slug, path))]
         templates = {*self.pages.templates_used(INDEX_TEMPLATE),
                      *self.pages.templates_used(TAG_TEMPLATE)}
-        inputs = self.digests.files(paths + sorted(templates))
-        inputs.update(self._shared_inputs("html"))
+        inputs = self.digests.files(sorted(templates))
+        inputs["content files"] = value_digest(self.digests.files(paths))
         inputs["drafts"] = value_digest(self.options.drafts)
         decision = self.state.decide(INDEX, self.output / INDEX, inputs, self.digests,
-                                     self.options.force)
+                                     self.options.force, self._shared_inputs("html"))
         if not decision.stale and not (self.output / site.SEARCH_INDEX).is_file():
             decision = Decision(INDEX, True, [f"{site.SEARCH_INDEX} missing"])
         return decision, inputs
@@ -331,7 +361,7 @@ class _Run:
         for name, source in self.pages.theme.static_files().items():
             mirror(source, self.output / "assets" / name)
         content = self.project / CONTENT_DIR
-        for source in content_assets(self.project):  # beside the pages that show them
+        for source in self.scanned.assets(self.project):  # beside the pages that show them
             self._publish_image(source, self.output / "html" / source.relative_to(content))
         decision, inputs = index
         if not decision.stale:
@@ -341,7 +371,8 @@ class _Run:
         same = path.is_file() and path.read_bytes() == files[INDEX].encode("utf-8")
         site.write_changed(self.output, files)  # the index's pages, tags, sitemap
         if same:
-            self.state.record(INDEX, inputs, {})  # a body edit leaves the list as it was
+            self.state.record(INDEX, inputs, {}, self._shared_inputs("html"))  # a body
+            # edit leaves the list as it was
         else:
             self._done(INDEX, inputs, {})
 
@@ -439,7 +470,8 @@ class _Run:
         return True
 
     def _done(self, target: str, inputs: dict[str, str], read: dict[str, str]) -> None:
-        self.state.record(target, inputs, read)
+        shared = self._shared_inputs("html" if target == INDEX else target.split("/")[0])
+        self.state.record(target, inputs, read, shared)
         self.report.built.append(self.output / target)
         self.listener.finished(target, None)
 

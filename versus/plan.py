@@ -1,11 +1,11 @@
-"""Fingerprints and the build state: what is stale, and why.
+"""Fingerprints: what is stale, and why.
 
 Every output has a record of the inputs it was built from, each by digest:
 the content and data files, the templates, the settings and options that
 shape it, the tool versions, and the files the renderer actually read
 (stylesheet, fonts, images). An output is rebuilt exactly when one of these
-changed or the output is missing. Only the main process writes the state,
-atomically, and only for outputs that were written.
+changed or the output is missing. Only the main process writes the state
+(``versus.state``), and only for outputs that were written.
 """
 
 from __future__ import annotations
@@ -20,13 +20,8 @@ import importlib.util
 from pathlib import Path
 
 from . import __version__
-from .output import write_atomic
 
 logger = logging.getLogger(__name__)
-STATE_FILE = ".versus-state.json"
-STATE_VERSION = 1
-MAX_REFERENCES = 100
-"""Template sources whose references the state remembers (the latest ones)."""
 
 
 @functools.cache
@@ -51,16 +46,23 @@ def _installed_version(name: str) -> str:
 
 
 class Digests:
-    """SHA-256 of files, each read at most once per build.
+    """SHA-256 of files, each read at most once per build, and not at all when
+    its fingerprint (size and mtime) is the one ``known`` holds.
 
     Files are keyed by their name in the state (relative to the project when
     inside it), as plain strings: a build with nothing to do looks up thousands.
+    ``stats`` may give fingerprints already taken (by a scan of content/);
+    ``fresh`` collects the fingerprints of the files that had to be read.
     """
 
-    def __init__(self, project: Path):
+    def __init__(self, project: Path, known: dict[str, tuple[int, int, str]] | None = None,
+                 stats: dict[str, tuple[int, int]] | None = None):
         self.project = project
         self._prefix = str(project) + os.sep
         self._cache: dict[str, str] = {}
+        self.known = known or {}
+        self.stats = stats or {}
+        self.fresh: dict[str, tuple[int, int, str]] = {}
 
     def name(self, path: Path | str) -> str:
         """How ``path`` is named in the state: relative to the project when inside."""
@@ -75,20 +77,32 @@ class Digests:
 
     def of_name(self, name: str) -> str:
         """The digest of the file the state calls ``name``, or 'missing'."""
-        if name not in self._cache:
-            try:  # in chunks: a huge file costs time, not memory
-                with open(self.project / name, "rb") as handle:
-                    digest = hashlib.file_digest(handle, "sha256").hexdigest()
-            except OSError:
-                self._cache[name] = "missing"
+        if name in self._cache:
+            return self._cache[name]
+        try:
+            size, mtime = self.stats.get(name) or _fingerprint(self.project / name)
+            known = self.known.get(name)
+            if known is not None and known[0] == size and known[1] == mtime:
+                digest = known[2]
             else:
-                self._cache[name] = digest
-        return self._cache[name]
+                with open(self.project / name, "rb") as handle:  # in chunks: a huge
+                    digest = hashlib.file_digest(handle, "sha256").hexdigest()  # file
+                self.fresh[name] = (size, mtime, digest)  # costs time, not memory
+        except OSError:
+            digest = "missing"
+        self._cache[name] = digest
+        return digest
 
     def files(self, paths) -> dict[str, str]:
         """``{name: digest}`` of ``paths``."""
         names = [self.name(path) for path in paths]
         return {name: self.of_name(name) for name in names}
+
+
+def _fingerprint(path: Path) -> tuple[int, int]:
+    """What says a file is unchanged without reading it: its size and mtime."""
+    stat = os.stat(path)
+    return stat.st_size, stat.st_mtime_ns
 
 
 def value_digest(value) -> str:
@@ -106,104 +120,8 @@ class Decision:
     reasons: list[str] = field(default_factory=list)
 
 
-class BuildState:
-    """The records of the last successful build of each output."""
-
-    def __init__(self, path: Path, records: dict | None = None,
-                 handouts: dict | None = None):
-        self.path = path
-        self.records: dict[str, dict] = records or {}
-        self.handouts: dict[str, dict] = handouts or {}
-        self.template_references: dict[str, list[str]] = {}
-        self._references_seen = 0
-        self.dirty = False
-
-    @classmethod
-    def load(cls, path: Path) -> BuildState:
-        """The state in ``path``; missing means empty, corrupt means empty with a warning."""
-        if not path.exists():
-            return cls(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("version") != STATE_VERSION or not _well_formed(data):
-                raise ValueError("unknown layout")
-            state = cls(path, data["targets"], data.get("handouts", {}))
-            references = data.get("template_references", {})
-            if isinstance(references, dict):
-                state.template_references.update(
-                    (key, refs) for key, refs in references.items()
-                    if isinstance(refs, list) and all(isinstance(r, str) for r in refs))
-            state._references_seen = len(state.template_references)
-            return state
-        except (OSError, ValueError, AttributeError) as error:
-            logger.warning("%s: build state unreadable (%s); rebuilding everything",
-                           path, error)
-            return cls(path)
-
-    def save(self) -> None:
-        """Write the state atomically."""
-        references = dict(list(self.template_references.items())[-MAX_REFERENCES:])
-        data = {"version": STATE_VERSION, "targets": self.records,
-                "handouts": self.handouts, "template_references": references}
-        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True) + "\n")
-        self.dirty = False
-        self._references_seen = len(self.template_references)
-
-    def decide(self, target: str, output: Path, inputs: dict[str, str],
-               digests: Digests, force: bool = False) -> Decision:
-        """Compare ``inputs`` and the files last read with the record of ``target``."""
-        record = self.records.get(target)
-        if force:
-            return Decision(target, True, ["--force"])
-        if record is None:
-            return Decision(target, True, ["never built"])
-        if not output.is_file():
-            return Decision(target, True, ["output missing"])
-        reasons = _changes(record.get("inputs", {}), inputs)
-        read = record.get("read", {})
-        current = {name: digests.of_name(name) for name in read}
-        reasons = list(dict.fromkeys(reasons + _changes(read, current)))
-        return Decision(target, bool(reasons), reasons or ["up to date"])
-
-    def record(self, target: str, inputs: dict[str, str], read: dict[str, str]) -> None:
-        """Remember what ``target`` was just built from."""
-        self.records[target] = {"inputs": inputs, "read": read}
-        self.dirty = True
-
-    @property
-    def changed(self) -> bool:
-        """Whether there is anything new to save."""
-        return self.dirty or len(self.template_references) != self._references_seen
-
-    def forget(self, target: str) -> None:
-        """Drop the record of ``target``."""
-        if self.records.pop(target, None) is not None:
-            self.dirty = True
-
-    def remember(self, slug: str, **facts) -> None:
-        """Keep what planning needs to know of a handout without parsing it again."""
-        if self.handouts.get(slug) != facts:
-            self.handouts[slug] = facts
-            self.dirty = True
-
-    def remembered(self, slug: str) -> dict:
-        """The facts last remembered of ``slug``."""
-        return self.handouts.get(slug, {})
-
-
-def _well_formed(data: dict) -> bool:
-    """Whether every record and fact in a loaded state has the shape ``decide`` expects."""
-    def mapping_of_text(value) -> bool:
-        return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
-
-    targets, handouts = data.get("targets"), data.get("handouts", {})
-    return (isinstance(targets, dict) and isinstance(handouts, dict)
-            and all(isinstance(record, dict) and mapping_of_text(record.get("inputs"))
-                    and mapping_of_text(record.get("read")) for record in targets.values())
-            and all(isinstance(facts, dict) for facts in handouts.values()))
-
-
-def _changes(old: dict[str, str], new: dict[str, str]) -> list[str]:
+def changes(old: dict[str, str], new: dict[str, str]) -> list[str]:
+    """Why ``new`` inputs differ from ``old`` ones, name by name."""
     reasons = [f"{name} changed" for name in sorted(new) if name in old
                and old[name] != new[name]]
     reasons += [f"{name} is new" for name in sorted(set(new) - set(old))]

@@ -1,0 +1,100 @@
+"""One walk of content/: the handouts, their data files, the images, and fingerprints.
+
+A build with nothing to do must not cost a stat per candidate data file and a
+``realpath`` per handout: ``scan`` lists each folder once with ``os.scandir``
+and takes the size and mtime of every handout and data file on the way. It
+gives exactly what ``content.discover``, ``content.data_files`` and
+``content.assets`` give; when anything unusual is met (a link, a bad name, a
+folder named like a handout) it leaves the answer to them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .content import CONTENT_DIR, SLUG_PART_RE, assets, data_files, discover
+from .errors import ContentError
+from .images import SUFFIXES as IMAGE_SUFFIXES
+
+DATA_SUFFIXES = (".yaml", ".csv")
+
+
+@dataclass
+class Scan:
+    """What is in content/."""
+
+    found: list[tuple[str, Path]]
+    errors: list[ContentError]
+    data: dict[str, list[Path]] | None = None
+    """slug -> its data files; None: ask ``content.data_files``"""
+    images: list[Path] | None = None
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """a file's name in the build state -> (size, mtime_ns)"""
+
+    def data_files(self, slug: str, path: Path) -> list[Path]:
+        """The data files beside handout ``path``."""
+        return data_files(path) if self.data is None else self.data.get(slug, [])
+
+    def assets(self, project: Path) -> list[Path]:
+        """The images under content/ (``content.assets``)."""
+        return assets(project) if self.images is None else self.images
+
+
+def scan(project: Path) -> Scan:
+    """Every handout of ``project`` with its data files, images and fingerprints."""
+    root = project / CONTENT_DIR
+    walked = _walk(root) if root.is_dir() and not root.is_symlink() else None
+    if walked is None:
+        found, errors = discover(project)
+        return Scan(found, errors)
+    handouts, data, images = walked
+    scanned = Scan([], [], {}, [])
+    for rel in sorted(handouts, key=lambda rel: rel.split("/")):
+        slug, entry = rel[:-3], handouts[rel]
+        path = root / rel
+        scanned.found.append((slug, path))
+        scanned.stats[f"{CONTENT_DIR}/{rel}"] = _fingerprint(entry)
+        scanned.data[slug] = []
+        for suffix in DATA_SUFFIXES:
+            if (each := data.get(slug + suffix)) is not None:
+                scanned.data[slug].append(root / f"{slug}{suffix}")
+                scanned.stats[f"{CONTENT_DIR}/{slug}{suffix}"] = _fingerprint(each)
+    scanned.images = [root / rel for rel in sorted(images, key=lambda rel: rel.split("/"))]
+    return scanned
+
+
+def _fingerprint(entry: os.DirEntry) -> tuple[int, int]:
+    stat = entry.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _walk(root: Path):
+    """(handouts, data files, images) below ``root`` by relative name, or None
+    when ``content.discover`` must decide (links, bad names, odd files)."""
+    handouts, data, images = {}, {}, []
+    stack = [(str(root), "")]
+    while stack:
+        folder, rel = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.startswith((".", "_")):
+                    continue  # hidden, as content.sources and content.assets say
+                if entry.is_symlink():
+                    return None
+                suffix = os.path.splitext(name)[1]
+                if entry.is_dir():
+                    if suffix == ".md" or not SLUG_PART_RE.match(name):
+                        return None
+                    stack.append((entry.path, f"{rel}{name}/"))
+                elif suffix == ".md":
+                    if not entry.is_file() or not SLUG_PART_RE.match(name[:-3]):
+                        return None
+                    handouts[rel + name] = entry
+                elif suffix in DATA_SUFFIXES and entry.is_file():
+                    data[rel + name] = entry
+                elif suffix.lower() in IMAGE_SUFFIXES:
+                    images.append(rel + name)
+    return handouts, data, images

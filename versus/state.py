@@ -1,0 +1,275 @@
+"""The build-state store: what each output was last built from, in SQLite.
+
+``output/.versus-state.db`` holds one row per output (its own inputs as compact
+JSON, and keys of the input sets many outputs share: the templates and settings
+of a format, the files a renderer read), one row per file fingerprint (size,
+modification time, SHA-256) so unchanged files are never read again, and the
+facts planning remembers of each handout. It is read once at the start of a
+build into compact rows and written once at the end, in one transaction: a build
+killed at any point leaves the last committed state (SQLite's rollback journal
+undoes a half-written one). An unreadable state is a warning and a full rebuild.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import time
+from pathlib import Path
+
+from .plan import Decision, Digests, changes, value_digest
+
+logger = logging.getLogger("versus.plan")  # where the state's warnings always came from
+STATE_FILE = ".versus-state.db"
+OLD_STATE_FILE = ".versus-state.json"
+SCHEMA_VERSION = "2"
+MAX_REFERENCES = 100
+"""Template sources whose references the state remembers (the latest ones)."""
+RACY_NS = 2_000_000_000
+"""A file changed this close to a save may change again within the same mtime:
+its fingerprint is stored as unknown, so the next build reads it again."""
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS files(name TEXT PRIMARY KEY, size INTEGER NOT NULL,
+    mtime INTEGER NOT NULL, digest TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS targets(target TEXT PRIMARY KEY, own TEXT NOT NULL,
+    shared TEXT NOT NULL, read TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sets(key TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS handouts(slug TEXT PRIMARY KEY, facts TEXT NOT NULL)
+    WITHOUT ROWID;
+"""
+MALFORMED = """SELECT
+ (SELECT count(*) FROM targets WHERE NOT json_valid(own) OR json_type(own) != 'object'
+    OR shared NOT IN (SELECT key FROM sets) OR read NOT IN (SELECT key FROM sets))
+ + (SELECT count(*) FROM files WHERE typeof(size) != 'integer'
+    OR typeof(mtime) != 'integer' OR typeof(digest) != 'text')
+ + (SELECT count(*) FROM sets WHERE NOT json_valid(body) OR json_type(body) != 'object')
+ + (SELECT count(*) FROM handouts WHERE NOT json_valid(facts)
+    OR json_type(facts) != 'object')"""
+
+
+class UnreadableState(Exception):
+    """The state file exists but cannot be used."""
+
+
+def _text(value: dict) -> str:
+    """The compact, canonical JSON of ``value``."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+class BuildState:
+    """The records of the last successful build of each output."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.records: dict[str, tuple[str, str, str]] = {}
+        """target -> (own inputs as JSON, shared set key, read set key)"""
+        self.files: dict[str, tuple[int, int, str]] = {}
+        """file name -> (size, mtime_ns, digest): the fingerprints"""
+        self.sets: dict[str, str] = {}
+        self._handouts: dict[str, str] = {}
+        self._facts: dict[str, dict] = {}
+        self.template_references: dict[str, list[str]] = {}
+        self._references_seen = 0
+        self._written: dict[str, tuple[str, str, str]] = {}
+        self._forgotten: set[str] = set()
+        self._new_facts: dict[str, str] = {}
+        self._new_files: dict[str, tuple[int, int, str]] = {}
+        self._set_keys: dict[str, str] = {}
+        self._read_ok: dict[str, list[str]] = {}
+
+    @classmethod
+    def load(cls, path: Path) -> BuildState:
+        """The state in ``path``; missing means empty, unreadable means empty with a
+        warning (the file is then replaced when the build saves)."""
+        state = cls(path)
+        old = path.with_name(OLD_STATE_FILE)
+        if not path.exists():
+            if old.exists():
+                logger.info("%s: a build state of an older version; rebuilding "
+                            "everything once", old)
+            return state
+        try:
+            state._read()
+        except (sqlite3.Error, UnreadableState, ValueError, TypeError) as error:
+            logger.warning("%s: build state unreadable (%s); rebuilding everything",
+                           path, error)
+            state = cls(path)
+            state._discard_file()
+        return state
+
+    def _read(self) -> None:
+        """Load every row in one read transaction (closed at once: a build holds
+        no handle on the file between its start and its save)."""
+        with open(self.path, "rb") as handle:  # sqlite3 would make a missing file
+            if handle.read(16) != b"SQLite format 3\x00":
+                raise UnreadableState("not a build state database")
+        con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        try:
+            meta = dict(con.execute("SELECT key, value FROM meta"))
+            if meta.get("version") != SCHEMA_VERSION:
+                raise UnreadableState(f"unknown version {meta.get('version')!r}")
+            if con.execute(MALFORMED).fetchone()[0]:
+                raise UnreadableState("malformed rows")
+            self.files = {name: (size, mtime, digest) for name, size, mtime, digest
+                          in con.execute("SELECT name, size, mtime, digest FROM files")}
+            self.records = {target: (own, shared, read) for target, own, shared, read
+                            in con.execute("SELECT target, own, shared, read FROM targets")}
+            self.sets = dict(con.execute("SELECT key, body FROM sets"))
+            self._handouts = dict(con.execute("SELECT slug, facts FROM handouts"))
+            references = json.loads(meta.get("template_references", "{}"))
+        finally:
+            con.close()
+        if isinstance(references, dict):
+            self.template_references.update(
+                (key, refs) for key, refs in references.items()
+                if isinstance(refs, list) and all(isinstance(r, str) for r in refs))
+        self._references_seen = len(self.template_references)
+
+    def _discard_file(self) -> None:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+    # ------------------------------------------------------------ deciding
+
+    def decide(self, target: str, output: Path, inputs: dict[str, str],
+               digests: Digests, force: bool = False, shared: dict[str, str] | None = None,
+               present: bool | None = None) -> Decision:
+        """Compare ``inputs`` (with the ``shared`` ones) and the files last read with
+        the record of ``target``; ``present`` says whether the output exists, when
+        the caller already knows."""
+        if force:
+            return Decision(target, True, ["--force"])
+        record = self.records.get(target)
+        if record is None:
+            return Decision(target, True, ["never built"])
+        if not (output.is_file() if present is None else present):
+            return Decision(target, True, ["output missing"])
+        own, shared_key = _text(inputs), self._set_key(shared or {})
+        reasons = []
+        if own != record[0] or shared_key != record[1]:
+            old = {**json.loads(self.sets.get(record[1], "{}")), **json.loads(record[0])}
+            reasons = changes(old, {**(shared or {}), **inputs})
+        reasons += self._read_changes(record[2], digests)
+        reasons = list(dict.fromkeys(reasons))
+        return Decision(target, bool(reasons), reasons or ["up to date"])
+
+    def _read_changes(self, key: str, digests: Digests) -> list[str]:
+        """What changed among the files of read set ``key`` (checked once a build)."""
+        if key not in self._read_ok:
+            read = json.loads(self.sets.get(key, "{}"))
+            self._read_ok[key] = changes(read, {name: digests.of_name(name)
+                                                for name in read})
+        return self._read_ok[key]
+
+    def _set_key(self, values: dict[str, str]) -> str:
+        """The key of an input set: the digest of its JSON, kept in ``sets``."""
+        body = _text(values)
+        key = self._set_keys.get(body)
+        if key is None:
+            key = self._set_keys[body] = value_digest(body)[:32]
+            self.sets.setdefault(key, body)
+        return key
+
+    # ------------------------------------------------------------- changes
+
+    def record(self, target: str, inputs: dict[str, str], read: dict[str, str],
+               shared: dict[str, str] | None = None) -> None:
+        """Remember what ``target`` was just built from."""
+        row = (_text(inputs), self._set_key(shared or {}), self._set_key(read))
+        self.records[target] = row
+        self._written[target] = row
+        self._forgotten.discard(target)
+
+    def forget(self, target: str) -> None:
+        """Drop the record of ``target``."""
+        if self.records.pop(target, None) is not None:
+            self._written.pop(target, None)
+            self._forgotten.add(target)
+
+    def remember(self, slug: str, **facts) -> None:
+        """Keep what planning needs to know of a handout without parsing it again."""
+        text = _text(facts)
+        if self._handouts.get(slug) != text:
+            self._handouts[slug] = self._new_facts[slug] = text
+            self._facts.pop(slug, None)
+
+    def remembered(self, slug: str) -> dict:
+        """The facts last remembered of ``slug``."""
+        if slug not in self._facts:
+            self._facts[slug] = json.loads(self._handouts.get(slug, "{}"))
+        return self._facts[slug]
+
+    def learn(self, digests: Digests) -> None:
+        """Keep the fingerprints of the files ``digests`` had to read."""
+        self._new_files.update(digests.fresh)
+        self.files.update(digests.fresh)
+
+    @property
+    def changed(self) -> bool:
+        """Whether there is anything new to save."""
+        return bool(self._written or self._forgotten or self._new_facts
+                    or self._new_files
+                    or len(self.template_references) != self._references_seen)
+
+    def save(self) -> None:
+        """Write what changed in one transaction."""
+        try:
+            self._save()
+        except sqlite3.Error as error:  # a full disk, a read-only folder
+            from .output import write_error
+
+            raise write_error(self.path, OSError(0, str(error))) from None
+        self._written.clear()
+        self._forgotten.clear()
+        self._new_facts.clear()
+        self._new_files.clear()
+        self._references_seen = len(self.template_references)
+        self.path.with_name(OLD_STATE_FILE).unlink(missing_ok=True)
+
+    def _save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            con.executescript(SCHEMA)
+            con.execute("BEGIN IMMEDIATE")
+            self._write(con)
+            con.execute("COMMIT")
+        finally:
+            con.close()
+
+    def _write(self, con: sqlite3.Connection) -> None:
+        racy = time.time_ns() - RACY_NS
+        references = dict(list(self.template_references.items())[-MAX_REFERENCES:])
+        con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                        [("version", SCHEMA_VERSION),
+                         ("template_references", json.dumps(references))])
+        con.executemany("DELETE FROM targets WHERE target = ?",
+                        [(target,) for target in self._forgotten])
+        con.executemany("INSERT OR REPLACE INTO targets VALUES (?, ?, ?, ?)",
+                        [(target, *row) for target, row in self._written.items()])
+        used = {key for row in self._written.values() for key in row[1:]}
+        con.executemany("INSERT OR IGNORE INTO sets VALUES (?, ?)",
+                        [(key, self.sets[key]) for key in used])
+        con.executemany("INSERT OR REPLACE INTO handouts VALUES (?, ?)",
+                        list(self._new_facts.items()))
+        con.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+                        [(name, size, -1 if mtime >= racy else mtime, digest)
+                         for name, (size, mtime, digest) in self._new_files.items()])
+        if self._forgotten or self._written:
+            con.execute("DELETE FROM sets WHERE key NOT IN (SELECT shared FROM targets)"
+                        " AND key NOT IN (SELECT read FROM targets)")
+
+
+def dump(path: Path) -> dict:
+    """The state in ``path`` as plain data: ``{"targets": {target: {"inputs": {…},
+    "read": {…}}}, "handouts": {slug: facts}}`` (for tests and debugging)."""
+    state = BuildState(path)
+    state._read()
+    targets = {target: {"inputs": {**json.loads(state.sets[shared]), **json.loads(own)},
+                        "read": json.loads(state.sets[read])}
+               for target, (own, shared, read) in state.records.items()}
+    return {"targets": targets,
+            "handouts": {slug: json.loads(text) for slug, text in state._handouts.items()}}
+
