@@ -312,9 +312,13 @@ class _Run:
     def _plan(self, fmt: str, slug: str, path: Path) -> tuple[Decision, dict[str, str]]:
         """Whether ``fmt`` of handout ``slug`` is stale; its own inputs (the shared
         ones are ``_shared_inputs(fmt)``)."""
-        inputs = self.digests.files([path, *self.scanned.data_files(slug, path)])
+        names = self.scanned.names.get(slug)
+        if names is None:
+            inputs = self.digests.files([path, *self.scanned.data_files(slug, path)])
+        else:  # named by the scan already: no path to turn into a name
+            inputs = {name: self.digests.of_name(name) for name in names}
         target = f"{fmt}/{slug}.{fmt}"
-        decision = self.state.decide(target, self.output / target, inputs, self.digests,
+        decision = self.state.decide(target, None, inputs, self.digests,
                                      self.options.force, self._shared_inputs(fmt),
                                      target in self._present)
         return decision, inputs

@@ -47,7 +47,7 @@ def _installed_version(name: str) -> str:
 
 class Digests:
     """SHA-256 of files, each read at most once per build, and not at all when
-    its fingerprint (size and mtime) is the one ``known`` holds.
+    its fingerprint (size and time of change) is the one ``known`` holds.
 
     Files are keyed by their name in the state (relative to the project when
     inside it), as plain strings: a build with nothing to do looks up thousands.
@@ -100,9 +100,10 @@ class Digests:
 
 
 def _fingerprint(path: Path) -> tuple[int, int]:
-    """What says a file is unchanged without reading it: its size and mtime."""
+    """What says a file is unchanged without reading it: its size and the last
+    time it changed (its ctime too: an edit whose mtime was set back still shows)."""
     stat = os.stat(path)
-    return stat.st_size, stat.st_mtime_ns
+    return stat.st_size, max(stat.st_mtime_ns, stat.st_ctime_ns)
 
 
 def value_digest(value) -> str:

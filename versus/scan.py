@@ -2,7 +2,7 @@
 
 A build with nothing to do must not cost a stat per candidate data file and a
 ``realpath`` per handout: ``scan`` lists each folder once with ``os.scandir``
-and takes the size and mtime of every handout and data file on the way. It
+and takes the fingerprint (size, time of change) of every handout and data file on the way. It
 gives exactly what ``content.discover``, ``content.data_files`` and
 ``content.assets`` give; when anything unusual is met (a link, a bad name, a
 folder named like a handout) it leaves the answer to them.
@@ -31,7 +31,9 @@ class Scan:
     """slug -> its data files; None: ask ``content.data_files``"""
     images: list[Path] | None = None
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
-    """a file's name in the build state -> (size, mtime_ns)"""
+    """a file's name in the build state -> its fingerprint (``plan._fingerprint``)"""
+    names: dict[str, list[str]] = field(default_factory=dict)
+    """slug -> the names of its files in the build state (handout, data files)"""
 
     def data_files(self, slug: str, path: Path) -> list[Path]:
         """The data files beside handout ``path``."""
@@ -52,29 +54,37 @@ def scan(project: Path) -> Scan:
     handouts, data, images = walked
     scanned = Scan([], [], {}, [])
     for rel in sorted(handouts, key=lambda rel: rel.split("/")):
-        slug, entry = rel[:-3], handouts[rel]
-        path = root / rel
-        scanned.found.append((slug, path))
-        scanned.stats[f"{CONTENT_DIR}/{rel}"] = _fingerprint(entry)
+        slug, (folder, entry) = rel[:-3], handouts[rel]
+        scanned.found.append((slug, _child(folder, entry.name)))
+        names = scanned.names[slug] = [f"{CONTENT_DIR}/{rel}"]
+        scanned.stats[names[0]] = _fingerprint(entry)
         scanned.data[slug] = []
         for suffix in DATA_SUFFIXES:
             if (each := data.get(slug + suffix)) is not None:
                 scanned.data[slug].append(root / f"{slug}{suffix}")
-                scanned.stats[f"{CONTENT_DIR}/{slug}{suffix}"] = _fingerprint(each)
+                names.append(f"{CONTENT_DIR}/{slug}{suffix}")
+                scanned.stats[names[-1]] = _fingerprint(each)
     scanned.images = [root / rel for rel in sorted(images, key=lambda rel: rel.split("/"))]
     return scanned
 
 
+def _child(folder: Path, name: str) -> Path:
+    """``folder / name`` for a plain name, without parsing it again (pathlib's own
+    shortcut for names it listed; thousands of handouts make it count)."""
+    make = getattr(folder, "_make_child_relpath", None)
+    return make(name) if make is not None else folder / name
+
+
 def _fingerprint(entry: os.DirEntry) -> tuple[int, int]:
     stat = entry.stat()
-    return stat.st_size, stat.st_mtime_ns
+    return stat.st_size, max(stat.st_mtime_ns, stat.st_ctime_ns)  # as plan._fingerprint
 
 
 def _walk(root: Path):
     """(handouts, data files, images) below ``root`` by relative name, or None
     when ``content.discover`` must decide (links, bad names, odd files)."""
     handouts, data, images = {}, {}, []
-    stack = [(str(root), "")]
+    stack = [(root, "")]
     while stack:
         folder, rel = stack.pop()
         with os.scandir(folder) as entries:
@@ -88,11 +98,11 @@ def _walk(root: Path):
                 if entry.is_dir():
                     if suffix == ".md" or not SLUG_PART_RE.match(name):
                         return None
-                    stack.append((entry.path, f"{rel}{name}/"))
+                    stack.append((_child(folder, name), f"{rel}{name}/"))
                 elif suffix == ".md":
                     if not entry.is_file() or not SLUG_PART_RE.match(name[:-3]):
                         return None
-                    handouts[rel + name] = entry
+                    handouts[rel + name] = (folder, entry)
                 elif suffix in DATA_SUFFIXES and entry.is_file():
                     data[rel + name] = entry
                 elif suffix.lower() in IMAGE_SUFFIXES:

@@ -3,7 +3,7 @@
 ``output/.versus-state.db`` holds one row per output (its own inputs as compact
 JSON, and keys of the input sets many outputs share: the templates and settings
 of a format, the files a renderer read), one row per file fingerprint (size,
-modification time, SHA-256) so unchanged files are never read again, and the
+time of last change, SHA-256) so unchanged files are never read again, and the
 facts planning remembers of each handout. It is read once at the start of a
 build into compact rows and written once at the end, in one transaction: a build
 killed at any point leaves the last committed state (SQLite's rollback journal
@@ -28,7 +28,8 @@ MAX_REFERENCES = 100
 """Template sources whose references the state remembers (the latest ones)."""
 RACY_NS = 2_000_000_000
 """A file changed this close to a save may change again within the same mtime:
-its fingerprint is stored as unknown, so the next build reads it again."""
+its fingerprint is stored as unknown, so the next build reads it again (as Git
+does with racily clean files)."""
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS files(name TEXT PRIMARY KEY, size INTEGER NOT NULL,
@@ -66,7 +67,7 @@ class BuildState:
         self.records: dict[str, tuple[str, str, str]] = {}
         """target -> (own inputs as JSON, shared set key, read set key)"""
         self.files: dict[str, tuple[int, int, str]] = {}
-        """file name -> (size, mtime_ns, digest): the fingerprints"""
+        """file name -> (size, time of change in ns, digest): the fingerprints"""
         self.sets: dict[str, str] = {}
         self._handouts: dict[str, str] = {}
         self._facts: dict[str, dict] = {}
@@ -77,6 +78,7 @@ class BuildState:
         self._new_facts: dict[str, str] = {}
         self._new_files: dict[str, tuple[int, int, str]] = {}
         self._set_keys: dict[str, str] = {}
+        self._by_id: dict[int, tuple[dict, str]] = {}
         self._read_ok: dict[str, list[str]] = {}
 
     @classmethod
@@ -105,7 +107,8 @@ class BuildState:
         with open(self.path, "rb") as handle:  # sqlite3 would make a missing file
             if handle.read(16) != b"SQLite format 3\x00":
                 raise UnreadableState("not a build state database")
-        con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        # Read-write, so that SQLite can roll back what a killed build half wrote.
+        con = sqlite3.connect(f"file:{self.path}?mode=rw", uri=True)
         try:
             meta = dict(con.execute("SELECT key, value FROM meta"))
             if meta.get("version") != SCHEMA_VERSION:
@@ -133,7 +136,7 @@ class BuildState:
 
     # ------------------------------------------------------------ deciding
 
-    def decide(self, target: str, output: Path, inputs: dict[str, str],
+    def decide(self, target: str, output: Path | None, inputs: dict[str, str],
                digests: Digests, force: bool = False, shared: dict[str, str] | None = None,
                present: bool | None = None) -> Decision:
         """Compare ``inputs`` (with the ``shared`` ones) and the files last read with
@@ -146,10 +149,10 @@ class BuildState:
             return Decision(target, True, ["never built"])
         if not (output.is_file() if present is None else present):
             return Decision(target, True, ["output missing"])
-        own, shared_key = _text(inputs), self._set_key(shared or {})
+        own, shared_key = json.loads(record[0]), self._set_key(shared or {})
         reasons = []
-        if own != record[0] or shared_key != record[1]:
-            old = {**json.loads(self.sets.get(record[1], "{}")), **json.loads(record[0])}
+        if own != inputs or shared_key != record[1]:  # parsing beats writing JSON
+            old = {**json.loads(self.sets.get(record[1], "{}")), **own}
             reasons = changes(old, {**(shared or {}), **inputs})
         reasons += self._read_changes(record[2], digests)
         reasons = list(dict.fromkeys(reasons))
@@ -165,11 +168,15 @@ class BuildState:
 
     def _set_key(self, values: dict[str, str]) -> str:
         """The key of an input set: the digest of its JSON, kept in ``sets``."""
+        seen = self._by_id.get(id(values))
+        if seen is not None and seen[0] is values:  # the same shared dict, again
+            return seen[1]
         body = _text(values)
         key = self._set_keys.get(body)
         if key is None:
             key = self._set_keys[body] = value_digest(body)[:32]
             self.sets.setdefault(key, body)
+        self._by_id[id(values)] = (values, key)  # holding it: its id stays its own
         return key
 
     # ------------------------------------------------------------- changes
@@ -193,13 +200,13 @@ class BuildState:
         text = _text(facts)
         if self._handouts.get(slug) != text:
             self._handouts[slug] = self._new_facts[slug] = text
-            self._facts.pop(slug, None)
 
     def remembered(self, slug: str) -> dict:
         """The facts last remembered of ``slug``."""
-        if slug not in self._facts:
-            self._facts[slug] = json.loads(self._handouts.get(slug, "{}"))
-        return self._facts[slug]
+        text = self._handouts.get(slug, "{}")
+        if text not in self._facts:  # most handouts share the same few facts
+            self._facts[text] = json.loads(text)
+        return self._facts[text]
 
     def learn(self, digests: Digests) -> None:
         """Keep the fingerprints of the files ``digests`` had to read."""
