@@ -1,0 +1,203 @@
+"""The build-state store (versus/state.py): crash-safe, fingerprints, unreadable states.
+
+A build killed with SIGKILL at any point — during a build with nothing to do, or
+while it writes the state — leaves a state from which the next build is correct:
+it rebuilds what changed, and then nothing. A corrupt state is one warning and a
+full rebuild; the JSON state of earlier versions is replaced by a full rebuild.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from versus import plan
+from versus.pipeline import BuildOptions, build
+from versus.state import OLD_STATE_FILE, STATE_FILE, dump
+
+REPO = Path(__file__).resolve().parent.parent
+FRONT = "---\nitems: [A, B]\nattributes: {X: {A: a, B: b}}\n---\n"
+OLD = 1_000_000_000  # an mtime (2001): far from any save, so never racy
+COUNT = 40
+
+
+def write(project: Path, slug: str, text: str = "first") -> Path:
+    path = project / "content" / f"{slug}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{FRONT}Lead of {slug}, {text}.\n\n## Details\n\nMore.\n", "utf-8")
+    return path
+
+
+def run(project: Path, **options):
+    report = build(project, BuildOptions(formats=("html",), jobs=1, **options))
+    assert report.ok, [str(e) for e in report.errors]
+    return report
+
+
+def built(report) -> list[str]:
+    return sorted(Path(p).name for p in report.built)
+
+
+def pages(project: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((project / "output/html").iterdir())}
+
+
+def state_warnings(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records
+            if r.name == "versus.plan" and r.levelno >= logging.WARNING]
+
+
+@pytest.fixture
+def project(tmp_path):
+    project = tmp_path / "project"
+    for number in range(COUNT):
+        write(project, f"h{number}")
+    for path in (project / "content").iterdir():
+        os.utime(path, (OLD, OLD))
+    run(project)
+    return project
+
+
+def start(project: Path, script: str = "") -> subprocess.Popen:
+    """A build of ``project`` in a child process, after ``script`` (a patch)."""
+    code = (f"{script}\nfrom pathlib import Path\nfrom versus.pipeline import build, "
+            f"BuildOptions\nbuild(Path({str(project)!r}), BuildOptions(formats=('html',),"
+            " jobs=1))\nprint('done', flush=True)\n")
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=REPO)
+
+
+def kill_after(child: subprocess.Popen, seconds: float) -> None:
+    time.sleep(seconds)
+    if child.poll() is None:
+        child.send_signal(signal.SIGKILL)
+    child.wait(timeout=60)
+
+
+# ------------------------------------------------------------------ kill -9
+
+def test_killed_no_op_builds_leave_a_state_that_still_says_nothing_changed(
+        project, caplog):
+    rng = random.Random(14)
+    for _ in range(6):
+        kill_after(start(project), rng.uniform(0.0, 0.6))
+        caplog.clear()
+        report = run(project)
+        assert built(report) == [], "a killed build with nothing to do lost the state"
+        assert state_warnings(caplog) == []
+
+
+SLOW_WRITE = """
+import time
+import versus.state as state
+real = state.BuildState._write
+def slow(self, con):
+    print('writing', flush=True)
+    real(self, con)
+    time.sleep(0.5)  # the transaction is open: killed here, none of it may stay
+state.BuildState._write = slow
+"""
+
+
+def test_a_build_killed_while_writing_the_state_is_followed_by_a_correct_build(
+        project, caplog):
+    rng = random.Random(41)
+    expected = None
+    for round_ in range(4):
+        for number in range(COUNT):
+            write(project, f"h{number}", f"edit {round_}")
+        child = start(project, SLOW_WRITE)
+        assert child.stdout.readline().strip() == "writing", child.stderr.read()
+        kill_after(child, rng.uniform(0.0, 0.4))
+        assert child.returncode == -signal.SIGKILL
+        caplog.clear()
+        report = run(project)
+        assert state_warnings(caplog) == [], "the rolled-back state should be readable"
+        # The killed build's pages were written, its records not: they are redone.
+        assert len(built(report)) == COUNT, built(report)
+        expected = pages(project)
+        assert b"edit %d" % round_ in expected["h0.html"]
+        assert built(run(project)) == [], "after the build that followed, nothing to do"
+    run(project, force=True)
+    assert pages(project) == expected, "the pages differ from a forced rebuild's"
+
+
+# ------------------------------------------------------------- fingerprints
+
+def test_a_no_op_build_reads_no_content_file(project, monkeypatch):
+    from versus import state
+
+    # Files changed within RACY_NS of a save are read again by the next build; these
+    # were written just now, so for this test "just now" is made to mean nothing.
+    monkeypatch.setattr(state, "RACY_NS", 0)
+    run(project, force=True)
+    read = []
+    real = plan.hashlib.file_digest
+
+    def counting(handle, digest):
+        read.append(handle.name)
+        return real(handle, digest)
+
+    monkeypatch.setattr(plan.hashlib, "file_digest", counting)
+    assert built(run(project)) == []
+    assert [name for name in read if "/content/" in name] == []
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(project, monkeypatch):
+    from versus import state
+
+    monkeypatch.setattr(state, "RACY_NS", 0)  # only the fingerprint can tell
+    run(project, force=True)
+    path = project / "content" / "h1.md"
+    before = path.stat()
+    path.write_text(path.read_text("utf-8").replace("first", "FIRST"), "utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    assert built(run(project)) == ["h1.html"]
+
+
+def test_an_edit_right_after_a_build_with_the_same_size_is_seen(tmp_path):
+    project = tmp_path / "project"
+    path = write(project, "a", "one")
+    run(project)
+    write(project, "a", "two")  # within the same second, same size
+    assert built(run(project)) == ["a.html"]
+    assert b"two" in (project / "output/html/a.html").read_bytes()
+
+
+# ------------------------------------------------------------------ corrupt
+
+def test_a_truncated_database_warns_once_and_rebuilds_everything(project, caplog):
+    path = project / "output" / STATE_FILE
+    data = path.read_bytes()
+    assert len(data) > 8192
+    path.write_bytes(data[:4096] + b"\x00" * 100 + data[4196:len(data) // 2])
+    caplog.clear()
+    report = run(project)
+    warnings = state_warnings(caplog)
+    assert len(warnings) == 1 and STATE_FILE in warnings[0], warnings
+    assert len([name for name in built(report) if name != "index.html"]) == COUNT
+    caplog.clear()
+    assert built(run(project)) == [] and state_warnings(caplog) == []
+
+
+def test_an_old_json_state_means_one_full_rebuild_and_is_removed(tmp_path, caplog):
+    project = tmp_path / "project"
+    write(project, "a")
+    old = project / "output" / OLD_STATE_FILE
+    old.parent.mkdir(parents=True)
+    old.write_text('{"version": 1, "targets": {}, "handouts": {}}', "utf-8")
+    caplog.set_level(logging.INFO, logger="versus")
+    assert built(run(project)) == ["a.html", "index.html"]
+    assert not old.exists()
+    assert sorted(dump(project / "output" / STATE_FILE)["targets"]) == [
+        "html/a.html", "index.html"]
+    assert built(run(project)) == []
