@@ -20,6 +20,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import datetime
+import fnmatch
 import io
 import logging
 import time
@@ -108,21 +109,71 @@ class _Tracker(Listener):
                       if target.startswith("pdf/") and target.endswith(".pdf"))
 
 
+@dataclass(frozen=True)
+class Selection:
+    """Which handouts a booklet binds: those with any of ``tags`` or whose slug
+    matches any of the shell patterns ``globs``; every handout when both are empty."""
+
+    tags: tuple[str, ...] = ()
+    globs: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.tags or self.globs)
+
+    def slugs(self, project: Path) -> list[str]:
+        """The selected handouts' slugs (a handout that does not load has no tags)."""
+        found = discover(project)[0]
+        chosen = {slug for slug, _ in found
+                  if any(fnmatch.fnmatchcase(slug, glob) for glob in self.globs)}
+        wanted = {tag.casefold() for tag in self.tags}
+        if wanted:
+            settings = load_settings(project)
+            for slug, path in found:
+                if slug not in chosen and _tags(path, slug, settings) & wanted:
+                    chosen.add(slug)
+        return sorted(chosen)
+
+    def describe(self) -> str:
+        return " or ".join([*(f"--tag {tag}" for tag in self.tags),
+                            *(f"--match {glob}" for glob in self.globs)])
+
+
+def _tags(path: Path, slug: str, settings: Settings) -> set[str]:
+    try:
+        return {tag.casefold() for tag in load_handout(path, slug, settings).tags}
+    except Problems:  # the build reports it, if it is built
+        return set()
+
+
 def make_booklet(project: Path, options: BuildOptions, duplex: bool = False,
                  executor: Executor | None = None,
-                 listener: Listener | None = None) -> BookletReport:
+                 listener: Listener | None = None,
+                 selection: Selection = Selection()) -> BookletReport:
     """Build the stale handout PDFs, then ``output/booklet.pdf`` if it is stale.
 
     ``options.formats`` says what the handout build makes (``pdf`` at least). The
-    booklet holds every handout whose PDF is current after that build: handouts
-    that failed are reported in ``report.build`` and left out.
+    booklet holds every handout (or the ``selection``) whose PDF is current after
+    that build: handouts that failed are reported in ``report.build`` and left out.
     """
     started = time.perf_counter()
     project = project.resolve()
     listener = listener or Listener()
     tracker = _Tracker(listener)
     formats = tuple(dict.fromkeys((*options.formats, "pdf")))
-    every = dataclasses.replace(options, formats=formats, targets=())  # it binds all
+    chosen: tuple[str, ...] = ()
+    if selection:
+        report = BookletReport(BuildReport())
+        try:
+            chosen = tuple(selection.slugs(project))
+        except Problems as problems:  # bad settings: no handout can be read
+            report.errors.extend(problems.errors)
+            return report
+        if not chosen:
+            report.errors.append(VersusError(
+                f"no handout is selected by {selection.describe()}: booklet not written",
+                project / "content"))
+            return report
+    every = dataclasses.replace(options, formats=formats, targets=chosen)
     report = BookletReport(build(project, every, executor, tracker))
     try:
         if report.build.ok or options.keep_going:

@@ -191,8 +191,9 @@ def build_all(project, targets, **options):
     return _booklet(("html", "pdf"), project, **options)
 
 
-def _booklet(formats, project, duplex=False, explain=False, **options) -> int:
-    from .booklet import BOOKLET, make_booklet
+def _booklet(formats, project, duplex=False, explain=False, tags=(), globs=(),
+             **options) -> int:
+    from .booklet import BOOKLET, Selection, make_booklet
     from .pipeline import BuildOptions
     from .progress import ProgressListener
 
@@ -200,7 +201,8 @@ def _booklet(formats, project, duplex=False, explain=False, **options) -> int:
                                 quiet=not logger.isEnabledFor(logging.INFO))
     try:
         report = make_booklet(project, BuildOptions(formats=formats, **options),
-                              duplex=duplex, listener=listener)
+                              duplex=duplex, listener=listener,
+                              selection=Selection(tags, globs))
     finally:
         listener.close()
     build = report.build
@@ -226,13 +228,21 @@ def _booklet(formats, project, duplex=False, explain=False, **options) -> int:
 @click.option("--duplex", is_flag=True,
               help="Two-sided print: every handout on a right-hand (odd) page, "
                    "margins mirrored, page numbers on the outer edge.")
+@click.option("--tag", "tags", multiple=True, metavar="TAG",
+              help="Bind only the handouts with this tag (repeatable; with --match, "
+                   "a handout either selects is bound).")
+@click.option("--match", "globs", multiple=True, metavar="GLOB",
+              help="Bind only the handouts whose slug matches this shell pattern, "
+                   "e.g. 'cloud/*' (repeatable).")
 @build_options
 def booklet(project, targets, **options):
     """Build output/booklet.pdf: a cover, a contents page with page numbers and
-    links, then every handout's PDF (brought up to date first), with bookmarks,
-    one structure tree and one page number sequence."""
+    links, then every handout's PDF (or those --tag and --match select, brought
+    up to date first), with bookmarks, one structure tree and one page number
+    sequence."""
     if targets:
-        raise click.UsageError("booklet takes no TARGETS: it binds every handout")
+        raise click.UsageError("booklet takes no TARGETS: it binds every handout "
+                               "(select with --tag and --match)")
     return _booklet(("pdf",), project, **options)
 
 
