@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""How web builds, no-op builds, check and the build state grow with the site.
+
+    python bench/scale.py --count 200 --count 2000 --count 10000 --huge 100000
+
+For each --count it makes a corpus (bench/corpus.py) and times, as subprocesses of
+``build.py``: the full web build (``html --force``), the build with nothing to do
+(median of --repeat), ``check`` cold (no state) and warm (nothing changed; up to
+--check-max handouts), with the peak RSS of the main process (VmHWM, polled), and
+the floors: start-up (``import click, jinja2, yaml, markdown``) and each
+handout's Markdown converted once with the same extensions in 2 processes.
+For --huge it measures the no-op and the state only: the state is made by a
+build whose pages are stubs (``StubExecutor``: nothing is rendered), then the
+real ``build.py html`` runs with nothing to do. Results go to stdout as a
+Markdown section, and with --write into bench/RESULTS.md (replacing the section).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path[:0] = [str(BENCH), str(ROOT)]
+
+from corpus import make_corpus  # noqa: E402  (bench/ is not a package)
+
+HEADING = "## Scale (issue 14)"
+STARTUP = [sys.executable, "-c", "import click, jinja2, yaml, markdown"]
+
+
+def timed(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and the peak RSS (MB) of the process ``command`` starts."""
+    started = time.perf_counter()
+    child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE)
+    peak = 0
+    while child.poll() is None:
+        peak = max(peak, _hwm(child.pid))
+        time.sleep(0.01)
+    seconds = time.perf_counter() - started
+    if child.returncode not in (0, 1):
+        raise RuntimeError(f"{command} exited {child.returncode}: "
+                           f"{child.stderr.read().decode()[-2000:]}")
+    return seconds, peak / 1e6
+
+
+def _hwm(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def median_of(command: list[str], repeat: int) -> tuple[float, float]:
+    runs = [timed(command) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def versus(*args) -> list[str]:
+    return [sys.executable, str(ROOT / "build.py"), *map(str, args), "-q"]
+
+
+def _convert(path: str) -> int:
+    from markdown import Markdown
+
+    from versus.render import MARKDOWN_CONFIG, MARKDOWN_EXTENSIONS
+
+    md = _convert.md = getattr(_convert, "md", None) or Markdown(
+        extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG)
+    text = Path(path).read_text("utf-8").split("\n---\n", 1)[-1]
+    return len(md.reset().convert(text))
+
+
+def floor_seconds(project: Path) -> float:
+    """Every handout's Markdown (front matter off) converted once, 2 processes."""
+    paths = [str(p) for p in sorted((project / "content").rglob("*.md"))]
+    started = time.perf_counter()
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        sum(pool.map(_convert, paths, chunksize=64))
+    return time.perf_counter() - started
+
+
+def state_mb(project: Path) -> float:
+    return sum(p.stat().st_size for p in (project / "output").glob(".versus-state*")) / 1e6
+
+
+def measure(count: int, repeat: int, check: bool) -> dict:
+    with tempfile.TemporaryDirectory(prefix="versus-scale-") as folder:
+        project = Path(folder)
+        make_corpus(project, count)
+        row = {"count": count}
+        row["full"], row["full_mb"] = timed(versus("html", "--project", project,
+                                                   "--force", "--jobs", "2"))
+        row["floor"] = floor_seconds(project)
+        row["noop"], row["noop_mb"] = median_of(versus("html", "--project", project),
+                                                repeat)
+        row["state_mb"] = state_mb(project)
+        if check:
+            (project / "output").joinpath(".versus-state.db").unlink(missing_ok=True)
+            row["check_cold"], _ = timed(versus("check", "--project", project))
+            row["check_warm"], _ = median_of(versus("check", "--project", project), repeat)
+        return row
+
+
+class StubExecutor:
+    """Makes every page as a stub, in this process: the state, not the pages."""
+
+    remote = False
+
+    def map(self, fn, jobs, limit=None):
+        from versus.jobs import Output
+
+        for job in jobs:
+            yield Output(job.target, f"<p>{job.handout.slug}</p>\n")
+
+    def close(self) -> None:
+        pass
+
+
+def measure_huge(count: int, repeat: int, keep: Path | None) -> dict:
+    from versus.pipeline import BuildOptions, build
+
+    folder = keep or Path(tempfile.mkdtemp(prefix="versus-scale-huge-"))
+    try:
+        if not (folder / "content").is_dir():
+            make_corpus(folder, count)
+        started = time.perf_counter()
+        report = build(folder, BuildOptions(formats=("html",)), StubExecutor())
+        assert report.ok, report.errors[:3]
+        row = {"count": count, "stub_build": time.perf_counter() - started}
+        timed(versus("html", "--project", folder))  # files just written are read once
+        time.sleep(2.5)  # past the racy window, as any later build would be
+        timed(versus("html", "--project", folder))
+        row["noop"], row["noop_mb"] = median_of(versus("html", "--project", folder),
+                                                repeat)
+        row["state_mb"] = state_mb(folder)
+        return row
+    finally:
+        if keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def report(rows: list[dict], huge: dict | None, startup: float, command: str) -> str:
+    lines = [HEADING, "",
+             f"`{command}`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+             f"{os.cpu_count()} cores shared with other work (wall times are upper "
+             "bounds). Corpus: bench/corpus.py (seed variants). Start-up (`import "
+             f"click, jinja2, yaml, markdown`): {startup:.3f} s.", "",
+             "| handouts | html full build | floor (Markdown once, 2 procs) | full / floor "
+             "| per handout | no-op | no-op / start-up | check cold | check warm "
+             "| check warm / start-up | peak RSS main, no-op / full | state file |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for row in rows:
+        cold = f"{row['check_cold']:.2f} s" if "check_cold" in row else "—"
+        warm = f"{row['check_warm']:.3f} s" if "check_warm" in row else "—"
+        ratio = f"{row['check_warm'] / startup:.1f}" if "check_warm" in row else "—"
+        lines.append(
+            f"| {row['count']:,} | {row['full']:.2f} s | {row['floor']:.2f} s "
+            f"| {row['full'] / row['floor']:.2f} | {row['full'] / row['count'] * 1e3:.2f} ms "
+            f"| {row['noop']:.3f} s | {row['noop'] / startup:.2f} | {cold} | {warm} "
+            f"| {ratio} | {row['noop_mb']:.0f} / {row['full_mb']:.0f} MB "
+            f"| {row['state_mb']:.1f} MB |")
+    if huge:
+        lines.append(
+            f"| {huge['count']:,} | (state made by a stub build: "
+            f"{huge['stub_build']:.0f} s) | | | | {huge['noop']:.3f} s "
+            f"| {huge['noop'] / startup:.2f} | — | — | — | {huge['noop_mb']:.0f} MB / — "
+            f"| {huge['state_mb']:.1f} MB |")
+    return "\n".join(lines) + "\n"
+
+
+def write_results(section: str) -> None:
+    path = BENCH / "RESULTS.md"
+    text = path.read_text("utf-8")
+    if HEADING in text:
+        before, _, after = text.partition(HEADING)
+        rest = after.split("\n## ", 1)
+        text = before + section + ("\n## " + rest[1] if len(rest) > 1 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text, "utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, action="append")
+    parser.add_argument("--huge", type=int, default=0,
+                        help="also the no-op and state at this many handouts")
+    parser.add_argument("--keep-huge", type=Path,
+                        help="make (or reuse) the huge corpus here and keep it")
+    parser.add_argument("--check-max", type=int, default=2000,
+                        help="time check only up to this many handouts")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
+    args = parser.parse_args()
+    counts = args.count or [200, 2000, 10000]
+    startup = median_of(STARTUP, 9)[0]
+    rows = []
+    for count in counts:
+        rows.append(measure(count, args.repeat, count <= args.check_max))
+        print(rows[-1], flush=True)
+    huge = measure_huge(args.huge, args.repeat, args.keep_huge) if args.huge else None
+    if huge:
+        print(huge, flush=True)
+    command = "python bench/scale.py " + " ".join(sys.argv[1:])
+    section = report(rows, huge, startup, command)
+    print(section)
+    if args.write:
+        write_results(section)
+
+
+if __name__ == "__main__":
+    main()
