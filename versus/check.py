@@ -8,26 +8,42 @@ Each finding has a place (``path:line:col``), a severity and a short code:
 - warnings it goes on past: ``unknown-key`` (front matter), ``no-font`` (a
   character no font can draw, ``versus.glyphs``), and from ``versus.lint``:
   ``slug-collision``, ``broken-link``, ``image-alt``, ``empty-section``.
+
+``check`` is incremental: each handout's findings are kept in the build state
+under a key of everything they depend on (its files by the build's fingerprints,
+the settings, templates, translations, the theme's files, every slug and every
+image's name), and reused, warnings included, while that key holds.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import errors as error_types
 from . import glyphs
-from .content import Handout, discover, load_handout, sources
-from .errors import ContentError, Problems, RenderError, VersusError, display_path
+from .content import Handout, load_handout, sources
 from .fetch import LocalFiles, base_url, reason, refused_images
 from .executors import default_jobs, make_executor
 from .jobs import pages_for
 from .limits import RENDER_SECONDS, time_limit
 from .lint import ERROR, WARNING, Finding, lint_handout, slug_collisions
+from .errors import ContentError, Problems, RenderError, VersusError, display_path
+from .output import OUTPUT_DIR, build_lock
+from .plan import Digests, tool_versions, value_digest
 from .render import Pages, Theme
+from .scan import Scan, scan
 from .settings import Settings, load_settings
+from .state import STATE_FILE, BuildState
 from .workers import Limit
 
 CHECKING = "checking the handout"
+INDEX_KEY = "/index"
+"""The state's name for the findings of the index's templates (no slug has a '/'
+at its start)."""
 
 
 @dataclass
@@ -36,6 +52,9 @@ class CheckResult:
 
     handouts: int = 0
     findings: list[Finding] = field(default_factory=list)
+    reused: int = 0
+    """Handouts whose findings were kept from the last check: nothing they depend
+    on changed."""
 
     @property
     def errors(self) -> list[Finding]:
@@ -60,8 +79,9 @@ def check_project(project: Path, timeout: float | None = RENDER_SECONDS,
                   jobs: int | None = None) -> CheckResult:
     """Validate settings, every handout (drafts too) and every template; lint content.
 
-    Each handout is checked in a watched worker process (``versus.workers``)
-    within ``timeout`` seconds; one that takes longer is stopped and reported.
+    Each handout that changed since the last check is checked in a watched worker
+    process (``versus.workers``) within ``timeout`` seconds; one that takes
+    longer is stopped and reported. The others' findings are reused.
     """
     project = project.resolve()
     result = CheckResult()
@@ -70,27 +90,55 @@ def check_project(project: Path, timeout: float | None = RENDER_SECONDS,
     except Problems as problems:
         result.add(ERROR, "settings", problems.errors)
         return result
-    found, errors = discover(project)
-    result.handouts = len(sources(project))
+    scanned = scan(project)
+    found, errors = scanned.found, scanned.errors
+    careful = scanned.data is None or bool(errors)  # else every slug is lowercase
+    result.handouts = len(sources(project)) if careful else len(found)
     result.add(ERROR, "content", errors)
-    result.findings.extend(slug_collisions(project))
+    if careful:
+        result.findings.extend(slug_collisions(project))
     theme = Theme.for_project(project)
+    state = BuildState.load(project / OUTPUT_DIR / STATE_FILE)
+    cache = _Cache(project, Pages(theme, settings, state.template_references), state,
+                   scanned)
     slugs = frozenset(slug for slug, _ in found)
     checks = [CheckJob(path, slug, settings, theme.dirs, slugs, (project, *theme.dirs),
                        timeout) for slug, path in found]
-    handouts = _check_all(checks, jobs, timeout, result)
-    try:
-        Pages(theme, settings).index(sorted(handouts, key=lambda handout: handout.slug))
-    except VersusError as error:
-        result.add(ERROR, "template", [error])
+    todo = [job for job in checks if not cache.reuse(job.slug, job.path, result)]
+    handouts = _check_all(todo, jobs, timeout, result, cache)
+    _check_index(cache, found, handouts, result)
+    cache.save()
     _drop_repeats(result)
     result.findings.sort(key=_place)
     return result
 
 
+def _check_index(cache: _Cache, found, handouts: list[Handout],
+                 result: CheckResult) -> None:
+    """The index's and tags' templates over every handout that loads, unless
+    nothing changed since they were last checked."""
+    if cache.reuse(INDEX_KEY, None, result, count=False):
+        return
+    loaded = {handout.slug for handout in handouts}
+    for slug, path in found:  # the unchanged handouts: loaded here, not checked again
+        if slug not in loaded:
+            try:
+                handouts.append(load_handout(path, slug, cache.pages.settings))
+            except Problems:
+                continue
+    findings = []
+    try:
+        cache.pages.index(sorted(handouts, key=lambda handout: handout.slug))
+    except VersusError as error:
+        findings.append(Finding(ERROR, "template", error))
+    result.findings.extend(findings)
+    cache.keep(INDEX_KEY, findings)
+
+
 def _check_all(checks: list[CheckJob], jobs: int | None, timeout: float | None,
-               result: CheckResult) -> list[Handout]:
-    """Check each handout in a worker; add the findings; the handouts that loaded."""
+               result: CheckResult, cache: _Cache) -> list[Handout]:
+    """Check each handout in a worker; add and keep the findings; the handouts
+    that loaded."""
     if not checks:
         return []
     handouts = []
@@ -99,10 +147,115 @@ def _check_all(checks: list[CheckJob], jobs: int | None, timeout: float | None,
         for checked in executor.map(check_handout, checks,
                                     Limit(timeout, CHECKING, _stopped)):
             result.findings.extend(checked.findings)
+            cache.keep(checked.slug, checked.findings)
             handouts.extend([checked.handout] if checked.handout else [])
     finally:
         executor.close()
     return handouts
+
+
+class _Cache:
+    """The findings of the last check, by slug, and the keys they hold under."""
+
+    def __init__(self, project: Path, pages: Pages, state: BuildState, scanned: Scan):
+        self.project, self.pages, self.state, self.scanned = (project, pages, state,
+                                                              scanned)
+        self.digests = Digests(project, state.files, scanned.stats)
+        self.old = state.checks()
+        self.new: dict[str, tuple[str, str]] = {}
+        self.shared = self._shared()
+        self.keys: dict[str, str] = {}
+
+    def _shared(self) -> str:
+        """The key of what every handout's findings depend on."""
+        pages = self.pages
+        # Every file of the theme, not those a template names: a broken template
+        # names none, and the theme's files are few.
+        files = sorted(path for folder in pages.theme.dirs for path in folder.rglob("*")
+                       if path.is_file())
+        images = [self.digests.name(path) for path in self.scanned.assets(self.project)]
+        images += [self.digests.name(path) for path in _project_images(self.project)]
+        settings = dataclasses.asdict(pages.settings)
+        return value_digest([self.digests.files(files), settings, tool_versions(),
+                             sorted(slug for slug, _ in self.scanned.found), images])
+
+    def key(self, slug: str, path: Path | None) -> str:
+        """The key of ``slug``'s findings (of the index's, when ``path`` is None)."""
+        if path is None:
+            return value_digest([self.shared, self.keys])
+        names = self.scanned.names.get(slug)
+        own = (self.digests.files([path, *self.scanned.data_files(slug, path)])
+               if names is None else {name: self.digests.of_name(name) for name in names})
+        self.keys[slug] = value_digest([self.shared, own])
+        return self.keys[slug]
+
+    def reuse(self, slug: str, path: Path | None, result: CheckResult,
+              count: bool = True) -> bool:
+        """Add the kept findings of ``slug`` to ``result`` if they still hold."""
+        key = self.key(slug, path)
+        old = self.old.get(slug)
+        if old is None or old[0] != key:
+            return False
+        try:
+            result.findings.extend(_load(old[1], self.project))
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return False  # a damaged record: check again
+        self.new[slug] = old
+        result.reused += count
+        return True
+
+    def keep(self, slug: str, findings) -> None:
+        """Remember the findings just made for ``slug``."""
+        if slug in self.keys or slug == INDEX_KEY:
+            self.new[slug] = (self.key(slug, None) if slug == INDEX_KEY
+                              else self.keys[slug], _dump(findings, self.project))
+
+    def save(self) -> None:
+        """Save the findings and fingerprints, if anything changed."""
+        self.state.learn(self.digests)
+        if self.new != self.old:
+            self.state.keep_checks(self.new)
+        if self.state.changed:
+            try:
+                with build_lock(self.project / OUTPUT_DIR):
+                    self.state.save()
+            except VersusError:  # a read-only project: checked, just not remembered
+                pass
+
+
+def _project_images(project: Path) -> list[Path]:
+    """Image files of the project outside content/ and output/ (few): a handout
+    may show them, so their coming and going can change its findings."""
+    from .images import SUFFIXES
+
+    found = []
+    for folder, dirs, files in os.walk(project):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_"))
+                         and not (folder == str(project) and d in ("content", "output")))
+        found += [Path(folder, name) for name in sorted(files)
+                  if os.path.splitext(name)[1].lower() in SUFFIXES]
+    return found
+
+
+def _dump(findings, project: Path) -> str:
+    """Findings as JSON, paths inside the project relative to it."""
+    prefix = str(project) + os.sep
+    return json.dumps([[f.severity, f.code, type(f.error).__name__, f.error.message,
+                        f.error.path[len(prefix):] if f.error.path
+                        and f.error.path.startswith(prefix) else f.error.path,
+                        f.error.line, f.error.column] for f in findings])
+
+
+def _load(text: str, project: Path) -> list[Finding]:
+    """The findings ``_dump`` wrote."""
+    findings = []
+    for severity, code, kind, message, path, line, column in json.loads(text):
+        cls = getattr(error_types, kind, VersusError)
+        if not (isinstance(cls, type) and issubclass(cls, VersusError)):
+            cls = VersusError
+        where = None if path is None else str(project / path)
+        findings.append(Finding(severity, code, cls(message, where, line, column)))
+    return findings
 
 
 def _drop_repeats(result: CheckResult) -> None:
@@ -139,6 +292,7 @@ class Checked:
 
     findings: tuple[Finding, ...]
     handout: Handout | None = None
+    slug: str = ""
 
 
 def check_handout(job: CheckJob) -> Checked:
@@ -147,7 +301,7 @@ def check_handout(job: CheckJob) -> Checked:
         with time_limit(job.timeout, CHECKING, str(job.path)):
             return _check(job)
     except RenderError as error:  # stopped by the timer
-        return Checked((Finding(ERROR, "content", error),))
+        return Checked((Finding(ERROR, "content", error),), slug=job.slug)
 
 
 def _check(job: CheckJob) -> Checked:
@@ -171,7 +325,7 @@ def _check(job: CheckJob) -> Checked:
     findings += lint_handout(job.path, job.slug, set(job.slugs), job.roots)
     if printed is not None:
         findings += _image_findings(handout, printed, job.roots, findings)
-    return Checked(tuple(findings), handout)
+    return Checked(tuple(findings), handout, job.slug)
 
 
 def _image_findings(handout: Handout, html: str, roots: tuple[Path, ...],
@@ -207,7 +361,8 @@ def _locate(handout: Handout, text: str) -> tuple[Path, int | None, int | None]:
 
 
 def _stopped(job: CheckJob, message: str) -> Checked:
-    return Checked((Finding(ERROR, "content", RenderError(message, job.path)),))
+    return Checked((Finding(ERROR, "content", RenderError(message, job.path)),),
+                   slug=job.slug)
 
 
 def _place(finding: Finding) -> tuple:

@@ -271,8 +271,10 @@ def check(project, output_format, strict, timeout):
         for finding in problems.findings:
             (logger.error if finding.severity == "error" else logger.warning)(
                 "%s", finding)
-    logger.info("%d handout(s) checked: %d error(s), %d warning(s)",
-                problems.handouts, len(problems.errors), len(problems.warnings))
+    reused = (f" ({problems.reused} unchanged: findings reused)" if problems.reused
+              else "")
+    logger.info("%d handout(s) checked%s: %d error(s), %d warning(s)", problems.handouts,
+                reused, len(problems.errors), len(problems.warnings))
     return EXIT_ERRORS if problems.failed(strict) else EXIT_OK
 
 

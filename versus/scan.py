@@ -19,6 +19,7 @@ from .errors import ContentError
 from .images import SUFFIXES as IMAGE_SUFFIXES
 
 DATA_SUFFIXES = (".yaml", ".csv")
+_MAKE_CHILD = getattr(Path, "_make_child_relpath", None)
 
 
 @dataclass
@@ -53,26 +54,32 @@ def scan(project: Path) -> Scan:
         return Scan(found, errors)
     handouts, data, images = walked
     scanned = Scan([], [], {}, [])
-    for rel in sorted(handouts, key=lambda rel: rel.split("/")):
+    found, stats, names_of = scanned.found, scanned.stats, scanned.names
+    flat = not any("/" in rel for rel in handouts)  # then plain order is parts order
+    for rel in sorted(handouts) if flat else sorted(handouts, key=_parts):
         slug, (folder, entry) = rel[:-3], handouts[rel]
-        scanned.found.append((slug, _child(folder, entry.name)))
-        names = scanned.names[slug] = [f"{CONTENT_DIR}/{rel}"]
-        scanned.stats[names[0]] = _fingerprint(entry)
-        scanned.data[slug] = []
-        for suffix in DATA_SUFFIXES:
-            if (each := data.get(slug + suffix)) is not None:
-                scanned.data[slug].append(root / f"{slug}{suffix}")
-                names.append(f"{CONTENT_DIR}/{slug}{suffix}")
-                scanned.stats[names[-1]] = _fingerprint(each)
-    scanned.images = [root / rel for rel in sorted(images, key=lambda rel: rel.split("/"))]
+        found.append((slug, _child(folder, entry.name)))
+        name = f"{CONTENT_DIR}/{rel}"
+        names_of[slug] = [name]
+        stats[name] = _fingerprint(entry)
+        if data:
+            for suffix in DATA_SUFFIXES:
+                if (each := data.get(slug + suffix)) is not None:
+                    scanned.data.setdefault(slug, []).append(root / f"{slug}{suffix}")
+                    names_of[slug].append(f"{CONTENT_DIR}/{slug}{suffix}")
+                    stats[names_of[slug][-1]] = _fingerprint(each)
+    scanned.images = [root / rel for rel in sorted(images, key=_parts)]
     return scanned
+
+
+def _parts(rel: str) -> list[str]:
+    return rel.split("/")
 
 
 def _child(folder: Path, name: str) -> Path:
     """``folder / name`` for a plain name, without parsing it again (pathlib's own
     shortcut for names it listed; thousands of handouts make it count)."""
-    make = getattr(folder, "_make_child_relpath", None)
-    return make(name) if make is not None else folder / name
+    return _MAKE_CHILD(folder, name) if _MAKE_CHILD is not None else folder / name
 
 
 def _fingerprint(entry: os.DirEntry) -> tuple[int, int]:

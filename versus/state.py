@@ -39,6 +39,8 @@ CREATE TABLE IF NOT EXISTS targets(target TEXT PRIMARY KEY, own TEXT NOT NULL,
 CREATE TABLE IF NOT EXISTS sets(key TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS handouts(slug TEXT PRIMARY KEY, facts TEXT NOT NULL)
     WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS checks(slug TEXT PRIMARY KEY, key TEXT NOT NULL,
+    findings TEXT NOT NULL) WITHOUT ROWID;
 """
 MALFORMED = """SELECT
  (SELECT count(*) FROM targets WHERE NOT json_valid(own) OR json_type(own) != 'object'
@@ -80,6 +82,8 @@ class BuildState:
         self._set_keys: dict[str, str] = {}
         self._by_id: dict[int, tuple[dict, str]] = {}
         self._read_ok: dict[str, list[str]] = {}
+        self._checks: dict[str, tuple[str, str]] = {}
+        self._checks_kept: set[str] | None = None
 
     @classmethod
     def load(cls, path: Path) -> BuildState:
@@ -213,11 +217,31 @@ class BuildState:
         self._new_files.update(digests.fresh)
         self.files.update(digests.fresh)
 
+    def checks(self) -> dict[str, tuple[str, str]]:
+        """What ``check`` found last, by slug: (its key, the findings as JSON). Read
+        only when asked: a build never needs them."""
+        if not self.path.exists():
+            return {}  # none yet, or unreadable (load has warned and removed it)
+        try:
+            con = sqlite3.connect(f"file:{self.path}?mode=rw", uri=True)
+            try:
+                return {slug: (key, findings) for slug, key, findings in con.execute(
+                    "SELECT slug, key, findings FROM checks")}
+            finally:
+                con.close()
+        except sqlite3.Error:  # a state of this version without checks yet
+            return {}
+
+    def keep_checks(self, checks: dict[str, tuple[str, str]]) -> None:
+        """Keep these check results, and only these (others are dropped on save)."""
+        self._checks = dict(checks)
+        self._checks_kept = set(checks)
+
     @property
     def changed(self) -> bool:
         """Whether there is anything new to save."""
         return bool(self._written or self._forgotten or self._new_facts
-                    or self._new_files
+                    or self._new_files or self._checks_kept is not None
                     or len(self.template_references) != self._references_seen)
 
     def save(self) -> None:
@@ -232,6 +256,7 @@ class BuildState:
         self._forgotten.clear()
         self._new_facts.clear()
         self._new_files.clear()
+        self._checks_kept = None
         self._references_seen = len(self.template_references)
         self.path.with_name(OLD_STATE_FILE).unlink(missing_ok=True)
 
@@ -264,6 +289,10 @@ class BuildState:
         con.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
                         [(name, size, -1 if mtime >= racy else mtime, digest)
                          for name, (size, mtime, digest) in self._new_files.items()])
+        if self._checks_kept is not None:
+            con.execute("DELETE FROM checks")
+            con.executemany("INSERT INTO checks VALUES (?, ?, ?)",
+                            [(slug, *row) for slug, row in self._checks.items()])
         if self._forgotten or self._written:
             con.execute("DELETE FROM sets WHERE key NOT IN (SELECT shared FROM targets)"
                         " AND key NOT IN (SELECT read FROM targets)")
