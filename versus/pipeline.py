@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import CONTENT_DIR, SLUG_PART_RE, Handout, load_handout
-from . import glyphs, images, site
+from . import glyphs, images, site, snapshot
 from .errors import ContentError, Problems, SettingsError, TargetError, VersusError
 from .executors import Executor, default_jobs, make_executor
 from .jobs import Output, PageJob, make
@@ -219,6 +219,31 @@ class _Run:
     def build(self, found: list[tuple[str, Path]], everything: list[tuple[str, Path]],
               executor: Executor | None) -> None:
         """Build the outputs of the handouts ``found``; the index lists ``everything``."""
+        with paused_gc():
+            kept = snapshot.unchanged(self, found)
+        if kept is not None:  # nothing changed since the last complete build
+            self._nothing_to_do(kept)
+            return
+        self._build(found, everything, executor)
+        snapshot.remember(self, found)
+
+    def _nothing_to_do(self, kept: list[str]) -> None:
+        with paused_gc():
+            decisions = snapshot.decisions(self, kept)
+        self.report.handouts = len(kept)
+        self.report.up_to_date += len(decisions) - ("html" in self.formats)
+        self.listener.planned(decisions)
+        self.listener.started(0)
+        if "html" in self.formats:
+            try:
+                self._html_assets((decisions[-1], {}), [])
+            except VersusError as error:
+                self.report.errors.append(error)
+            except OSError as error:
+                self.report.errors.append(
+                    write_error(Path(error.filename or self.output), error))
+
+    def _build(self, found, everything, executor) -> None:
         with paused_gc():
             plans = {(fmt, slug): self._plan(fmt, slug, path)
                      for slug, path in found for fmt in self.formats}
