@@ -201,3 +201,55 @@ def test_an_old_json_state_means_one_full_rebuild_and_is_removed(tmp_path, caplo
     assert sorted(dump(project / "output" / STATE_FILE)["targets"]) == [
         "html/a.html", "index.html"]
     assert built(run(project)) == []
+
+
+# ---------------------------------------------------------------- snapshots
+
+@pytest.fixture
+def trusted(project, monkeypatch):
+    """The project built completely, its files old enough to trust their times."""
+    from versus import state
+
+    monkeypatch.setattr(state, "RACY_NS", 0)
+    run(project, force=True)
+    return project
+
+
+def test_a_no_op_build_after_a_complete_one_reads_no_record(trusted, monkeypatch):
+    from versus.state import BuildState
+
+    def refuse(self):
+        raise AssertionError("a build with nothing to do read the records")
+
+    monkeypatch.setattr(BuildState, "_rows", refuse)
+    report = run(trusted)
+    assert built(report) == [] and report.up_to_date == COUNT
+    assert report.handouts == COUNT
+
+
+def test_the_snapshot_still_sees_a_missing_page_an_edit_and_a_setting(trusted):
+    (trusted / "output/html/h3.html").unlink()
+    assert built(run(trusted)) == ["h3.html"]
+    write(trusted, "h4", "second")
+    assert "h4.html" in built(run(trusted))
+    (trusted / "versus.yaml").write_text("site_name: Elsewhere\n", "utf-8")
+    assert len([n for n in built(run(trusted)) if n != "index.html"]) == COUNT
+    assert built(run(trusted)) == []
+
+
+def test_a_record_changed_without_a_new_snapshot_drops_the_old_one(tmp_path):
+    from versus.state import BuildState
+
+    path = tmp_path / STATE_FILE
+    state = BuildState.load(path)
+    state.set_snapshot("html", {"digest": "d", "read": [], "drafts": []})
+    state.save()
+    state = BuildState.load(path)
+    assert state.snapshot("html") == {"digest": "d", "read": [], "drafts": []}
+    state.record("pdf/a.pdf", {}, {})
+    state.save()
+    assert BuildState.load(path).snapshot("html") is not None  # another format
+    state = BuildState.load(path)
+    state.record("html/a.html", {}, {})
+    state.save()
+    assert BuildState.load(path).snapshot("html") is None

@@ -21,7 +21,7 @@ import time
 from .plan import Decision, value_digest
 from .render import INDEX_TEMPLATE, TAG_TEMPLATE
 from .site import SEARCH_INDEX
-from .state import RACY_NS
+from . import state as state_module
 
 INDEX = "index.html"
 
@@ -44,14 +44,15 @@ def _digest(run, fmt: str, read: list[str], content: str) -> str:
 
 
 def _possible(run) -> bool:
-    return not (run.options.force or run.options.targets or run.scanned.data is None)
+    """Whether this build covers every handout, as the scan found them."""
+    return not (run.options.targets or run.scanned.data is None)
 
 
 def unchanged(run, found: list) -> list[str] | None:
     """The slugs of the handouts built (drafts left out) when every output of
     every format asked for is current by its snapshot; None when that is not
     known this way."""
-    if not _possible(run):
+    if run.options.force or not _possible(run):
         return None
     snapshots = [run.state.snapshot(fmt) for fmt in run.formats]
     try:
@@ -119,5 +120,5 @@ def _names(body: str) -> list[str]:
 def _racy(run) -> bool:
     """Whether a content file may have changed within the time its fingerprint
     shows (the other files count by their digests, which ``Digests`` guards)."""
-    racy = time.time_ns() - RACY_NS
+    racy = time.time_ns() - state_module.RACY_NS
     return any(changed >= racy for _, changed in run.scanned.stats.values())
