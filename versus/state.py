@@ -66,7 +66,7 @@ def _text_any(value) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
-def _text(value: dict) -> str:
+def canonical(value: dict) -> str:
     """The compact, canonical JSON of ``value``."""
     if len(value) < 4 and all(type(text) is str and _PLAIN.fullmatch(text)
                               for text in (*value, *value.values())):
@@ -200,6 +200,18 @@ class BuildState:
         """The fingerprints, as ``Digests`` asks for them (``.get(name)``)."""
         return _Fingerprints(self)
 
+    def all_fingerprints(self) -> dict[str, tuple[int, int, str]]:
+        """Every fingerprint at once, without the other rows (for ``check``, which
+        asks for all of them)."""
+        if self._con is None:
+            return self._files
+        try:
+            return {name: (size, mtime, digest) for name, size, mtime, digest in
+                    self._con.execute("SELECT name, size, mtime, digest FROM files")
+                    if isinstance(digest, str)}
+        except sqlite3.Error:
+            return {}
+
     def fingerprint(self, name: str) -> tuple[int, int, str] | None:
         """The fingerprint of file ``name``: from the rows when read, else looked up."""
         if self._con is None:
@@ -246,7 +258,7 @@ class BuildState:
             return Decision(target, True, ["output missing"])
         shared_key = self._set_key(shared or {})
         reasons = []
-        if _text(inputs) != record[0] or shared_key != record[1]:
+        if canonical(inputs) != record[0] or shared_key != record[1]:
             old = {**json.loads(self.sets.get(record[1], "{}")), **json.loads(record[0])}
             reasons = changes(old, {**(shared or {}), **inputs})
         reasons += self._read_changes(record[2], digests)
@@ -266,7 +278,7 @@ class BuildState:
         seen = self._by_id.get(id(values))
         if seen is not None and seen[0] is values:  # the same shared dict, again
             return seen[1]
-        body = _text(values)
+        body = canonical(values)
         key = self._set_keys.get(body)
         if key is None:
             key = self._set_keys[body] = value_digest(body)[:32]
@@ -279,7 +291,7 @@ class BuildState:
     def record(self, target: str, inputs: dict[str, str], read: dict[str, str],
                shared: dict[str, str] | None = None) -> None:
         """Remember what ``target`` was just built from."""
-        row = (_text(inputs), self._set_key(shared or {}), self._set_key(read))
+        row = (canonical(inputs), self._set_key(shared or {}), self._set_key(read))
         self.records[target] = row
         self._written[target] = row
         self._forgotten.discard(target)
@@ -292,7 +304,7 @@ class BuildState:
 
     def remember(self, slug: str, **facts) -> None:
         """Keep what planning needs to know of a handout without parsing it again."""
-        text = _text(facts)
+        text = canonical(facts)
         self._rows()
         if self._handouts.get(slug) != text:
             self._handouts[slug] = self._new_facts[slug] = text
