@@ -56,6 +56,7 @@ clean: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/bench.py $(ARGS)
+	$(PY) bench/scale.py --write $(SCALE_ARGS)
 
 golden: $(STAMP)  ## re-render tests/golden/ from tests/fixtures/; look before committing
 	$(PY) tests/golden_pages.py
