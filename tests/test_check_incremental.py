@@ -3,7 +3,8 @@
 A handout is checked again when one of its files changed, or anything every
 handout depends on (settings, a template, the set of handouts, images); the
 others' findings come from the build state — warnings included, so a warning
-found once is reported on every check until it is fixed.
+found once is reported on every check until it is fixed. (A project never built,
+with no output/, is checked in full each time: check writes nothing there.)
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ def project(tmp_path) -> Path:
     write(project, "content/a.md", handout(extra="titel: Oops\n"))  # unknown-key
     write(project, "content/b.md", handout("See [c](c.md).\n"))  # broken-link
     write(project, "content/d.md", handout())
+    (project / "output").mkdir()  # as after a build: check keeps findings only then
     return project
 
 

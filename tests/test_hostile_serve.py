@@ -73,7 +73,7 @@ def test_watch_goes_on_when_a_handout_vanishes_mid_build(project, monkeypatch):
     write(project, "content/c-vs-d.csv", OTHER_TABLE)
     page = project / "output/html/a-vs-b.html"
     doomed: list[Path] = []
-    monkeypatch.setattr(pipeline, "discover", vanish_after(pipeline.discover, doomed))
+    monkeypatch.setattr(pipeline, "scan", vanish_after(pipeline.scan, doomed))
     with Running(watch, project, HTML) as loop:
         assert loop.next_report().ok and page.is_file()
         doomed.append(project / "content/a-vs-b.md")  # listed, then gone before it is read

@@ -12,7 +12,9 @@ Each finding has a place (``path:line:col``), a severity and a short code:
 ``check`` is incremental: each handout's findings are kept in the build state
 under a key of everything they depend on (its files by the build's fingerprints,
 the settings, templates, translations, the theme's files, every slug and every
-image's name), and reused, warnings included, while that key holds.
+image's name), and reused, warnings included, while that key holds. It keeps
+them only in a project that has an output/ folder: on one never built, check
+writes nothing.
 """
 
 from __future__ import annotations
@@ -218,7 +220,7 @@ class _Cache:
         self.state.learn(self.digests)
         if self.new != self.old:
             self.state.keep_checks(self.new)
-        if self.state.changed:
+        if self.state.changed and (self.project / OUTPUT_DIR).is_dir():
             try:
                 with build_lock(self.project / OUTPUT_DIR):
                     self.state.save()
