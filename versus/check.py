@@ -20,6 +20,7 @@ writes nothing.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import os
 from dataclasses import dataclass, field
@@ -113,6 +114,7 @@ def check_project(project: Path, timeout: float | None = RENDER_SECONDS,
     handouts = _check_all(checks, jobs, timeout, result, cache)
     _check_index(cache, found, handouts, result)
     cache.save()
+    gc.unfreeze()  # what planning set aside (``paused_gc``) is collectable again
     _drop_repeats(result)
     result.findings.sort(key=_place)
     return result

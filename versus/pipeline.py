@@ -109,17 +109,21 @@ def build(project: Path, options: BuildOptions, executor: Executor | None = None
     if problem := check_bleed(options.bleed, settings.pdf_variant):
         report.errors.append(SettingsError(problem))
         return report
-    with paused_gc():
-        scanned = scan(project)
-    everything = scanned.found
-    found, errors = select(project, everything, scanned.errors, options.targets)
-    report.errors.extend(errors)
     try:
+        with paused_gc():
+            scanned = scan(project)
+        everything = scanned.found
+        found, errors = select(project, everything, scanned.errors, options.targets)
+        report.errors.extend(errors)
         with build_lock(project / OUTPUT_DIR, wait=options.wait):
             _build_locked(project, settings, scanned, (found, everything), options,
                           report, executor, listener)
+    except TargetError:
+        raise
     except VersusError as error:  # another build holds the lock, and --no-wait
         report.errors.append(error)
+    finally:
+        gc.unfreeze()  # a long-lived caller (watch, serve) collects them again
     report.seconds = time.perf_counter() - started
     return report
 
@@ -148,12 +152,14 @@ def _build_locked(project: Path, settings: Settings, scanned: Scan, found,
 def paused_gc() -> Iterator[None]:
     """No cyclic garbage collection while planning makes a few objects per handout,
     none of them cyclic: at 100,000 handouts the collector's passes over them
-    would cost a third of a build with nothing to do."""
+    would cost a third of a build with nothing to do. What was made is then set
+    aside from the collector's passes (``gc.freeze``) until the build ends."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 
