@@ -269,15 +269,20 @@ def check(project, output_format, strict, timeout):
 @main.command()
 @click.argument("items", nargs=-1, required=True)
 @click.option("--title", help="The title.  [default: the items joined by ' vs. ']")
+@click.option("--lang", metavar="LANG",
+              help="Write the skeleton in this language (de, ja, pt-BR…) and set the "
+                   "handout's lang.  [default: the project's lang]")
+@click.option("--slug", metavar="SLUG",
+              help="The file name, without .md.  [default: the items joined by '-vs-']")
 @common_options
-def new(project, items, title):
+def new(project, items, title, lang, slug):
     """Write content/<item>-vs-<item>.md for 2 to 6 ITEMS to fill in; never
     overwrites. Prints the path written."""
     from .errors import display_path
     from .scaffold import new_handout, today
 
     try:
-        path = new_handout(project, items, today(), title=title)
+        path = new_handout(project, items, today(), title=title, lang=lang, slug=slug)
     except ValueError as error:
         raise click.UsageError(str(error), click.get_current_context()) from None
     click.echo(display_path(path))

@@ -186,6 +186,19 @@ def _page_link(href: str, suffix: str) -> str:
     return urlunsplit(parts._replace(path=parts.path[:-3] + suffix))
 
 
+@jinja2.pass_context
+def _isolate(context, text) -> Markup:
+    """The ``isolate`` filter: ``text`` wholly in the other direction than the page
+    (a Latin name on an Arabic page) in a ``<bdi>`` of its own direction, so its
+    neutral characters ("C++") stay on its side. The ``dir`` attribute, not
+    ``dir="auto"``, because WeasyPrint reads only ``ltr`` and ``rtl``."""
+    text = Markup.escape(text)
+    own = i18n.text_direction(text.striptags())
+    if own is None or own == context.get("dir", "ltr"):
+        return text
+    return Markup('<bdi dir="{}">{}</bdi>').format(own, text)
+
+
 class Pages:
     """Renders handouts and the index through the theme's Jinja templates."""
 
@@ -201,6 +214,7 @@ class Pages:
             autoescape=jinja2.select_autoescape(["html", "xml"], default=True),
             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
         self.env.filters["smart"] = self._smart
+        self.env.filters["isolate"] = _isolate
 
     @functools.cached_property
     def _smarty(self):
