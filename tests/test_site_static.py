@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import subprocess
 from pathlib import Path
 
@@ -16,9 +17,20 @@ from helpers import write
 from versus.init import EXAMPLE_SLUG
 from versus.render import default_theme
 
+GUIDE = Path(__file__).resolve().parent.parent / "docs" / "theming.md"
 BRAND = (10, 125, 90)  # #0a7d5a: the worked example's colour in docs/theming.md
 LOGO_COLOUR = (214, 0, 140)
-EXTRA_CSS = ":root { --accent: #0a7d5a; --accent-soft: #e6f4ef; --logo-height: 14mm; }\n"
+
+
+def worked_example() -> tuple[str, str]:
+    """The extra stylesheet and the settings of docs/theming.md's worked example."""
+    text = GUIDE.read_text(encoding="utf-8").split("## A worked example", 1)[1]
+    css = re.search(r"```css\n(.*?)```", text, re.DOTALL).group(1)
+    settings = re.search(r"```yaml\n(.*?)```", text, re.DOTALL).group(1)
+    return css, settings
+
+
+EXTRA_CSS, SETTINGS = worked_example()
 SVG_SCRIPT = (b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
               b'<script>alert(1)</script><rect width="10" height="10"/></svg>')
 
@@ -38,8 +50,7 @@ def new_site(run_cli, folder: Path, branded: bool = False) -> Path:
         (folder / "static" / "logo.png").write_bytes(png())
         write(folder, "static/extra.css", EXTRA_CSS)
         with (folder / "versus.yaml").open("a", encoding="utf-8") as settings:
-            settings.write("site_name: Acme Handouts\nlogo: static/logo.png\n"
-                           "extra_css: static/extra.css\n")
+            settings.write(SETTINGS)
     return folder
 
 
@@ -96,24 +107,29 @@ def test_worked_example_publishes_static_files_for_the_web_pages(sites):
     assert '<img class="logo" src="static/logo.png" alt="">Acme Handouts' in index
 
 
-@pytest.mark.parametrize("width", [390, 1280])
-def test_worked_example_in_chromium(sites, width):
+def test_the_guide_names_the_worked_examples_colour():
+    assert "--accent: #0a7d5a;" in EXTRA_CSS and "logo: static/logo.png" in SETTINGS
+
+
+@pytest.mark.parametrize("width, scheme", [(390, "light"), (1280, "light"), (390, "dark")])
+def test_worked_example_in_chromium(sites, width, scheme):
     from webcheck import axe, chromium, show
 
     branded, _ = sites
     with chromium() as driver:
         for page in (f"html/{EXAMPLE_SLUG}.html", "index.html"):
-            show(driver, branded / "output" / page, width=width)
+            show(driver, branded / "output" / page, width=width, scheme=scheme)
             logo = driver.execute_script(
                 "const i = document.querySelector('img.logo');"
                 "return i && i.complete ? [i.naturalWidth, i.getBoundingClientRect().height]"
                 " : null;")
             assert logo and logo[0] == 240 and 10 < logo[1] < 60, (page, logo)
             assert axe(driver) == [], page
-        show(driver, branded / "output" / f"html/{EXAMPLE_SLUG}.html", width=width)
+        show(driver, branded / "output" / f"html/{EXAMPLE_SLUG}.html", width=width,
+             scheme=scheme)
         colour = driver.execute_script(
             "return getComputedStyle(document.querySelector('.kicker')).backgroundColor;")
-        assert colour == "rgb(10, 125, 90)"
+        assert colour == ("rgb(10, 125, 90)" if scheme == "light" else "rgb(95, 211, 168)")
         overflow = driver.execute_script(
             "return document.documentElement.scrollWidth - window.innerWidth;")
         assert overflow <= 0
