@@ -316,3 +316,16 @@ def _save(data: bytes, tmp_path: Path) -> Path:
     path = tmp_path / "shipped.pdf"
     path.write_bytes(data)
     return path
+
+
+def test_the_printed_logo_is_a_figure_named_by_the_site(sites):
+    import pikepdf
+    from tagcheck import elements, pdfua_problems, unreachable_content
+
+    branded, _ = sites
+    path = branded / f"output/pdf/{EXAMPLE_SLUG}.pdf"
+    with pikepdf.open(path) as pdf:
+        figures = [str(e.get("/Alt")) for e in elements(pdf) if e.get("/S") == "/Figure"]
+        assert figures == ["Acme Handouts"]
+        assert unreachable_content(pdf) == []
+    assert pdfua_problems(path) == []
