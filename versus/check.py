@@ -157,7 +157,7 @@ def _check(job: CheckJob) -> Checked:
         handout = load_handout(job.path, job.slug, job.settings)
     except Problems as problems:
         findings += [Finding(ERROR, "content", error) for error in problems.errors]
-    printed, shown = None, frozenset()
+    printed, shown = None, set()
     if handout is not None:
         findings += [Finding(WARNING, "unknown-key", warning)
                      for warning in handout.warnings]
@@ -166,7 +166,7 @@ def _check(job: CheckJob) -> Checked:
             handout.inputs, glyphs.theme_fonts(pages.theme.static_files()))]
         root = "../" * (job.slug.count("/") + 1)  # as a build renders it
         try:
-            printed, shown = pages.page(handout, "print", root)
+            printed = pages.handout(handout, "print", root, shown)
             pages.handout(handout, "screen", root)
         except VersusError as error:
             findings.append(Finding(ERROR, "template", error))
@@ -178,7 +178,7 @@ def _check(job: CheckJob) -> Checked:
     return Checked(tuple(findings), handout)
 
 
-def _image_findings(handout: Handout, html: str, content: frozenset[str],
+def _image_findings(handout: Handout, html: str, content: set[str],
                     roots: tuple[Path, ...], found: list[Finding]) -> list[Finding]:
     """The images content put on a page (``content``) the renderer would refuse,
     wherever they come from (Markdown, raw HTML, table cells), except those lint

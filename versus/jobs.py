@@ -95,7 +95,8 @@ def _html(job: PageJob) -> str:
     with time_limit(job.timeout, CONVERTING, str(job.handout.source)):
         medium = "screen" if job.fmt == "html" else "print"
         pages = pages_for(job.theme, job.settings)
-        html, shown = pages.page(job.handout, medium, job.root)
+        shown: set[str] = set()
+        html = pages.handout(job.handout, medium, job.root, shown)
         if job.roots:
             from .templateimages import problems
 

@@ -218,14 +218,11 @@ class Pages:
         """The converter, made on first use: a build with nothing to do never needs it."""
         return Markdown()
 
-    def handout(self, handout: Handout, medium: str, root: str = "") -> str:
-        """The HTML of ``handout`` for ``medium`` 'print' (PDF) or 'screen' (web page)."""
-        return self.page(handout, medium, root)[0]
-
-    def page(self, handout: Handout, medium: str,
-             root: str = "") -> tuple[str, frozenset[str]]:
-        """``handout``'s HTML for ``medium``, and the image sources its content shows
-        (the page's other images come from the templates)."""
+    def handout(self, handout: Handout, medium: str, root: str = "",
+                shown: set[str] | None = None) -> str:
+        """The HTML of ``handout`` for ``medium`` 'print' (PDF) or 'screen' (web page);
+        ``shown`` gets the image sources its content shows (the page's other images
+        come from the templates)."""
         from .fetch import image_sources
         from .site import site_url, tag_slugs
         from .typeset import extract_notes
@@ -248,7 +245,8 @@ class Pages:
         _check_elements(handout, parts)
         notes = self.markdown.notes()
         names = [row[0] for row in table]
-        shown = frozenset(image_sources("".join(map(str, [*parts, *names, *notes]))))
+        if shown is not None:
+            shown.update(image_sources("".join(map(str, [*parts, *names, *notes]))))
         base = self.settings.base_url
         canonical = site_url(base, f"html/{handout.slug}.html") if base else ""
         return self._render(HANDOUT_TEMPLATE, handout.lang, handout=handout,
@@ -256,7 +254,7 @@ class Pages:
                             lead=lead, body=body, table=table,
                             notes=notes, canonical=canonical,
                             description=first_sentence(lead),
-                            tag_slugs=tag_slugs(handout.tags)), shown
+                            tag_slugs=tag_slugs(handout.tags))
 
     def index(self, handouts: list[Handout]) -> dict[str, str]:
         """The index's pages, the tags' pages, the search index and the sitemap that

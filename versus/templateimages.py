@@ -18,7 +18,7 @@ from .fetch import (VIRTUAL_ROOT, LocalFiles, RemoteRefused, Sandbox, base_url,
 WEB_PAGES, CONTENT = f"file://{VIRTUAL_ROOT}/html/", f"file://{VIRTUAL_ROOT}/content/"
 
 
-def problems(pages, html: str, shown: frozenset[str], source: Path,
+def problems(pages, html: str, shown: set[str], source: Path,
              roots: tuple[Path, ...], medium: str = "print") -> list[TemplateError]:
     """An error for each image of ``html`` that its content (``shown``) did not put
     there and that the sandbox refuses; ``source`` is the handout's file. On a web
