@@ -289,6 +289,27 @@ def new(project, items, title, lang, slug):
 
 
 @main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--quiet", "-q", "verbosity", flag_value=-1,
+              help="Print only warnings and errors.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
+def init(folder, verbosity=0, debug=False):
+    """Make a new site in FOLDER (new or empty): content/ with an example handout,
+    versus.yaml with every setting, templates/ for overrides, static/ for the
+    site's own files. Never overwrites."""
+    from .errors import display_path
+    from .init import init_site
+
+    log.configure(verbosity or 0)
+
+    def make() -> None:
+        for path in init_site(folder):
+            logger.info("wrote %s", display_path(path))
+        logger.info("next: cd %s && versus pdf", display_path(folder))
+    run(make, debug)
+
+
+@main.command()
 @common_options
 def clean(project):
     """Delete the generated output/ folder (and nothing else)."""
