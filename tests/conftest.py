@@ -2,10 +2,11 @@
 
 Fixtures
 --------
-seed_project        session: a copy of the repository's content/ (and versus.yaml if
-                    any) in a temporary folder, built with ``html`` then ``pdf``
-                    in-process through the Click CLI. The repository's own output/ is
-                    never touched.
+seed_project        session: the seed handout (tests/fixtures/devops-vs-mlops.md, a
+                    copy of content/'s, so that editing the repository's content/
+                    or versus.yaml never moves a test) in a temporary project, built
+                    with ``html`` then ``pdf`` in-process through the Click CLI. The
+                    repository's own output/ is never touched.
 seed_pdf            session: path of output/pdf/devops-vs-mlops.pdf in that copy
 seed_html           session: path of output/html/devops-vs-mlops.html in that copy
 seed_pdf_text       session: ``PdfText`` of the seed PDF (text with positions)
@@ -34,6 +35,8 @@ from versus.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_SLUG = "devops-vs-mlops"
+SEED_FIXTURE = REPO / "tests" / "fixtures" / f"{SEED_SLUG}.md"
+"""The seed handout as content/ ships it; tests read this copy, never content/."""
 MM = 72 / 25.4
 
 # The theme's @page margins are 22 mm (top) and 20 mm (bottom); the running header
@@ -94,12 +97,10 @@ def build():
 
 @pytest.fixture(scope="session")
 def seed_project(tmp_path_factory) -> Path:
-    """The repository's handouts copied to a temporary project and built once."""
+    """The seed handout in a temporary project, with default settings, built once."""
     project = tmp_path_factory.mktemp("seed") / "project"
-    project.mkdir()
-    shutil.copytree(REPO / "content", project / "content")
-    if (REPO / "versus.yaml").is_file():
-        shutil.copy2(REPO / "versus.yaml", project / "versus.yaml")
+    (project / "content").mkdir(parents=True)
+    shutil.copy2(SEED_FIXTURE, project / "content" / f"{SEED_SLUG}.md")
     for command in ("html", "pdf"):
         result = _invoke(command, "--project", project)
         assert result.exit_code == 0, (
@@ -129,7 +130,7 @@ def seed_pdf_text(seed_pdf) -> "PdfText":
 
 @pytest.fixture(scope="session")
 def seed_front_matter() -> dict:
-    text = (REPO / "content" / f"{SEED_SLUG}.md").read_text(encoding="utf-8")
+    text = SEED_FIXTURE.read_text(encoding="utf-8")
     return yaml.safe_load(text.split("\n---", 1)[0].removeprefix("---\n"))
 
 

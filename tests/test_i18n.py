@@ -95,3 +95,12 @@ def test_dates_and_direction_from_cldr(lang, text, direction):
     if text:
         assert i18n.format_date(datetime.date(2026, 11, 26), lang) == text
     assert i18n.direction(lang) == direction
+
+
+@pytest.mark.parametrize("text, direction", [
+    ("C# vs. C++", "ltr"), ("مقارنة", "rtl"), ("עברית 2026", "rtl"),
+    ("Python مقابل Java", None), ("2026 — ?", None), ("", None)])
+def test_text_direction_is_known_only_when_every_letter_agrees(text, direction):
+    from versus.i18n import text_direction
+
+    assert text_direction(text) == direction

@@ -135,3 +135,29 @@ def test_the_project_language_names_the_booklet(tmp_path):
     assert "Inhalt" in contents
     last = squash(pdftotext(booklet, "-f", "3", "-l", "3"))
     assert re.search(r"Seite 3 von \d+", last), last
+
+
+def test_a_latin_title_on_an_arabic_page_keeps_its_own_order(tmp_path):
+    """"C# vs. C++" on a right-to-left page: without isolation the bidi algorithm
+    moves the trailing "++" to the left end ("++C# vs. C")."""
+    from click.testing import CliRunner
+
+    from versus.cli import main
+
+    run = CliRunner().invoke
+    result = run(main, ["new", "--project", str(tmp_path), "--lang", "ar",
+                        "--slug", "csharp-vs-cpp", "C#", "C++"])
+    assert result.exit_code == 0, result.output
+    for command in ("html", "pdf"):
+        result = run(main, [command, "--project", str(tmp_path)])
+        assert result.exit_code == 0, result.output
+    html = (tmp_path / "output/html/csharp-vs-cpp.html").read_text(encoding="utf-8")
+    assert '<h1><bdi dir="ltr">C# vs. C++</bdi></h1>' in html
+    assert '<th scope="col"><bdi dir="ltr">C++</bdi></th>' in html
+    title = squash(pdftotext(tmp_path / "output/pdf/csharp-vs-cpp.pdf", "-f", "1",
+                             "-l", "1")).split(" ")[1:4]  # after the kicker's "vs."
+    assert title == ["C#", "vs.", "C++"], title
+    words = words_at(tmp_path / "output/pdf/csharp-vs-cpp.pdf")
+    words = words[[word for word, _ in words].index("C#"):]  # the title, not the kicker
+    order = [x_of(words, "C#"), x_of(words, "vs."), x_of(words, "C++")]
+    assert order == sorted(order), order  # left to right inside the right-to-left page

@@ -14,7 +14,8 @@ import pytest
 from helpers import write
 from versus.content import load_handout, split_front_matter
 from versus.scaffold import new_handout, skeleton, slug_for, slugify, today
-from versus.settings import load_settings
+from versus.render import Pages, Theme
+from versus.settings import Settings, load_settings
 
 DAY = datetime.date(2026, 11, 26)
 SECTIONS = ["## Further Detail", "### Definition", "### Focus",
@@ -63,7 +64,7 @@ def test_body_has_a_lead_and_the_seed_sections_each_with_a_sentence(project):
     path = new_handout(project, ["Kafka", "Pulsar", "RabbitMQ"], DAY)
     _, body, _ = split_front_matter(path.read_text(encoding="utf-8"), path)
     blocks = body.strip().split("\n\n")
-    assert not blocks[0].startswith("#") and "Kafka, Pulsar and RabbitMQ" in blocks[0]
+    assert not blocks[0].startswith("#") and "Kafka, Pulsar, and RabbitMQ" in blocks[0]
     assert blocks[1::2] == SECTIONS
     assert all(block.strip().endswith(".") and not block.startswith("#")
                for block in blocks[2::2])
@@ -87,9 +88,76 @@ def test_a_data_file_beside_the_handout_keeps_the_table(project):
     assert [a.name for a in handout.attributes] == ["Storage"]
 
 
-def test_skeleton_names_every_item():
-    assert "A, B and C" in skeleton(["A", "B", "C"])
-    assert "A and B" in skeleton(["A", "B"])
+def test_skeleton_names_every_item_as_the_language_lists_them(project):
+    words = lambda lang: Pages(Theme.for_project(project), Settings()).words(lang)
+    assert "A, B, and C" in skeleton(["A", "B", "C"], words("en"))
+    assert "A and B" in skeleton(["A", "B"], words("en"))
+    assert "A, B und C" in skeleton(["A", "B", "C"], words("de"))
+    assert "A、B、C" in skeleton(["A", "B", "C"], words("ja"))
+
+
+# --- languages ----------------------------------------------------------------------
+
+def test_new_lang_writes_the_skeleton_in_that_language(project, run_cli, build,
+                                                         parse_html):
+    result = new(run_cli, project, "Kafka", "Pulsar", "--lang", "de")
+    assert result.exit_code == 0, result.output
+    text = (project / "content/kafka-vs-pulsar.md").read_text(encoding="utf-8")
+    front, body, _ = split_front_matter(text, project / "content/kafka-vs-pulsar.md")
+    assert "\nlang: de\n" in f"\n{front}\n"
+    assert "tagline: Was ist der Unterschied?" in front
+    assert '  Schwerpunkt:\n    Kafka: ""' in front and "Teamstruktur:" in front
+    blocks = body.strip().split("\n\n")
+    assert "was Kafka und Pulsar sind" in blocks[0]
+    assert blocks[1::2] == ["## Weitere Details", "### Definition", "### Schwerpunkt",
+                            "### Werkzeuge und Technologien", "### Arbeitsablauf",
+                            "### Zusammenarbeit im Team", "### Vorteile", "## Fazit"]
+    build(project, "html")
+    page = parse_html(project / "output/html/kafka-vs-pulsar.html")
+    assert page.find("html").attrs["lang"] == "de"
+    assert page.find("h2", id="comparison").text().strip() == "Vergleich"
+
+
+def test_the_project_language_is_the_default_and_not_repeated(project, run_cli):
+    write(project, "versus.yaml", "lang: fr\n")
+    assert new(run_cli, project, "Kafka", "Pulsar").exit_code == 0
+    assert new(run_cli, project, "Redis", "Valkey", "--lang", "fr").exit_code == 0
+    for name in ("kafka-vs-pulsar", "redis-vs-valkey"):
+        text = (project / f"content/{name}.md").read_text(encoding="utf-8")
+        assert "lang:" not in text  # the project's language needs no line of its own
+        assert "## Plus de détails" in text and "Quelle est la différence\u202f?" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru",
+                                  "ja", "zh", "ko", "ar", "he"])
+def test_every_built_in_language_writes_a_skeleton_that_loads(project, lang):
+    path = new_handout(project, ["Kafka", "Pulsar"], DAY, lang=lang)
+    handout = load_handout(path, path.stem, load_settings(project))
+    assert handout.warnings == () and handout.lang == lang
+    assert len(handout.attributes) == 5 and all(a.values == ("", "")
+                                                 for a in handout.attributes)
+    english = skeleton(["Kafka", "Pulsar"], Pages(Theme.for_project(project),
+                                                  Settings()).words("en"))
+    headings = [line for line in handout.body.splitlines() if line.startswith("#")]
+    assert len(headings) == 8
+    if lang != "en":  # every sentence translated (a heading may be the same word)
+        sentences = {line for line in english.splitlines() if line and line[0] != "#"}
+        assert not sentences & set(path.read_text(encoding="utf-8").splitlines())
+
+
+def test_a_site_translation_changes_its_skeleton(project):
+    write(project, "templates/i18n/de.yaml", "heading_conclusion: Unser Urteil\n")
+    path = new_handout(project, ["A", "B"], DAY, lang="de")
+    text = path.read_text(encoding="utf-8")
+    assert "## Unser Urteil" in text and "## Weitere Details" in text
+
+
+@pytest.mark.parametrize("value", ["deutsch!", "d", "de_DE x"])
+def test_a_bad_language_is_a_usage_error(project, run_cli, value):
+    result = new(run_cli, project, "A", "B", "--lang", value)
+    assert result.exit_code == 2, result.output
+    assert "--lang must be a language tag" in result.output
+    assert not (project / "content").exists()
 
 
 # --- slugs --------------------------------------------------------------------------
@@ -127,6 +195,29 @@ def test_items_that_cannot_make_a_slug_are_a_usage_error(project, run_cli, items
     assert result.exit_code == 2, result.output
     assert reason in result.output
     assert "Traceback" not in result.output
+    assert not (project / "content").exists()
+
+
+def test_slug_names_the_file_when_the_items_cannot(project, run_cli):
+    result = new(run_cli, project, "C#", "C++", "--slug", "csharp-vs-cpp")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "content/csharp-vs-cpp.md\n"
+    handout = load_handout(project / "content/csharp-vs-cpp.md", "csharp-vs-cpp",
+                           load_settings(project))
+    assert handout.items == ("C#", "C++") and handout.title == "C# vs. C++"
+
+
+def test_items_that_clash_point_to_the_slug_option(project, run_cli):
+    result = new(run_cli, project, "C#", "C++")
+    assert result.exit_code == 2
+    assert "name the file with --slug" in result.output
+
+
+@pytest.mark.parametrize("slug", ["C#", "a--b", "-a", "a b", "über", "a/b", "../x", ""])
+def test_a_slug_new_would_not_make_is_a_usage_error(project, run_cli, slug):
+    result = new(run_cli, project, "A", "B", "--slug", slug)
+    assert result.exit_code == 2, result.output
+    assert "--slug must be lowercase letters a-z, digits and single hyphens" in result.output
     assert not (project / "content").exists()
 
 

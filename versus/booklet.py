@@ -376,11 +376,13 @@ class _Renderer:
         return self._render(html, self.pages.theme.find(STYLESHEET), None)
 
     def _render(self, html: str, source: Path, variant: str | None) -> bytes:
+        from .fetch import base_url  # virtual: the site's static files resolve as for a page
         from .pdf import PdfJob, render_job
 
         theme = self.pages.theme
         job = PdfJob(slug="booklet", source=str(source), html=html,
-                     base_url=self.project.as_uri() + "/", paper=self.pages.settings.paper,
+                     base_url=base_url(self.project, self.project),
+                     paper=self.pages.settings.paper,
                      stylesheet=str(theme.find(STYLESHEET)), variant=variant,
                      bleed=self.bleed,
                      roots=tuple(str(p) for p in (self.project, *theme.dirs)))

@@ -42,6 +42,7 @@ from .render import Pages, Theme
 from .scan import Scan, scan
 from .settings import Settings, load_settings
 from .state import STATE_FILE, BuildState, canonical
+from .templateimages import problems as template_images
 from .workers import Limit
 
 CHECKING = "checking the handout"
@@ -317,33 +318,37 @@ def _check(job: CheckJob) -> Checked:
         handout = load_handout(job.path, job.slug, job.settings)
     except Problems as problems:
         findings += [Finding(ERROR, "content", error) for error in problems.errors]
-    printed = None
+    printed, shown = None, set()
     if handout is not None:
         findings += [Finding(WARNING, "unknown-key", warning)
                      for warning in handout.warnings]
         pages = pages_for(job.theme, job.settings)
         findings += [Finding(WARNING, "no-font", warning) for warning in glyphs.missing(
             handout.inputs, glyphs.theme_fonts(pages.theme.static_files()))]
+        root = "../" * (job.slug.count("/") + 1)  # as a build renders it
         try:
-            printed = pages.handout(handout, "print")
-            pages.handout(handout, "screen")
+            printed = pages.handout(handout, "print", root, shown)
+            pages.handout(handout, "screen", root)
         except VersusError as error:
             findings.append(Finding(ERROR, "template", error))
     findings += lint_handout(job.path, job.slug, set(job.slugs), job.roots)
     if printed is not None:
-        findings += _image_findings(handout, printed, job.roots, findings)
+        findings += [Finding(ERROR, "missing-image", error) for error in
+                     template_images(pages, printed, shown, handout.source, job.roots)]
+        findings += _image_findings(handout, printed, shown, job.roots, findings)
     return Checked(tuple(findings), handout, job.slug)
 
 
-def _image_findings(handout: Handout, html: str, roots: tuple[Path, ...],
-                    found: list[Finding]) -> list[Finding]:
-    """The images of a page the renderer would refuse, wherever they come from
-    (Markdown, raw HTML, table cells), except those lint reported already."""
+def _image_findings(handout: Handout, html: str, content: set[str],
+                    roots: tuple[Path, ...], found: list[Finding]) -> list[Finding]:
+    """The images content put on a page (``content``) the renderer would refuse,
+    wherever they come from (Markdown, raw HTML, table cells), except those lint
+    reported already."""
     shown = {str(f.error) for f in found if f.code == "missing-image"}
     findings = []
     base = base_url(roots[0], handout.source.parent)
     for src, error in refused_images(html, base, LocalFiles(roots)):
-        if any(f"image '{src}'" in text for text in shown):
+        if src not in content or any(f"image '{src}'" in text for text in shown):
             continue
         problem = ("not found" if isinstance(error, FileNotFoundError)
                    else f"is refused: {reason(error)}")

@@ -281,18 +281,44 @@ def check(project, output_format, strict, timeout):
 @main.command()
 @click.argument("items", nargs=-1, required=True)
 @click.option("--title", help="The title.  [default: the items joined by ' vs. ']")
+@click.option("--lang", metavar="LANG",
+              help="Write the skeleton in this language (de, ja, pt-BR…) and set the "
+                   "handout's lang.  [default: the project's lang]")
+@click.option("--slug", metavar="SLUG",
+              help="The file name, without .md.  [default: the items joined by '-vs-']")
 @common_options
-def new(project, items, title):
+def new(project, items, title, lang, slug):
     """Write content/<item>-vs-<item>.md for 2 to 6 ITEMS to fill in; never
     overwrites. Prints the path written."""
     from .errors import display_path
     from .scaffold import new_handout, today
 
     try:
-        path = new_handout(project, items, today(), title=title)
+        path = new_handout(project, items, today(), title=title, lang=lang, slug=slug)
     except ValueError as error:
         raise click.UsageError(str(error), click.get_current_context()) from None
     click.echo(display_path(path))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--quiet", "-q", "verbosity", flag_value=-1,
+              help="Print only warnings and errors.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
+def init(folder, verbosity=0, debug=False):
+    """Make a new site in FOLDER (new or empty): content/ with an example handout,
+    versus.yaml with every setting, templates/ for overrides, static/ for the
+    site's own files. Never overwrites."""
+    from .errors import display_path
+    from .init import init_site
+
+    log.configure(verbosity or 0)
+
+    def make() -> None:
+        for path in init_site(folder):
+            logger.info("wrote %s", display_path(path))
+        logger.info("next: cd %s && versus pdf", display_path(folder))
+    run(make, debug)
 
 
 @main.command()

@@ -7,7 +7,8 @@ files and ``check`` all ask one ``Sandbox``, so they accept and refuse alike:
   allow-list: ``file`` (only the project's and theme's virtual URLs), ``data``,
   and ``http``/``https`` when remote fetching is allowed;
 - a project file, ``data:`` URL or remote body must be an image (``versus.images``),
-  read no further than the size cap;
+  read no further than the size cap; a file of the site's ``static/`` folder may
+  also be a stylesheet or a font, by the rules of ``versus.sitestatic``;
 - an SVG may not draw itself, directly or through other SVGs, nor draw more
   images in all than ``MAX_SVG_DRAWS`` (``SvgGraph``).
 
@@ -28,9 +29,16 @@ MAX_RESOURCE_BYTES = images.MAX_BYTES
 VIRTUAL_ROOT = "/versus-project"
 VIRTUAL_THEME = "/versus-theme"
 STATIC = "static"
+SITE_STATIC = "static"
+"""``file:///versus-project/static/...``: the site's own files (``versus.sitestatic``)."""
+ASSETS = "assets"
+"""``file:///versus-project/assets/...``: the theme's static files, where the web
+pages find them (output/assets/), so a template's ``{{ root }}assets/x`` works in
+print too."""
 PROJECT_PREFIX, THEME_PREFIX = "project:", "theme:"
 """How files read on a cluster worker are named in ``PdfResult.read``."""
 SCHEMES = ("file", "data", "http", "https")
+CSS_HEADERS = {"Content-Type": "text/css"}
 MAX_SVG_DRAWS = 1000
 """Images an SVG may draw, counting those its images draw in turn."""
 MAX_SVG_DEPTH = 8
@@ -59,6 +67,14 @@ class LocalFiles:
                 return _read_inside(path, folder.resolve())
         raise FileNotFoundError("no such file in the theme")
 
+    def static_file(self, name: str) -> tuple[bytes, str]:
+        """The bytes of ``static/name`` of the site, by ``versus.sitestatic``'s rules."""
+        from . import sitestatic
+
+        root = sitestatic.folder(self.project)
+        path = root / name
+        return sitestatic.read(path, root), str(path)
+
 
 class PackedFiles:
     """Project files read here to send along with a cluster job: the bytes of each
@@ -84,6 +100,17 @@ class PackedFiles:
         """As ``LocalFiles.theme_file``: a cluster worker is sent the theme once."""
         return self.local.theme_file(name)
 
+    def static_file(self, name: str) -> tuple[bytes, str]:
+        """As ``LocalFiles.static_file``, remembering the outcome."""
+        key = f"{SITE_STATIC}/{name}"
+        try:
+            data, origin = self.local.static_file(name)
+        except (OSError, ValueError) as error:
+            self.refused[key] = error
+            raise
+        self.assets[key] = data
+        return data, origin
+
 
 class ShippedFiles:
     """Files the client sent along (builds on a cluster: no shared filesystem)."""
@@ -105,6 +132,10 @@ class ShippedFiles:
         if name not in self.static:
             raise FileNotFoundError("no such file in the theme")
         return self.static[name], f"{THEME_PREFIX}{name}"
+
+    def static_file(self, name: str) -> tuple[bytes, str]:
+        """The bytes sent for ``static/name`` of the site (packed as a project file)."""
+        return self.project_file(f"{SITE_STATIC}/{name}")
 
 
 def _read_inside(path: Path, root: Path) -> tuple[bytes, str]:
@@ -145,19 +176,29 @@ class Sandbox:
                                   if scheme else "not an absolute URL")
         if scheme == "file":
             (data, kind), received = self._file(parts), None
+            if kind in ("static", "theme") and parts.path.lower().endswith(".css"):
+                received = CSS_HEADERS  # WeasyPrint applies a <link> only if it is CSS
         elif scheme == "data":
             (data, received), kind = self._data(parts), "data"
         else:
             (data, received), kind = self._remote(parts, headers), "remote"
         if kind != "theme":
-            images.check(data)
+            if kind != "static":  # checked by its name: an image, CSS or a font
+                images.check(data)
             if images.is_svg(data):
                 self.svgs.check(parts, data)
         return data, kind, received
 
     def _file(self, parts: SplitResult) -> tuple[bytes, str]:
         path = posixpath.normpath(unquote(parts.path))
-        if path.startswith(VIRTUAL_ROOT + "/"):
+        site_static, assets = (f"{VIRTUAL_ROOT}/{folder}/" for folder in (SITE_STATIC, ASSETS))
+        if path.startswith(site_static):
+            data, origin = self.files.static_file(path[len(site_static):])
+            kind = "static"
+        elif path.startswith(assets) and self._in_theme(path[len(assets):]):
+            data, origin = self.files.theme_file(path[len(assets):])
+            kind = "theme"
+        elif path.startswith(VIRTUAL_ROOT + "/"):
             data, origin = self.files.project_file(path[len(VIRTUAL_ROOT) + 1:])
             kind = "project"
         elif path.startswith(f"{VIRTUAL_THEME}/{STATIC}/"):
@@ -167,6 +208,14 @@ class Sandbox:
             raise PermissionError("outside the project")
         self.read.add(origin)
         return data, kind
+
+    def _in_theme(self, name: str) -> bool:
+        """Whether the theme has ``static/name`` (else ``assets/`` is the project's)."""
+        try:
+            self.files.theme_file(name)
+        except (OSError, ValueError):
+            return False
+        return True
 
     @staticmethod
     def _data(parts: SplitResult):

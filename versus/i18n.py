@@ -141,6 +141,24 @@ def format_number(number: int, lang: str) -> str:
     return format_decimal(number, locale=_locale(lang))
 
 
+def format_list(items: list[str], lang: str) -> str:
+    """``items`` joined as ``lang`` lists them: 'A, B, and C', 'A, B und C', 'A、B'."""
+    from babel.lists import format_list as babel_format_list
+
+    return babel_format_list(items, locale=_locale(lang))
+
+
+def text_direction(text: str) -> str | None:
+    """'ltr' or 'rtl' when every letter of ``text`` with a direction of its own runs
+    that way ("C# vs. C++" is 'ltr'); None for mixed text ("Python مقابل Java"),
+    which takes the direction of the page around it, or for text without letters."""
+    import unicodedata
+
+    kinds = {unicodedata.bidirectional(char) for char in text}
+    left, right = "L" in kinds, bool(kinds & {"R", "AL"})
+    return None if left == right else "ltr" if left else "rtl"
+
+
 def direction(lang: str) -> str:
     """'rtl' for Arabic, Hebrew, Persian, Urdu…; 'ltr' for the rest."""
     return "rtl" if _locale(lang).character_order == "right-to-left" else "ltr"

@@ -37,6 +37,9 @@ class PageJob:
     """The way up from a web page to ``output/``."""
     pdf: object = None
     """For 'pdf': the ``versus.pdf.PdfJob``, its ``html`` made by the worker."""
+    roots: tuple[Path, ...] = ()
+    """The project, then the theme's folders: where the templates' images must
+    resolve (``versus.templateimages``); empty: not checked."""
 
     @property
     def target(self) -> str:
@@ -91,7 +94,16 @@ def _html(job: PageJob) -> str:
     # The first step: the limit's own ``what`` (no ``stage`` message needed).
     with time_limit(job.timeout, CONVERTING, str(job.handout.source)):
         medium = "screen" if job.fmt == "html" else "print"
-        return pages_for(job.theme, job.settings).handout(job.handout, medium, job.root)
+        pages = pages_for(job.theme, job.settings)
+        shown: set[str] = set()
+        html = pages.handout(job.handout, medium, job.root, shown)
+        if job.roots:
+            from .templateimages import problems
+
+            found = problems(pages, html, shown, job.handout.source, job.roots, medium)
+            if found:
+                raise found[0]
+        return html
 
 
 @functools.lru_cache(maxsize=4)

@@ -11,6 +11,7 @@ import functools
 import hashlib
 import logging
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -262,12 +263,31 @@ def ship(job: PdfJob) -> ShippedJob:
 
     files = PackedFiles(LocalFiles(tuple(Path(root) for root in job.roots)))
     sandbox = Sandbox(files)
-    for reference in references(job.html):
+    pending = [urljoin(job.base_url, reference) for reference in references(job.html)]
+    seen: set[str] = set()
+    while pending:
+        url = pending.pop()
+        if url in seen:
+            continue
+        seen.add(url)
         try:
-            sandbox.load(urljoin(job.base_url, reference))
+            data, kind, _ = sandbox.load(url)
         except (OSError, ValueError):
-            pass  # the worker reports it, as a local render would
+            continue  # the worker reports it, as a local render would
+        if kind == "static" and urlsplit(url).path.lower().endswith(".css"):
+            # The site's stylesheet: its fonts and images travel with it.
+            pending += [urljoin(url, ref) for ref in css_references(data)]
     return ShippedJob(job, files.assets, files.refused)
+
+
+CSS_URL_RE = re.compile(rb"""url\(\s*(?:'([^']*)'|"([^"]*)"|([^'")\s]+))\s*\)"""
+                        rb"""|@import\s+(?:'([^']*)'|"([^"]*)")""")
+
+
+def css_references(css: bytes) -> list[str]:
+    """The URLs a stylesheet loads: its ``url()`` values and ``@import`` strings."""
+    return [next(group for group in match.groups() if group is not None)
+            .decode("utf-8", "replace") for match in CSS_URL_RE.finditer(css)]
 
 
 def render_shipped(shipped: ShippedJob, theme: ThemeBundle) -> PdfResult:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import CONTENT_DIR, SLUG_PART_RE, Handout, load_handout
-from . import glyphs, images, site, snapshot
+from . import glyphs, images, site, sitestatic, snapshot
 from .errors import ContentError, Problems, SettingsError, TargetError, VersusError
 from .executors import Executor, default_jobs, make_executor
 from .jobs import Output, PageJob, make
@@ -418,6 +418,10 @@ class _Run:
         content = self.project / CONTENT_DIR
         for source in self.scanned.assets(self.project):  # beside the pages that show them
             self._publish_image(source, self.output / "html" / source.relative_to(content))
+        static = sitestatic.folder(self.project)
+        for source in sitestatic.files(self.project):  # the site's own: logo, CSS, fonts
+            self._publish_image(source, self.output / sitestatic.OUTPUT_DIR
+                                / source.relative_to(static), static)
         decision, inputs = index
         if not decision.stale:
             return
@@ -431,16 +435,24 @@ class _Run:
         else:
             self._done(INDEX, inputs, {})
 
-    def _publish_image(self, source: Path, target: Path) -> None:
-        """Copy one content image beside the web pages, or report why it may not be;
-        a refused image is never left published."""
+    def _publish_image(self, source: Path, target: Path, static: Path | None = None) -> None:
+        """Copy one content image (or, with ``static``, a file of the site's static
+        folder) beside the web pages, or report why it may not be; a refused file is
+        never left published."""
         try:
-            images.publishable(source, self.project / CONTENT_DIR)
-            mirror(source, target, read=images.read_for_web)
+            if static is None:
+                images.publishable(source, self.project / CONTENT_DIR)
+                mirror(source, target, read=images.read_for_web)
+            else:
+                mirror(source, target,
+                       read=lambda path: sitestatic.read(path, static, web=True))
         except (OSError, ValueError) as error:
             target.unlink(missing_ok=True)
-            self.report.errors.append(ContentError(
-                f"image not published: {error.args[0] if error.args else error}", source))
+            from .fetch import reason
+
+            what = "image" if static is None else "file"
+            self.report.errors.append(ContentError(f"{what} not published: {reason(error)}",
+                                                   source))
 
     def _make(self, stale: list, executor: Executor | None) -> None:
         """Make the stale web pages and PDFs, each in a watched worker process
@@ -489,7 +501,8 @@ class _Run:
                          allow_remote=self.options.allow_remote,
                          timeout=self.options.timeout)
         return PageJob(fmt, handout, self.pages.theme.dirs, self.pages.settings,
-                       self.options.timeout, "../" * (handout.slug.count("/") + 1), pdf)
+                       self.options.timeout, "../" * (handout.slug.count("/") + 1), pdf,
+                       (self.project, *self.pages.theme.dirs))
 
     def _render_remote(self, printed: list[Output], executor: Executor, made) -> None:
         """Render the PDFs of ``printed`` HTML on the cluster."""

@@ -13,7 +13,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import jinja2
 from jinja2 import meta
@@ -31,6 +31,7 @@ HANDOUT_TEMPLATE = "handout.html"
 INDEX_TEMPLATE = "index.html"
 TAG_TEMPLATE = "tag.html"
 BOOKLET_TEMPLATE = "booklet.html"
+CONTENT_PREFIX = "content/"
 MARKDOWN_EXTENSIONS = ["tables", "toc", "attr_list", "fenced_code", "codehilite",
                        "sane_lists", "def_list", "admonition", "smarty"]
 MARKDOWN_CONFIG = {"codehilite": {"guess_lang": False, "css_class": "highlight"},
@@ -186,6 +187,19 @@ def _page_link(href: str, suffix: str) -> str:
     return urlunsplit(parts._replace(path=parts.path[:-3] + suffix))
 
 
+@jinja2.pass_context
+def _isolate(context, text) -> Markup:
+    """The ``isolate`` filter: ``text`` wholly in the other direction than the page
+    (a Latin name on an Arabic page) in a ``<bdi>`` of its own direction, so its
+    neutral characters ("C++") stay on its side. The ``dir`` attribute, not
+    ``dir="auto"``, because WeasyPrint reads only ``ltr`` and ``rtl``."""
+    text = Markup.escape(text)
+    own = i18n.text_direction(text.striptags())
+    if own is None or own == context.get("dir", "ltr"):
+        return text
+    return Markup('<bdi dir="{}">{}</bdi>').format(own, text)
+
+
 class Pages:
     """Renders handouts and the index through the theme's Jinja templates."""
 
@@ -201,6 +215,7 @@ class Pages:
             autoescape=jinja2.select_autoescape(["html", "xml"], default=True),
             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
         self.env.filters["smart"] = self._smart
+        self.env.filters["isolate"] = _isolate
 
     @functools.cached_property
     def _smarty(self):
@@ -217,8 +232,12 @@ class Pages:
         """The converter, made on first use: a build with nothing to do never needs it."""
         return Markdown()
 
-    def handout(self, handout: Handout, medium: str, root: str = "") -> str:
-        """The HTML of ``handout`` for ``medium`` 'print' (PDF) or 'screen' (web page)."""
+    def handout(self, handout: Handout, medium: str, root: str = "",
+                shown: set[str] | None = None) -> str:
+        """The HTML of ``handout`` for ``medium`` 'print' (PDF) or 'screen' (web page);
+        ``shown`` gets the image sources its content shows (the page's other images
+        come from the templates)."""
+        from .fetch import image_sources
         from .site import site_url, tag_slugs
         from .typeset import extract_notes
 
@@ -236,13 +255,18 @@ class Pages:
         except RecursionError:
             raise RenderError("the Markdown is nested too deeply to convert",
                               handout.source) from None
-        _check_elements(handout, [lead, body, *(c for row in table for c in row[1])])
+        parts = [lead, body, *(c for row in table for c in row[1])]
+        _check_elements(handout, parts)
+        notes = self.markdown.notes()
+        names = [row[0] for row in table]
+        if shown is not None:
+            shown.update(image_sources("".join(map(str, [*parts, *names, *notes]))))
         base = self.settings.base_url
         canonical = site_url(base, f"html/{handout.slug}.html") if base else ""
         return self._render(HANDOUT_TEMPLATE, handout.lang, handout=handout,
                             medium=medium, root=root, date=handout.date or source_date(),
                             lead=lead, body=body, table=table,
-                            notes=self.markdown.notes(), canonical=canonical,
+                            notes=notes, canonical=canonical,
                             description=first_sentence(lead),
                             tag_slugs=tag_slugs(handout.tags))
 
@@ -282,12 +306,24 @@ class Pages:
         return sorted(path for folder in self.theme.dirs
                       for path in (folder / i18n.I18N_DIR).glob("*.yaml"))
 
+    def logo(self, root: str, medium: str) -> str:
+        """The URL of the ``logo`` setting's image from a page at ``root`` (the way up
+        to output/), in ``medium``; empty without one. In print, ``root`` leads to
+        the project: a content image is read where it is, not where it is published."""
+        logo = self.settings.logo
+        if not logo:
+            return ""
+        if medium == "screen" and logo.startswith(CONTENT_PREFIX):
+            logo = "html/" + logo[len(CONTENT_PREFIX):]  # published beside the pages
+        return root + quote(logo)
+
     def _render(self, name: str, lang: str, **context) -> str:
         t = self.words(lang)
         try:
             template = self.env.get_template(name)
+            logo = self.logo(context.get("root", ""), context.get("medium", "print"))
             return template.render(settings=self.settings, version=__version__, t=t,
-                                   lang=lang, dir=t.direction,
+                                   lang=lang, dir=t.direction, logo=logo,
                                    local_date=lambda date: i18n.format_date(date, lang),
                                    **context)
         except jinja2.TemplateSyntaxError as error:

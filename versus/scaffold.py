@@ -2,8 +2,8 @@
 
 The skeleton follows the seed handout: front matter with the items, title,
 tagline, date and an ``attributes`` table of empty cells, then a lead and the
-seed's sections, each with a placeholder sentence. It loads without errors, so
-it builds (and ``check`` passes) before a word of it is written.
+seed's sections, each with a placeholder sentence, in the handout's language.
+It loads without errors, so it builds before a word of it is written.
 """
 
 from __future__ import annotations
@@ -20,22 +20,18 @@ import yaml
 
 from .content import CONTENT_DIR, MAX_ITEMS, MIN_ITEMS, data_files
 from .errors import ContentError, VersusError
+from .i18n import format_list
 from .output import write_error
-from .settings import load_settings, source_date
+from .settings import LANG_RE, load_settings, source_date
 
-ATTRIBUTES = ("Focus", "Goal", "Tools", "Team Structure", "Metrics")
-LEAD = ("Say in one paragraph what {items} are and how they differ. "
-        "The comparison table follows this lead.")
-SECTIONS = (
-    ("## Further Detail", "Introduce the detailed comparison of {items}."),
-    ("### Definition", "Define {items} in a sentence or two each."),
-    ("### Focus", "Describe what each of {items} concentrates on."),
-    ("### Tools and Technologies", "Name the tools and technologies typical of {items}."),
-    ("### Workflow", "Walk through a typical workflow with {items}."),
-    ("### Team Collaboration", "Explain how teams work together with {items}."),
-    ("### Benefits", "List what {items} each bring to an organization."),
-    ("## Conclusion", "Sum up how {items} differ and when to choose which."),
-)
+# The skeleton's words are the theme's (``attribute_<key>``, ``heading_<key>``,
+# ``skeleton_<key>`` in i18n/<lang>.yaml), so ``new --lang`` writes it in that
+# language and ``check`` knows its placeholder sentences in every language.
+ATTRIBUTES = ("focus", "goal", "tools", "team", "metrics")
+SECTIONS = (("##", "further_detail"), ("###", "definition"), ("###", "focus"),
+            ("###", "tools"), ("###", "workflow"), ("###", "collaboration"),
+            ("###", "benefits"), ("##", "conclusion"))
+PLACEHOLDERS = ("skeleton_lead", *(f"skeleton_{key}" for _, key in SECTIONS))
 
 
 # Latin letters that Unicode does not decompose into an ASCII letter and a mark.
@@ -51,17 +47,17 @@ def slugify(name: str) -> str:
 
 def slug_for(items: Sequence[str]) -> str:
     """The slug of a comparison of ``items``; ``ValueError`` if they cannot make one."""
-    if not MIN_ITEMS <= len(items) <= MAX_ITEMS:
-        raise ValueError(f"give {MIN_ITEMS} to {MAX_ITEMS} items, not {len(items)}")
+    count_items(items)
     parts = []
     for item in items:
         part = slugify(item)
         if not part:
             raise ValueError(f"item {item!r} has no letters a-z or digits to name a "
-                             "file by")
+                             "file by: name the file with --slug")
         if part in parts:
             raise ValueError(f"items {items[parts.index(part)]!r} and {item!r} are the "
-                             f"same in a file name ('{part}')")
+                             f"same in a file name ('{part}'): name the file with "
+                             "--slug")
         parts.append(part)
     return "-vs-".join(parts)
 
@@ -72,23 +68,35 @@ def today(environ: Mapping[str, str] = os.environ) -> datetime.date:
 
 
 def new_handout(project: Path, items: Sequence[str], date: datetime.date,
-                title: str | None = None) -> Path:
+                title: str | None = None, lang: str | None = None,
+                slug: str | None = None) -> Path:
     """Write ``content/<slug>.md`` for ``items`` and return its path.
 
-    ``ValueError`` for items or a title that cannot make a handout; ``ContentError``
-    if the file exists (it is never overwritten); ``Problems`` for bad settings.
+    The skeleton is in ``lang`` (the project's language by default), and the file
+    named ``slug`` when given, else after the items. ``ValueError`` for items, a
+    title, a language or a slug that cannot make a handout; ``ContentError`` if the
+    file exists (it is never overwritten); ``Problems`` for bad settings.
     """
     items = [str(item).strip() for item in items]
-    slug = slug_for(items)
+    slug = _checked_slug(slug) if slug is not None else slug_for(items)
+    count_items(items)
     if title is not None and not title.strip():
         raise ValueError("the title must not be empty")
+    if lang is not None and not LANG_RE.match(lang):
+        raise ValueError(f"--lang must be a language tag such as 'de' or 'pt-BR', "
+                         f"not '{lang}'")
     if not project.is_dir():
         raise VersusError("no such project folder", project)
     settings = load_settings(project)
+    words = _theme_words(project, lang or settings.lang)
     path = project / CONTENT_DIR / f"{slug}.md"
-    tagline = settings.tagline or _theme_words(project, settings.lang)("tagline")
+    meta = {"items": items,
+            "title": (title or f" {words('versus')} ".join(items)).strip(),
+            "tagline": settings.tagline or words("tagline"), "date": date}
+    if lang is not None and lang != settings.lang:
+        meta["lang"] = lang
     try:
-        _write_new(path, _text(path, items, title, tagline, date))
+        _write_new(path, _text(path, meta, words))
     except FileExistsError:
         raise ContentError("already exists", path) from None
     except OSError as error:  # a read-only project, a name too long for the disk
@@ -96,16 +104,31 @@ def new_handout(project: Path, items: Sequence[str], date: datetime.date,
     return path
 
 
-def _text(path: Path, items: list[str], title: str | None, tagline: str,
-          date: datetime.date) -> str:
-    """The skeleton's front matter and body."""
-    meta = {"items": items, "title": (title or " vs. ".join(items)).strip(),
-            "tagline": tagline, "date": date}
+def count_items(items: Sequence[str]) -> None:
+    """``ValueError`` unless there are as many items as a comparison takes."""
+    if not MIN_ITEMS <= len(items) <= MAX_ITEMS:
+        raise ValueError(f"give {MIN_ITEMS} to {MAX_ITEMS} items, not {len(items)}")
+
+
+def _checked_slug(slug: str) -> str:
+    """``slug`` if it names a handout file as ``new`` would, else ``ValueError``."""
+    if not slug or slugify(slug) != slug:
+        suggestion = slugify(slug)
+        raise ValueError(f"--slug must be lowercase letters a-z, digits and single "
+                         f"hyphens, such as '{suggestion or 'csharp-vs-cpp'}', "
+                         f"not '{slug}'")
+    return slug
+
+
+def _text(path: Path, meta: dict, words) -> str:
+    """The skeleton's front matter and body, in the language of ``words``."""
+    items = meta["items"]
     if not data_files(path):  # else the table already waits beside the handout
-        meta["attributes"] = {name: {item: "" for item in items} for name in ATTRIBUTES}
+        meta["attributes"] = {words(f"attribute_{key}"): {item: "" for item in items}
+                              for key in ATTRIBUTES}
     text = "---\n" + yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
                                width=1000, default_flow_style=False)
-    return text + "---\n" + skeleton(items)
+    return text + "---\n" + skeleton(items, words)
 
 
 def _write_new(path: Path, text: str) -> None:
@@ -124,12 +147,14 @@ def _write_new(path: Path, text: str) -> None:
         raise
 
 
-def skeleton(items: Sequence[str]) -> str:
-    """The Markdown body: a lead and the seed's sections, each a placeholder sentence."""
-    names = ", ".join(items[:-1]) + " and " + items[-1]
-    parts = [LEAD.format(items=names)]
-    for heading, sentence in SECTIONS:
-        parts += [heading, sentence.format(items=names)]
+def skeleton(items: Sequence[str], words) -> str:
+    """The Markdown body: a lead and the seed's sections, each a placeholder
+    sentence, in the language of ``words`` (a ``versus.i18n.Translator``)."""
+    names = format_list(list(items), words.lang)
+    parts = [words("skeleton_lead", items=names)]
+    for level, key in SECTIONS:
+        parts += [f"{level} {words(f'heading_{key}')}",
+                  words(f"skeleton_{key}", items=names)]
     return "\n\n".join(parts) + "\n"
 
 

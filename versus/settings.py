@@ -26,6 +26,15 @@ SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
 """The protocols Dask's scheduler addresses use (tcp:// when none is given)."""
 HOST_RE = re.compile(r"^[A-Za-z0-9._-]+$|^[0-9A-Fa-f:.]+$")
 EPOCH_RE = re.compile(r"^-?[0-9]{1,15}$")
+SITE_STATIC = "static"
+"""The site's own files (logo, extra CSS, fonts), published to output/static/."""
+FILE_SETTINGS = {
+    "logo": (("static", "content"), (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"),
+             "static/logo.svg"),
+    "extra_css": (("static",), (".css",), "static/extra.css"),
+}
+"""Settings naming a file of the site: the folders it may lie in, its suffixes, an
+example."""
 
 
 @dataclass(frozen=True)
@@ -60,11 +69,20 @@ class Settings:
     """Address of a Dask scheduler to render PDFs on (tcp://HOST:PORT); empty: here."""
 
     pdf_variant: str = ""
-    """The standard every PDF claims (see ``versus.variants``); empty: tagged PDF."""
+    """The standard every PDF claims: pdf/ua-1, pdf/ua-2, pdf/a-2b, pdf/a-3b, pdf/a-4
+    or pdf/x-4 (``versus.variants``); empty: a tagged PDF claiming none."""
 
     base_url: str = ""
     """Address the site is published at (https://example.org/handouts/): web pages
     then name their canonical URL and output/sitemap.xml lists them; empty: neither."""
+
+    logo: str = ""
+    """An image below static/ or content/ (static/logo.svg) shown in every handout's
+    header, in print and on the web, and on the index; empty for none."""
+
+    extra_css: str = ""
+    """A stylesheet below static/ (static/extra.css) read after the theme's, in the
+    PDFs and the web pages, to change the theme's custom properties; empty: none."""
 
     def replace(self, **changes) -> Settings:
         """A copy with ``changes`` applied and validated (``None`` values ignored)."""
@@ -114,7 +132,7 @@ def load_settings(project: Path) -> Settings:
             errors.append(SettingsError(f"unknown setting '{key}'{suggestion}",
                                         display, line, column))
             continue
-        problem = _check(key, value)
+        problem = _check(key, value) or _check_file(project, key, value)
         if problem:
             errors.append(SettingsError(problem, display, *doc.where(key)))
         else:
@@ -138,6 +156,27 @@ def _check(key: str, value) -> str | None:
         return scheduler_problem(value)
     if key == "base_url" and value:
         return base_url_problem(value)
+    return None
+
+
+def _check_file(project: Path, key: str, value: str) -> str | None:
+    """Why the file setting ``key`` names no file it may (see ``FILE_SETTINGS``)."""
+    if key not in FILE_SETTINGS or not value:
+        return None
+    folders, suffixes, example = FILE_SETTINGS[key]
+    parts = value.split("/")
+    where = " or ".join(f"{folder}/" for folder in folders)
+    if parts[0] not in folders or len(parts) < 2 or any(
+            part in ("", ".", "..") or part.startswith(".") for part in parts[1:]):
+        return f"{key} must be a file below {where}, such as {example}, not '{value}'"
+    if not value.lower().endswith(suffixes):
+        return f"{key} must be a {', '.join(suffixes)} file, not '{value}'"
+    path = project / value
+    real, root = os.path.realpath(path), os.path.realpath(project / parts[0])
+    if not Path(real).is_relative_to(root):
+        return f"{key} '{value}' is a link to a file outside {parts[0]}/"
+    if not path.is_file():
+        return f"{key} '{value}' not found"
     return None
 
 

@@ -21,7 +21,7 @@ from .output import OUTPUT_DIR, TEMP_PREFIX
 from .pipeline import BuildOptions, BuildReport, Listener, build, render_context
 from .render import Theme
 from .serve import LiveReload, start_server
-from .settings import SETTINGS_FILE
+from .settings import SETTINGS_FILE, SITE_STATIC
 
 logger = logging.getLogger(__name__)
 STEP_MS = 30
@@ -31,9 +31,11 @@ POLL_MS = 300
 
 
 def watched_paths(project: Path) -> list[Path]:
-    """Content, the project's templates, the theme and the settings file."""
+    """Content, the project's templates, the theme, the site's static files and the
+    settings file."""
     theme = Theme.for_project(project)
-    paths = [project / CONTENT_DIR, *theme.dirs, project / SETTINGS_FILE]
+    paths = [project / CONTENT_DIR, *theme.dirs, project / SITE_STATIC,
+             project / SETTINGS_FILE]
     return [path for path in dict.fromkeys(paths) if path.exists()]
 
 

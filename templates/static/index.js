@@ -43,11 +43,19 @@
   function item(entry) {
     var row = entry.row;
     var li = document.createElement("li");
-    li.appendChild(element("a", "title", entry.title, "html/" + row[0] + ".html"));
+    /* dir="auto" isolates a title or item that runs against the page's direction,
+       as the isolate filter does for listing.html. */
+    var title = element("a", "title", entry.title, "html/" + row[0] + ".html");
+    title.dir = "auto";
+    li.appendChild(title);
     li.appendChild(element("a", "pdf", "PDF", "pdf/" + row[0] + ".pdf"));
     if (row[3]) {
       var items = element("span", "items");
-      row[1].forEach(function (name) { items.appendChild(element("span", "item", name)); });
+      row[1].forEach(function (name) {
+        var span = element("span", "item", name);
+        span.dir = "auto";
+        items.appendChild(span);
+      });
       li.appendChild(items);
     }
     if (row[4]) { li.appendChild(element("span", "tagline", row[4])); }
