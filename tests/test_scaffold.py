@@ -154,7 +154,7 @@ def test_new_never_overwrites(project, run_cli):
     path = write(project, "content/kafka-vs-pulsar.md", "my own words\n")
     result = new(run_cli, project, "Kafka", "Pulsar")
     assert result.exit_code == 1
-    assert result.output.splitlines().count("content/kafka-vs-pulsar.md: already exists") == 1
+    assert result.output.splitlines().count("error: content/kafka-vs-pulsar.md: already exists") == 1
     assert "Traceback" not in result.output
     assert path.read_text(encoding="utf-8") == "my own words\n"
 
