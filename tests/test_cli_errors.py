@@ -116,7 +116,8 @@ BROKEN = {
     "csv header": (
         {"content/a-vs-b.md": "---\nitems: [Kafka, Pulsar]\n---\nLead.\n",
          "content/a-vs-b.csv": "Attribute,Kafka\nFocus,logs\n"},
-        "content/a-vs-b.csv:1:1: header names 'Kafka', but items are ['Kafka', 'Pulsar']"),
+        "content/a-vs-b.csv:1:1: header names 'Kafka', but items are ['Kafka', 'Pulsar']: "
+        "no column for 'Pulsar'"),
     "missing cell": (
         {"content/devops-vs-mlops.md": MISSING_CELL}, MISSING_CELL_ERROR),
     "invalid yaml": (  # the wording after "invalid YAML: " is PyYAML's (or libyaml's)
