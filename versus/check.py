@@ -25,6 +25,7 @@ from .limits import RENDER_SECONDS, time_limit
 from .lint import ERROR, WARNING, Finding, lint_handout, slug_collisions
 from .render import Pages, Theme
 from .settings import Settings, load_settings
+from .unfinished import unfinished
 from .workers import Limit
 
 CHECKING = "checking the handout"
@@ -160,6 +161,7 @@ def _check(job: CheckJob) -> Checked:
     if handout is not None:
         findings += [Finding(WARNING, "unknown-key", warning)
                      for warning in handout.warnings]
+        findings += unfinished(handout, job.theme)
         pages = pages_for(job.theme, job.settings)
         findings += [Finding(WARNING, "no-font", warning) for warning in glyphs.missing(
             handout.inputs, glyphs.theme_fonts(pages.theme.static_files()))]

@@ -262,7 +262,8 @@ def booklet(project, **options):
 @common_options
 def check(project, output_format, strict, timeout):
     """Validate content, settings and templates without rendering; find broken
-    links, missing images and alt text, empty sections and colliding slugs."""
+    links, missing images and alt text, empty sections and colliding slugs, and
+    unfinished work (empty cells, placeholder sentences from new, TODO)."""
     import json
 
     from .check import check_project
