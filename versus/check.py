@@ -18,8 +18,8 @@ from pathlib import Path
 from . import glyphs
 from .content import Handout, discover, load_handout, sources
 from .errors import ContentError, Problems, RenderError, VersusError, display_path
-from .fetch import LocalFiles, base_url, reason, refused_images
 from .executors import default_jobs, make_executor
+from .imagerefs import refused
 from .jobs import pages_for
 from .limits import RENDER_SECONDS, time_limit
 from .lint import ERROR, WARNING, Finding, lint_handout, slug_collisions
@@ -181,31 +181,9 @@ def _image_findings(handout: Handout, html: str, roots: tuple[Path, ...],
     """The images of a page the renderer would refuse, wherever they come from
     (Markdown, raw HTML, table cells), except those lint reported already."""
     shown = {str(f.error) for f in found if f.code == "missing-image"}
-    findings = []
-    base = base_url(roots[0], handout.source.parent)
-    for src, error in refused_images(html, base, LocalFiles(roots)):
-        if any(f"image '{src}'" in text for text in shown):
-            continue
-        problem = ("not found" if isinstance(error, FileNotFoundError)
-                   else f"is refused: {reason(error)}")
-        path, line, column = _locate(handout, src)
-        findings.append(Finding(ERROR, "missing-image", ContentError(
-            f"image '{src}' {problem}", path, line, column)))
-    return findings
-
-
-def _locate(handout: Handout, text: str) -> tuple[Path, int | None, int | None]:
-    """Where ``text`` first appears in the handout's files, as path, line, column."""
-    for path in handout.inputs:
-        try:
-            source = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        offset = source.find(text)
-        if offset >= 0:
-            line = source.count("\n", 0, offset) + 1
-            return path, line, offset - (source.rfind("\n", 0, offset) + 1) + 1
-    return handout.source, None, None
+    return [Finding(ERROR, "missing-image", error)
+            for src, error in refused(handout, html, roots)
+            if not any(f"image '{src}'" in text for text in shown)]
 
 
 def _stopped(job: CheckJob, message: str) -> Checked:
