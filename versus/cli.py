@@ -69,7 +69,21 @@ def common_options(command):
     return wrapper
 
 
-_TARGETS = click.argument("targets", nargs=-1)
+def _complete_slugs(ctx, param, incomplete: str):
+    """The slugs of the project's handouts that start with ``incomplete``."""
+    from click.shell_completion import CompletionItem
+
+    from .content import discover
+
+    project = ctx.params.get("project") or Path(".")
+    try:
+        found, _ = discover(Path(project))
+    except OSError:
+        return []
+    return [CompletionItem(slug) for slug, _ in found if slug.startswith(incomplete)]
+
+
+_TARGETS = click.argument("targets", nargs=-1, shell_complete=_complete_slugs)
 _PAPER = click.option("--paper", type=click.Choice(["A4", "Letter", "A5"],
                                                    case_sensitive=False),
                       help="Paper size, overriding the settings.")
