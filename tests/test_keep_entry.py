@@ -87,3 +87,12 @@ def test_a_broken_handout_stays_in_the_booklet(tmp_path):
     text = "".join(page.extract_text()
                    for page in pypdf.PdfReader(root / "output" / "booklet.pdf").pages)
     assert "Kiwi or Lime" in text and "Apple or Pear" in text
+
+
+def test_the_index_keeps_an_entry_only_with_its_last_good_page(tmp_path):
+    root = project(tmp_path)
+    assert build(root, BuildOptions(formats=("pdf",), jobs=1)).ok
+    write(root, "content/kiwi-vs-lime.md", BROKEN)
+    report = build(root, BuildOptions(formats=("html",), jobs=1))
+    assert not report.ok and report.warnings == []
+    assert "Kiwi or Lime" not in index(root)

@@ -233,11 +233,14 @@ class _Run:
         self._make(stale, executor)
 
     def _kept_in_index(self) -> list[Handout]:
-        """The handouts listed as they last loaded, each with a warning."""
-        for handout in self.report.kept.values():
+        """The handouts listed as they last loaded (their last good page stays),
+        each with a warning."""
+        kept = [handout for slug, handout in self.report.kept.items()
+                if (self.output / "html" / f"{slug}.html").is_file()]
+        for handout in kept:
             self.report.warnings.append(VersusError(
                 "using the last good version in the index", handout.source))
-        return list(self.report.kept.values())
+        return kept
 
     def _prune(self, slugs: set[str]) -> None:
         """Remove the outputs, and their records, of handouts that no longer exist."""
