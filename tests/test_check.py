@@ -344,7 +344,7 @@ def test_text_output_is_one_line_per_finding(project, run_cli):
         f"warning: content/a-vs-b.md:{link[0]}:{link[1]}: link 'nope.md' names no "
         "handout ('nope' does not exist)",
         f"warning: content/a-vs-b.md:{section[0]}:{section[1]}: section 'Empty' has no text",
-        f"content/a-vs-b.md:{image[0]}:{image[1]}: image 'gone.png' not found",
+        f"error: content/a-vs-b.md:{image[0]}:{image[1]}: image 'gone.png' not found",
         "1 handout(s) checked: 1 error(s), 3 warning(s)",
     ]
     assert result.output.splitlines() == expected

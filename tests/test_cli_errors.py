@@ -67,6 +67,11 @@ def assert_printed_once(result, line: str) -> None:
     assert "Traceback" not in result.output
 
 
+def assert_error_once(result, problem: str) -> None:
+    """``error: problem`` is printed exactly once, labelled as warnings are."""
+    assert_printed_once(result, f"error: {problem}")
+
+
 def temp_files(output: Path) -> list[Path]:
     return list(output.rglob(".versus-tmp-*"))
 
@@ -87,7 +92,7 @@ def test_html_builds_the_good_handout_and_exits_1_for_the_bad_one(project):
           GOOD.replace("DevOps", "Kafka").replace("MLOps", "Pulsar"))
     result = versus(project, "html")
     assert result.exit_code == 1
-    assert_printed_once(result, MISSING_CELL_ERROR)
+    assert_error_once(result, MISSING_CELL_ERROR)
     assert (project / "output" / "html" / "kafka-vs-pulsar.html").is_file()
     assert not (project / "output" / "html" / "devops-vs-mlops.html").exists()
 
@@ -98,7 +103,7 @@ def test_pdf_builds_the_good_handout_and_exits_1_for_the_bad_one(project):
           GOOD.replace("DevOps", "Kafka").replace("MLOps", "Pulsar"))
     result = versus(project, "pdf")
     assert result.exit_code == 1
-    assert_printed_once(result, MISSING_CELL_ERROR)
+    assert_error_once(result, MISSING_CELL_ERROR)
     good = project / "output" / "pdf" / "kafka-vs-pulsar.pdf"
     assert good.read_bytes().startswith(b"%PDF-")
     assert not (project / "output" / "pdf" / "devops-vs-mlops.pdf").exists()
@@ -111,7 +116,8 @@ BROKEN = {
     "csv header": (
         {"content/a-vs-b.md": "---\nitems: [Kafka, Pulsar]\n---\nLead.\n",
          "content/a-vs-b.csv": "Attribute,Kafka\nFocus,logs\n"},
-        "content/a-vs-b.csv:1:1: header names 'Kafka', but items are ['Kafka', 'Pulsar']"),
+        "content/a-vs-b.csv:1:1: header names 'Kafka', but items are ['Kafka', 'Pulsar']: "
+        "no column for 'Pulsar'"),
     "missing cell": (
         {"content/devops-vs-mlops.md": MISSING_CELL}, MISSING_CELL_ERROR),
     "invalid yaml": (  # the wording after "invalid YAML: " is PyYAML's (or libyaml's)
@@ -147,10 +153,10 @@ def test_each_error_is_one_line_printed_once(project, case, command):
     result = versus(project, command)
     assert result.exit_code == 1, result.output
     if expected.endswith(": "):
-        printed = [line for line in lines(result) if line.startswith(expected)]
+        printed = [line for line in lines(result) if line.startswith(f"error: {expected}")]
         assert len(printed) == 1 and "Traceback" not in result.output, result.output
     else:
-        assert_printed_once(result, expected)
+        assert_error_once(result, expected)
 
 
 def test_all_settings_problems_are_printed_together(project):
@@ -158,9 +164,9 @@ def test_all_settings_problems_are_printed_together(project):
     write(project, "versus.yaml", "paper: B5\nlang: 'english!'\n")
     result = versus(project, "html")
     assert result.exit_code == 1
-    assert_printed_once(result, "versus.yaml:1:8: paper must be one of A4, Letter, A5, "
+    assert_error_once(result, "versus.yaml:1:8: paper must be one of A4, Letter, A5, "
                                 "not 'B5'")
-    assert_printed_once(result, "versus.yaml:2:7: lang must be a language tag such as "
+    assert_error_once(result, "versus.yaml:2:7: lang must be a language tag such as "
                                 "'en' or 'en-GB', not 'english!'")
     assert not (project / "output" / "html" / "a-vs-b.html").exists()
 
@@ -226,8 +232,8 @@ def test_check_reports_every_bad_handout(project):
     write(project, "content/good.md", GOOD)
     result = versus(project, "check")
     assert result.exit_code == 1
-    assert_printed_once(result, MISSING_CELL_ERROR)
-    assert_printed_once(result, "content/b-vs-c.md:2:8: 'items' must name 2 to 6 "
+    assert_error_once(result, MISSING_CELL_ERROR)
+    assert_error_once(result, "content/b-vs-c.md:2:8: 'items' must name 2 to 6 "
                                 "things, not 1")
 
 
@@ -275,6 +281,6 @@ def test_a_failed_rebuild_keeps_the_last_good_output(project, command, relative)
     source.write_text(MISSING_CELL, encoding="utf-8")
     result = versus(project, command)
     assert result.exit_code == 1
-    assert_printed_once(result, MISSING_CELL_ERROR)
+    assert_error_once(result, MISSING_CELL_ERROR)
     assert target.read_bytes() == good
     assert temp_files(project / "output") == []

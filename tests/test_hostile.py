@@ -115,7 +115,7 @@ CASES = [
              "data:text/html"),
     stripped("event-handler", '<p onclick="steal()">para</p>', "onclick", "steal()",
              present=("para",)),
-    stripped("img-onerror", '<img src="x.png" alt="x" onerror="steal()">', "onerror"),
+    stripped("img-onerror", '<img src="https://example.com/x.png" alt="x" onerror="steal()">', "onerror"),
     stripped("attr-list-handler", "## Heading {: onclick=\"steal()\" }", "steal()",
              present=("Heading",)),
     stripped("iframe", '<iframe src="file:///etc/passwd"></iframe>', "<iframe",
@@ -591,9 +591,13 @@ def test_hostile_input_on_dask(case: Case, cluster, tmp_path, monkeypatch):
 
 def test_web_pages_show_no_file_images(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    write(tmp_path, HANDOUT, FRONT + LEAD + "![a](file:///etc/hostname)\n\n"
-          '<img alt="b" src="FILE:///etc/passwd">\n')
+    write(tmp_path, HANDOUT, FRONT + LEAD + '<img alt="b" src="FILE:///etc/passwd">\n')
     CliRunner().invoke(main, ["html", "--project", "."])
     page = (tmp_path / PAGE).read_text(encoding="utf-8")
-    assert "/etc/hostname" not in page and "/etc/passwd" not in page
-    assert 'alt="a"' in page and 'alt="b"' in page
+    assert "/etc/passwd" not in page and 'alt="b"' in page
+    # a Markdown image outside the project fails the page, as it fails the PDF
+    write(tmp_path, HANDOUT, FRONT + LEAD + "![a](file:///etc/hostname)\n")
+    result = CliRunner().invoke(main, ["html", "--project", "."])
+    assert result.exit_code == 1
+    assert "image 'file:///etc/hostname' is outside the project" in result.output
+    assert "/etc/hostname" not in (tmp_path / PAGE).read_text(encoding="utf-8")

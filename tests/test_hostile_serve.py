@@ -263,7 +263,7 @@ def test_serve_on_a_busy_port_is_one_line(project, run_cli):
         result = run_cli("serve", "--project", project, "--port", port)
     assert isinstance(result.exception, SystemExit) and result.exit_code == 1
     assert result.output.splitlines() == [
-        f"cannot serve on 127.0.0.1:{port}: Address already in use; "
+        f"error: cannot serve on 127.0.0.1:{port}: Address already in use; "
         "choose another --port (0 picks a free one)"]
 
 

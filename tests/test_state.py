@@ -166,7 +166,7 @@ def test_an_edit_that_keeps_size_and_mtime_is_still_seen(project, monkeypatch):
 
 def test_an_edit_right_after_a_build_with_the_same_size_is_seen(tmp_path):
     project = tmp_path / "project"
-    path = write(project, "a", "one")
+    write(project, "a", "one")
     run(project)
     write(project, "a", "two")  # within the same second, same size
     assert built(run(project)) == ["a.html"]

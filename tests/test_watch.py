@@ -189,3 +189,37 @@ def test_serve_shows_only_output_files(project):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(loop.url + "../content/a-vs-b.md")
         assert refused.value.code == 404
+
+
+EDITOR_FILES = ["a-vs-b.md~", ".#a-vs-b.md", ".a-vs-b.md.swp", ".a-vs-b.md.swx", "4913",
+                "sedAb12Cd", "notes.tmp", ".a-vs-b.md.kate-swp", ".versus-tmp-x.md"]
+
+
+@pytest.mark.parametrize("name", EDITOR_FILES)
+def test_the_change_filter_ignores_editor_files(tmp_path, name):
+    from watchfiles import Change
+
+    from versus.watch import change_filter
+
+    relevant = change_filter(tmp_path)
+    assert not relevant(Change.added, str(tmp_path / "content" / name))
+    assert not relevant(Change.modified, str(tmp_path / "output" / "html" / "x.html"))
+    for real in ("a-vs-b.md", "a-vs-b.csv", "sed.md", "picture.png"):
+        assert relevant(Change.modified, str(tmp_path / "content" / real))
+
+
+def test_watch_ignores_editor_files_and_names_what_it_rebuilt(project, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="versus"), \
+            Running(watch, project, BuildOptions(formats=("html",))) as loop:
+        loop.next_report()
+        for name in EDITOR_FILES:
+            write(project, f"content/{name}", "scratch")
+        with pytest.raises(queue.Empty):
+            loop.reports.get(timeout=1.0)
+        write(project, "content/c-vs-d.md", handout("C", "D", "New lead."))
+        loop.next_report()
+        wait_for(lambda: "rebuilt: c-vs-d" in caplog.messages, "the rebuilt line")
+    changed = [m for m in caplog.messages if m.startswith("changed:")]
+    assert changed == ["changed: c-vs-d.md"]

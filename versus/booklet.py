@@ -153,7 +153,9 @@ def make_booklet(project: Path, options: BuildOptions, duplex: bool = False,
 
     ``options.formats`` says what the handout build makes (``pdf`` at least). The
     booklet holds every handout (or the ``selection``) whose PDF is current after
-    that build: handouts that failed are reported in ``report.build`` and left out.
+    that build: handouts that failed are reported in ``report.build``; one whose
+    last good PDF stays is bound as it last loaded (``BuildReport.kept``), with a
+    warning.
     """
     started = time.perf_counter()
     project = project.resolve()
@@ -177,7 +179,10 @@ def make_booklet(project: Path, options: BuildOptions, duplex: bool = False,
     report = BookletReport(build(project, every, executor, tracker))
     try:
         if report.build.ok or options.keep_going:
-            _Booklet(project, options, duplex, report).make(tracker.slugs(), listener)
+            kept = [slug for slug in report.build.kept
+                    if (project / OUTPUT_DIR / "pdf" / f"{slug}.pdf").is_file()]
+            slugs = sorted({*tracker.slugs(), *kept})
+            _Booklet(project, options, duplex, report).make(slugs, listener)
     except VersusError as error:
         report.errors.append(error)
     except Problems as problems:
@@ -255,7 +260,12 @@ class _Booklet:
         return inputs
 
     def _entry(self, slug: str, source: Path, settings: Settings) -> Entry:
-        handout = load_handout(source, slug, settings)  # loaded fine for its PDF
+        handout = self.report.build.kept.get(slug)  # failed: bound as it last loaded
+        if handout is None:
+            handout = load_handout(source, slug, settings)  # loaded fine for its PDF
+        else:
+            self.report.build.warnings.append(VersusError(
+                "using the last good version in the booklet", source))
         return Entry(slug=slug, title=handout.title, tagline=handout.tagline,
                      items=handout.items, tags=handout.tags, date=handout.date)
 

@@ -29,12 +29,12 @@ from pathlib import Path
 from . import errors as error_types
 from . import glyphs
 from .content import Handout, load_handout, sources
-from .fetch import LocalFiles, base_url, reason, refused_images
+from .errors import Problems, RenderError, VersusError, display_path
 from .executors import default_jobs, make_executor
+from .imagerefs import refused
 from .jobs import pages_for
 from .limits import RENDER_SECONDS, time_limit
 from .lint import ERROR, WARNING, Finding, lint_handout, slug_collisions
-from .errors import ContentError, Problems, RenderError, VersusError, display_path
 from .output import OUTPUT_DIR, build_lock
 from .pipeline import paused_gc
 from .plan import Digests, tool_versions, value_digest
@@ -43,6 +43,7 @@ from .scan import Scan, scan
 from .settings import Settings, load_settings
 from .state import STATE_FILE, BuildState, canonical
 from .templateimages import problems as template_images
+from .unfinished import unfinished
 from .workers import Limit
 
 CHECKING = "checking the handout"
@@ -322,6 +323,7 @@ def _check(job: CheckJob) -> Checked:
     if handout is not None:
         findings += [Finding(WARNING, "unknown-key", warning)
                      for warning in handout.warnings]
+        findings += unfinished(handout, job.theme)
         pages = pages_for(job.theme, job.settings)
         findings += [Finding(WARNING, "no-font", warning) for warning in glyphs.missing(
             handout.inputs, glyphs.theme_fonts(pages.theme.static_files()))]
@@ -345,31 +347,9 @@ def _image_findings(handout: Handout, html: str, content: set[str],
     wherever they come from (Markdown, raw HTML, table cells), except those lint
     reported already."""
     shown = {str(f.error) for f in found if f.code == "missing-image"}
-    findings = []
-    base = base_url(roots[0], handout.source.parent)
-    for src, error in refused_images(html, base, LocalFiles(roots)):
-        if src not in content or any(f"image '{src}'" in text for text in shown):
-            continue
-        problem = ("not found" if isinstance(error, FileNotFoundError)
-                   else f"is refused: {reason(error)}")
-        path, line, column = _locate(handout, src)
-        findings.append(Finding(ERROR, "missing-image", ContentError(
-            f"image '{src}' {problem}", path, line, column)))
-    return findings
-
-
-def _locate(handout: Handout, text: str) -> tuple[Path, int | None, int | None]:
-    """Where ``text`` first appears in the handout's files, as path, line, column."""
-    for path in handout.inputs:
-        try:
-            source = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        offset = source.find(text)
-        if offset >= 0:
-            line = source.count("\n", 0, offset) + 1
-            return path, line, offset - (source.rfind("\n", 0, offset) + 1) + 1
-    return handout.source, None, None
+    return [Finding(ERROR, "missing-image", error)
+            for src, error in refused(handout, html, roots)
+            if src in content and not any(f"image '{src}'" in text for text in shown)]
 
 
 def _stopped(job: CheckJob, message: str) -> Checked:

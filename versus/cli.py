@@ -69,43 +69,74 @@ def common_options(command):
     return wrapper
 
 
-def build_options(command):
-    """The options of commands that render handouts."""
-    @click.argument("targets", nargs=-1)
-    @click.option("--paper", type=click.Choice(["A4", "Letter", "A5"],
-                                               case_sensitive=False),
-                  help="Paper size, overriding the settings.")
-    @click.option("--drafts", is_flag=True, help="Include handouts marked draft.")
-    @click.option("--keep-going/--fail-fast", default=True, show_default=True,
-                  help="Build everything that can be built, or stop at the first error.")
-    @click.option("--force", is_flag=True, help="Rebuild even what is up to date.")
-    @click.option("--pdf-variant", type=click.Choice(VARIANTS),
-                  help="Build PDFs that claim this standard: PDF/UA for accessibility, "
-                       "PDF/A for archives, PDF/X for print shops (all PDFs are "
-                       "tagged); overrides the 'pdf_variant' setting.")
-    @click.option("--bleed", metavar="LENGTH",
-                  help="With pdf/x-4: extend pages by LENGTH (3mm) and add crop marks.")
-    @click.option("--jobs", "-j", type=click.IntRange(min=1),
-                  help="Make this many pages and PDFs at once.  [default: all cores]")
-    @click.option("--explain", is_flag=True,
-                  help="Say for each output why it is rebuilt or skipped.")
-    @click.option("--wait/--no-wait", default=True, show_default=True,
-                  help="Wait while another build of the project runs, or exit 1.")
-    @click.option("--allow-remote", is_flag=True,
-                  help="Fetch http(s) images into PDFs (else: left out, with a warning).")
-    @click.option("--strict", is_flag=True,
-                  help="Count warnings as errors: a handout with one is not written.")
-    @click.option("--timeout", type=click.FloatRange(min=0.1), default=RENDER_SECONDS,
-                  show_default=True, metavar="SECONDS",
-                  help="Stop a handout whose HTML or PDF takes longer, and report it.")
-    @click.option("--scheduler", metavar="ADDRESS", callback=_scheduler,
-                  help="Render on the Dask cluster at ADDRESS (tcp://HOST:PORT); "
-                       "overrides the 'scheduler' setting.")
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        _check_environment()
-        return command(*args, **kwargs)
-    return common_options(wrapper)
+def _complete_slugs(ctx, param, incomplete: str):
+    """The slugs of the project's handouts that start with ``incomplete``."""
+    from click.shell_completion import CompletionItem
+
+    from .content import discover
+
+    project = ctx.params.get("project") or Path(".")
+    try:
+        found, _ = discover(Path(project))
+    except OSError:
+        return []
+    return [CompletionItem(slug) for slug, _ in found if slug.startswith(incomplete)]
+
+
+_TARGETS = click.argument("targets", nargs=-1, shell_complete=_complete_slugs)
+_PAPER = click.option("--paper", type=click.Choice(["A4", "Letter", "A5"],
+                                                   case_sensitive=False),
+                      help="Paper size, overriding the settings.")
+_DRAFTS = click.option("--drafts", is_flag=True, help="Include handouts marked draft.")
+_JOBS = click.option("--jobs", "-j", type=click.IntRange(min=1),
+                     help="Make this many pages and PDFs at once.  [default: all cores]")
+# Options of every building command, in the order --help lists them.
+_BUILD = [
+    click.option("--keep-going/--fail-fast", default=True, show_default=True,
+                 help="Build everything that can be built, or stop at the first error."),
+    click.option("--force", is_flag=True, help="Rebuild even what is up to date."),
+    _JOBS,
+    click.option("--explain", is_flag=True,
+                 help="Say for each output why it is rebuilt or skipped."),
+    click.option("--wait/--no-wait", default=True, show_default=True,
+                 help="Wait while another build of the project runs, or exit 1."),
+    click.option("--strict", is_flag=True,
+                 help="Count warnings as errors: a handout with one is not written."),
+    click.option("--timeout", type=click.FloatRange(min=0.1), default=RENDER_SECONDS,
+                 show_default=True, metavar="SECONDS",
+                 help="Stop a handout whose HTML or PDF takes longer, and report it."),
+    click.option("--scheduler", metavar="ADDRESS", callback=_scheduler,
+                 help="Render on the Dask cluster at ADDRESS (tcp://HOST:PORT); "
+                      "overrides the 'scheduler' setting."),
+]
+# Options that change PDFs only: html neither takes nor lists them.
+_PDF = [
+    _PAPER,
+    click.option("--pdf-variant", type=click.Choice(VARIANTS),
+                 help="Build PDFs that claim this standard: PDF/UA for accessibility, "
+                      "PDF/A for archives, PDF/X for print shops (all PDFs are "
+                      "tagged); overrides the 'pdf_variant' setting."),
+    click.option("--bleed", metavar="LENGTH",
+                 help="With pdf/x-4: extend pages by LENGTH (3mm) and add crop marks."),
+    click.option("--allow-remote", is_flag=True,
+                 help="Fetch http(s) images into PDFs (else: left out, with a warning)."),
+]
+
+
+def build_options(targets: bool = True, pdf: bool = True):
+    """The options of a command that renders handouts: TARGETS unless it builds
+    everything, the PDF options unless it makes web pages only."""
+    decorators = ([_TARGETS] if targets else []) + (_PDF if pdf else []) + [_DRAFTS] + _BUILD
+
+    def decorate(command):
+        @functools.wraps(command)
+        def wrapper(*args, **kwargs):
+            _check_environment()
+            return command(*args, **kwargs)
+        for decorator in reversed(decorators):
+            wrapper = decorator(wrapper)
+        return common_options(wrapper)
+    return decorate
 
 
 def run(call, debug: bool) -> None:
@@ -168,21 +199,21 @@ def _print_report(report) -> None:
 
 
 @main.command()
-@build_options
+@build_options()
 def pdf(project, targets, **options):
     """Build PDFs: output/pdf/<slug>.pdf for all handouts, or the TARGETS given."""
     return _build(("pdf",), project, targets, **options)
 
 
 @main.command()
-@build_options
+@build_options(pdf=False)
 def html(project, targets, **options):
     """Build web pages output/html/<slug>.html and the index output/index.html."""
     return _build(("html",), project, targets, **options)
 
 
 @main.command(name="all")
-@build_options
+@build_options()
 def build_all(project, targets, **options):
     """Build everything: the web pages, the index, the PDFs and, unless TARGETS
     are given, the booklet."""
@@ -234,15 +265,12 @@ def _booklet(formats, project, duplex=False, explain=False, tags=(), globs=(),
 @click.option("--match", "globs", multiple=True, metavar="GLOB",
               help="Bind only the handouts whose slug matches this shell pattern, "
                    "e.g. 'cloud/*' (repeatable).")
-@build_options
-def booklet(project, targets, **options):
+@build_options(targets=False)
+def booklet(project, **options):
     """Build output/booklet.pdf: a cover, a contents page with page numbers and
     links, then every handout's PDF (or those --tag and --match select, brought
     up to date first), with bookmarks, one structure tree and one page number
     sequence."""
-    if targets:
-        raise click.UsageError("booklet takes no TARGETS: it binds every handout "
-                               "(select with --tag and --match)")
     return _booklet(("pdf",), project, **options)
 
 
@@ -257,7 +285,8 @@ def booklet(project, targets, **options):
 @common_options
 def check(project, output_format, strict, timeout):
     """Validate content, settings and templates without rendering; find broken
-    links, missing images and alt text, empty sections and colliding slugs."""
+    links, missing images and alt text, empty sections and colliding slugs, and
+    unfinished work (empty cells, placeholder sentences from new, TODO)."""
     import json
 
     from .check import check_project
@@ -333,12 +362,9 @@ def clean(project):
 
 def live_options(command):
     """The options of the commands that keep rebuilding: watch and serve."""
-    @click.option("--paper", type=click.Choice(["A4", "Letter", "A5"],
-                                               case_sensitive=False),
-                  help="Paper size, overriding the settings.")
-    @click.option("--drafts", is_flag=True, help="Include handouts marked draft.")
-    @click.option("--jobs", "-j", type=click.IntRange(min=1),
-                  help="Make this many pages and PDFs at once.  [default: all cores]")
+    @_PAPER
+    @_DRAFTS
+    @_JOBS
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         _check_environment()

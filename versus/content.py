@@ -2,15 +2,14 @@
 
 A handout is ``content/<slug>.md``: YAML front matter between ``---`` lines, then
 Markdown. Its comparison table lives in the front matter (``attributes``) or in a
-data file beside it (``<slug>.yaml`` or ``<slug>.csv``), never both. Every problem
+data file beside it (``<slug>.yaml``, ``<slug>.csv`` or ``<slug>.xlsx``, read by
+``versus.spreadsheet``), never both. Every problem
 is reported as a ``ContentError`` at ``path:line:col``, all of them at once.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import os
 import re
 from dataclasses import dataclass, field
@@ -19,14 +18,13 @@ from pathlib import Path
 from .errors import ContentError, Problems
 from .images import SUFFIXES as IMAGE_SUFFIXES
 from .settings import LANG_RE, Settings
+from .spreadsheet import MAX_ROWS, XLSX_SUFFIX, read_csv, read_xlsx, table as sheet_table
 from .yamldoc import YamlDoc, load_yaml, nfc
 
 CONTENT_DIR = "content"
 SLUG_PART_RE = re.compile(r"^[a-z0-9-]+$")
 MIN_ITEMS, MAX_ITEMS = 2, 6
 MAX_FILE_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 500
-"""Rows a comparison table may have: a printed handout never needs more."""
 MAX_INDENT = 200
 """Columns a body line may be indented: deeper makes Markdown recurse for minutes."""
 KNOWN_KEYS = ("items", "title", "tagline", "date", "lang", "author", "tags", "draft",
@@ -303,9 +301,12 @@ def _check_date(doc: YamlDoc, errors: list) -> datetime.date | None:
     return None
 
 
+DATA_SUFFIXES = (".yaml", ".csv", XLSX_SUFFIX)
+
+
 def data_files(path: Path) -> list[Path]:
-    """The data files beside handout ``path`` (``<slug>.yaml``, ``<slug>.csv``)."""
-    return [candidate for candidate in (path.with_suffix(".yaml"), path.with_suffix(".csv"))
+    """The data files beside handout ``path`` (``<slug>.yaml``, ``.csv``, ``.xlsx``)."""
+    return [candidate for candidate in map(path.with_suffix, DATA_SUFFIXES)
             if candidate.is_file()]
 
 
@@ -325,15 +326,18 @@ def _load_attributes(path: Path, doc: YamlDoc, items: tuple[str, ...], errors: l
     if not sidecars:
         errors.append(ContentError(
             "missing 'attributes': give the comparison table in the front matter "
-            f"or in {path.with_suffix('.yaml').name} or {path.with_suffix('.csv').name}",
+            f"or in {path.with_suffix('.yaml').name}, {path.with_suffix('.csv').name} "
+            f"or {path.with_suffix(XLSX_SUFFIX).name}",
             path, 1, 1))
         return (), None
     data_file = sidecars[0]
     try:
-        text = read_text(data_file)
-        if data_file.suffix == ".csv":
-            return _attributes_from_csv(text, data_file, items, errors), data_file
-        data_doc = load_yaml(text, str(data_file))
+        if data_file.suffix in (".csv", XLSX_SUFFIX):
+            sheet = (read_xlsx(data_file, MAX_FILE_BYTES) if data_file.suffix == XLSX_SUFFIX
+                     else read_csv(read_text(data_file), data_file))
+            return tuple(Attribute(name, values)
+                         for name, values in sheet_table(sheet, items, errors)), data_file
+        data_doc = load_yaml(read_text(data_file), str(data_file))
     except ContentError as error:
         errors.append(error)
         return (), data_file
@@ -382,46 +386,3 @@ def _attributes_from_yaml(doc: YamlDoc, keys: tuple, items: tuple[str, ...],
                                         *keys, name, extra, at_key=True))
         rows.append(Attribute(nfc(name.strip()), tuple(values)))
     return tuple(rows)
-
-
-def _attributes_from_csv(text: str, path: Path, items: tuple[str, ...],
-                         errors: list) -> tuple[Attribute, ...]:
-    reader = csv.reader(io.StringIO(text))
-    try:
-        rows = [(reader.line_num, row) for row in reader]
-    except csv.Error as error:
-        errors.append(ContentError(f"invalid CSV: {error}", path, reader.line_num, 1))
-        return ()
-    rows = [(line, row) for line, row in rows if any(cell.strip() for cell in row)]
-    if not rows:
-        errors.append(ContentError("empty CSV: expected a header "
-                                   f"'Attribute,{','.join(items)}'", path, 1, 1))
-        return ()
-    (header_line, header), body = rows[0], rows[1:]
-    if len(body) > MAX_ROWS:
-        errors.append(ContentError(f"the comparison table has {len(body)} rows; at most "
-                                   f"{MAX_ROWS} are allowed", path, body[MAX_ROWS][0], 1))
-        return ()
-    names = tuple(nfc(cell.strip()) for cell in header[1:])
-    if header[0].strip().lower() != "attribute" or names != items:
-        listed = ", ".join(f"'{name}'" for name in names) or "no items"
-        errors.append(ContentError(f"header names {listed}, but items are {list(items)}",
-                                   path, header_line, 1))
-        return ()
-    attributes, seen = [], set()
-    for line, row in body:
-        name = nfc(row[0].strip())
-        if len(row) != len(items) + 1:
-            errors.append(ContentError(f"row '{name}' has {len(row) - 1} values for "
-                                       f"{len(items)} items", path, line, 1))
-        elif not name:
-            errors.append(ContentError("a row has no attribute name", path, line, 1))
-        elif name in seen:
-            errors.append(ContentError(f"attribute '{name}' is given twice", path, line, 1))
-        else:
-            seen.add(name)
-            attributes.append(Attribute(name, tuple(cell.strip() for cell in row[1:])))
-    if not attributes and not errors:
-        errors.append(ContentError("no attribute rows below the header", path,
-                                   header_line, 1))
-    return tuple(attributes)

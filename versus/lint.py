@@ -10,6 +10,7 @@
 - ``image-alt``: an image without alt text.
 - ``empty-section``: a heading followed by a heading of the same or a higher
   level, or by the end of the file, with no text between them.
+- ``empty-cell``, ``placeholder``, ``todo``: unfinished work (``versus.unfinished``).
 
 The body is scanned, not parsed: Python-Markdown keeps no positions, and every
 finding needs the line and column in the .md file. Fenced code blocks, code
@@ -148,6 +149,10 @@ class _Body:
             yield match
             if not match["bang"]:
                 yield from self.references(match.start("text"), match.end("text"))
+
+
+Body = _Body
+"""A handout's masked Markdown with file positions, for ``versus.unfinished``."""
 
 
 def _mask(text: str) -> tuple[str, set[int]]:

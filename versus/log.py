@@ -2,8 +2,10 @@
 
 - Every module logs through ``logging.getLogger(__name__)``; nothing in the
   package prints. The CLI alone installs a handler, on stderr.
-- ERROR: a problem with an input, as ``path:line:col: message``, once each.
-- WARNING: something the build went on past (an unknown front matter key).
+- ERROR: a problem with an input, as ``error: path:line:col: message``, once each.
+- WARNING: something the build went on past (an unknown front matter key), as
+  ``warning: path:line:col: message``. Errors and warnings are labelled alike,
+  and the SPEC's ``path:line:col: message`` follows the label unchanged.
 - INFO: one line per output written, and the final summary (hidden by --quiet).
 - DEBUG: why each step happened (shown by --verbose, with WeasyPrint's own log).
 - WeasyPrint's own log is shown only with --verbose: its failed fetches and
@@ -37,13 +39,15 @@ def configure(verbosity: int) -> None:
     weasy.propagate = False
 
 
+LABELS = {logging.WARNING: "warning", logging.ERROR: "error", logging.CRITICAL: "error"}
+
+
 class _Formatter(logging.Formatter):
-    """Plain messages; warnings say so, errors are already ``path:line:col:``."""
+    """Plain messages; warnings and errors labelled alike: ``error: path:line:col: …``."""
 
     def format(self, record: logging.LogRecord) -> str:
         message = record.getMessage()
-        if record.levelno == logging.WARNING:
-            return f"warning: {message}"
         if record.name.startswith("weasyprint"):
             return f"weasyprint: {message}"
-        return message
+        label = LABELS.get(record.levelno)
+        return f"{label}: {message}" if label else message

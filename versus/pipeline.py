@@ -24,6 +24,7 @@ from .errors import ContentError, Problems, SettingsError, TargetError, VersusEr
 from .executors import Executor, default_jobs, make_executor
 from .jobs import Output, PageJob, make
 from .jobs import limit as page_limit
+from .lastgood import ENTRY, entry_facts, stand_in
 from .limits import RENDER_SECONDS
 from .output import OUTPUT_DIR, build_lock, mirror, write_atomic, write_error
 from .plan import Decision, Digests, tool_versions, value_digest
@@ -88,6 +89,8 @@ class BuildReport:
     warnings: list[VersusError] = field(default_factory=list)
     handouts: int = 0
     seconds: float = 0.0
+    kept: dict[str, Handout] = field(default_factory=dict)
+    """Handouts that failed to load, listed as they last loaded (see versus.lastgood)."""
 
     @property
     def ok(self) -> bool:
@@ -274,6 +277,8 @@ class _Run:
             listed = list(loaded.values())
             if index[0].stale and len(everything) > len(found):  # targets were named
                 listed += self._others(everything, {slug for slug, _ in found})
+            order = {slug: place for place, (slug, _) in enumerate(everything)}
+            listed = sorted(listed + self._kept_in_index(), key=lambda h: order[h.slug])
             try:
                 self._html_assets(index, listed)
             except VersusError as error:  # an asset or the index; the pages go on
@@ -282,6 +287,16 @@ class _Run:
                 self.report.errors.append(
                     write_error(Path(error.filename or self.output), error))
         self._make(stale, executor)
+
+    def _kept_in_index(self) -> list[Handout]:
+        """The handouts listed as they last loaded (their last good page stays),
+        each with a warning."""
+        kept = [handout for slug, handout in self.report.kept.items()
+                if (self.output / "html" / f"{slug}.html").is_file()]
+        for handout in kept:
+            self.report.warnings.append(VersusError(
+                "using the last good version in the index", handout.source))
+        return kept
 
     def _prune(self, slugs: set[str]) -> None:
         """Remove the outputs, and their records, of handouts that no longer exist."""
@@ -301,8 +316,9 @@ class _Run:
                 handout = load_handout(path, slug, self.pages.settings)
             except Problems as problems:
                 self.report.errors.extend(problems.errors)
+                self._keep_last_good(slug, path)
                 continue
-            self.state.remember(slug, draft=handout.draft)
+            self.state.remember(slug, draft=handout.draft, **{ENTRY: entry_facts(handout)})
             if not (self.options.drafts or not handout.draft):
                 continue
             undrawn = glyphs.missing(handout.inputs, self._fonts)
@@ -313,6 +329,16 @@ class _Run:
             self.report.warnings.extend([*handout.warnings, *undrawn])
         return loaded
 
+    def _keep_last_good(self, slug: str, path: Path) -> None:
+        """List a handout that failed as it last loaded, if an output of it stays."""
+        facts = self.state.remembered(slug)
+        if facts.get("draft") and not self.options.drafts:
+            return
+        handout = stand_in(slug, path, facts)
+        if handout is not None and any((self.output / fmt / f"{slug}.{fmt}").is_file()
+                                       for fmt in FORMATS):
+            self.report.kept[slug] = handout
+
     def _others(self, everything: list[tuple[str, Path]], named: set[str]) -> list[Handout]:
         """The handouts a build of named targets lists in the index but does not
         build: one that does not load is reported when it is built, not here."""
@@ -322,6 +348,7 @@ class _Run:
                 try:
                     handout = load_handout(path, slug, self.pages.settings)
                 except Problems:
+                    self._keep_last_good(slug, path)
                     continue
                 if self.options.drafts or not handout.draft:
                     others.append(handout)
@@ -525,6 +552,8 @@ class _Run:
             error = warnings[0]
         else:
             self.report.warnings.extend(warnings)
+        if error is None and job.fmt == "html":
+            error = self._missing_image(job.handout, output.data)
         if error is None:
             try:
                 write_atomic(self.output / output.target, output.data)
@@ -536,6 +565,15 @@ class _Run:
         read = {self.digests.name(Path(p)): self.digests.of(Path(p)) for p in output.read}
         self._done(output.target, inputs, read)
         return True
+
+    def _missing_image(self, handout: Handout, html: str) -> VersusError | None:
+        """The first image the handout names that its web page cannot show (the PDF
+        fails for it too), the others added to the report; None if all are there."""
+        from .imagerefs import missing
+
+        errors = missing(handout, html, (self.project, *self.pages.theme.dirs))
+        self.report.errors.extend(errors[1:])
+        return errors[0] if errors else None
 
     def _done(self, target: str, inputs: dict[str, str], read: dict[str, str]) -> None:
         shared = self._shared_inputs("html" if target == INDEX else target.split("/")[0])

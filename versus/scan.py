@@ -18,7 +18,7 @@ from .content import CONTENT_DIR, SLUG_PART_RE, assets, data_files, discover
 from .errors import ContentError
 from .images import SUFFIXES as IMAGE_SUFFIXES
 
-DATA_SUFFIXES = (".yaml", ".csv")
+DATA_SUFFIXES = (".yaml", ".csv", ".xlsx")
 _MAKE_CHILD = getattr(Path, "_make_child_relpath", None)
 
 

@@ -39,11 +39,24 @@ def watched_paths(project: Path) -> list[Path]:
     return [path for path in dict.fromkeys(paths) if path.exists()]
 
 
-def _relevant(change, path: str) -> bool:
-    """Skip editor swap files, our own temporary files and anything in output/."""
-    name = Path(path).name
-    return not (name.startswith((".#", TEMP_PREFIX)) or name.endswith(("~", ".swp"))
-                or f"/{OUTPUT_DIR}/" in path)
+# What editors and tools write beside a file while saving it, never content:
+# backups (x~), Emacs locks (.#x), Vim swap files (.x.swp, .x.swx) and the file
+# Vim writes to test a folder (4913), Kate's swap files, *.tmp, sed -i's sedXXXXXX.
+EDITOR_FILES = (r"~$", r"^\.#", r"\.sw[a-z]$", r"^4913$", r"^\..*\.kate-swp$",
+                r"\.tmp$", r"^sed[^.]*$")
+
+
+def change_filter(project: Path):
+    """watchfiles' default filter, also ignoring editors' and our own temporary
+    files and everything in output/."""
+    import re
+
+    import watchfiles
+
+    return watchfiles.DefaultFilter(
+        ignore_entity_patterns=(*watchfiles.DefaultFilter.ignore_entity_patterns,
+                                *EDITOR_FILES, f"^{re.escape(TEMP_PREFIX)}"),
+        ignore_paths=(str(project / OUTPUT_DIR),))
 
 
 def watch(project: Path, options: BuildOptions, on_report: Callable[[BuildReport], None],
@@ -67,9 +80,10 @@ def _watch(project, options, on_report, listener, stop, on_ready, executor) -> N
 
     paths = watched_paths(project)
     settings = _Stamp(project / SETTINGS_FILE)
+    relevant = change_filter(project)
     ready = False
     while paths:
-        for changes in watchfiles.watch(*paths, watch_filter=_relevant, step=STEP_MS,
+        for changes in watchfiles.watch(*paths, watch_filter=relevant, step=STEP_MS,
                                         stop_event=stop, raise_interrupt=False,
                                         rust_timeout=POLL_MS, yield_on_timeout=True):
             if not ready:  # the first yield: the watcher is in place
@@ -81,12 +95,27 @@ def _watch(project, options, on_report, listener, stop, on_ready, executor) -> N
                 continue
             names = sorted({Path(path).name for _, path in changes}) or [SETTINGS_FILE]
             logger.info("changed: %s", ", ".join(names))
-            on_report(_build(project, options, listener, executor))
+            report = _build(project, options, listener, executor)
+            on_report(report)
+            logger.info("rebuilt: %s", ", ".join(rebuilt(report, project)) or "nothing")
             if watched_paths(project) != paths:  # a templates/ folder appeared
                 paths = watched_paths(project)
                 break
         else:
             return  # stopped
+
+
+def rebuilt(report: BuildReport, project: Path) -> list[str]:
+    """The slugs of the handouts whose page or PDF the build wrote, sorted."""
+    slugs = set()
+    for path in report.built:
+        try:
+            fmt, *rest = path.relative_to(project / OUTPUT_DIR).parts
+        except ValueError:
+            continue
+        if fmt in ("html", "pdf") and rest:
+            slugs.add("/".join(rest).removesuffix(f".{fmt}"))
+    return sorted(slugs)
 
 
 def _build(project: Path, options: BuildOptions, listener: Listener | None,

@@ -1,0 +1,83 @@
+"""check warns about unfinished work: empty cells, the skeleton's placeholder
+sentences and TODO/TBD/FIXME outside code; check --strict fails an untouched skeleton."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from helpers import write
+from versus.scaffold import SECTIONS
+
+HANDOUT = "---\nitems: [A, B]\nattributes:\n  Focus:\n    A: one\n    B: two\n---\n"
+
+
+def findings(run_cli, project: Path, *args) -> tuple[int, list[dict]]:
+    result = run_cli("check", "--project", project, "--format", "json", *args)
+    return result.exit_code, json.loads(result.stdout)
+
+
+def codes(found: list[dict], *wanted: str) -> list[tuple]:
+    return [(f["path"], f["line"], f["column"], f["code"], f["message"])
+            for f in found if f["code"] in wanted]
+
+
+def test_an_untouched_skeleton_fails_check_strict(tmp_path, run_cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("new", "--project", tmp_path, "Kafka", "Pulsar")
+    assert result.exit_code == 0, result.output
+    status, found = findings(run_cli, tmp_path)
+    assert status == 0  # warnings only
+    placeholders = codes(found, "placeholder")
+    assert len(placeholders) == 1 + len(SECTIONS)
+    assert placeholders[0][3:] == ("placeholder", "placeholder text left from "
+                                   "'versus new': 'Say in one paragraph what Kafka and "
+                                   "Pulsar are and how they '")
+    empty = codes(found, "empty-cell")
+    assert len(empty) == 5 * 2
+    assert empty[0][:3] == ("content/kafka-vs-pulsar.md", 8, 12)
+    assert empty[0][4] == "attribute 'Focus' has no text for item 'Kafka'"
+    status, _ = findings(run_cli, tmp_path, "--strict")
+    assert status == 1
+    strict = run_cli("check", "--project", tmp_path, "--strict")
+    assert "warning: content/kafka-vs-pulsar.md:8:12: attribute 'Focus' has no text " \
+           "for item 'Kafka'" in strict.output
+
+
+def test_todo_outside_code_is_a_warning_at_its_place(tmp_path, run_cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "content/a-vs-b.md", HANDOUT + "Lead with a TODO here.\n\n"
+          "Use `TODO` in code.\n\n```\nFIXME inside a block\n```\n\n## More\n\nTBD.\n"
+          "TODOS and FIXMEs are words.\n")
+    _, found = findings(run_cli, tmp_path)
+    assert codes(found, "todo") == [
+        ("content/a-vs-b.md", 8, 13, "todo", "unfinished: 'TODO'"),
+        ("content/a-vs-b.md", 18, 1, "todo", "unfinished: 'TBD'")]
+
+
+def test_a_finished_handout_has_no_unfinished_warnings(tmp_path, run_cli):
+    write(tmp_path, "content/a-vs-b.md", HANDOUT + "A finished lead.\n\n## More\n\nText.\n")
+    status, found = findings(run_cli, tmp_path, "--strict")
+    assert status == 0 and found == []
+
+
+def test_empty_csv_cells_are_named_at_their_row(tmp_path, run_cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "content/a-vs-b.md", "---\nitems: [A, B]\n---\nLead.\n")
+    write(tmp_path, "content/a-vs-b.csv", "Attribute;A;B\nFocus;one;\nGoal; ;two\n")
+    _, found = findings(run_cli, tmp_path)
+    assert [(f[1], f[4]) for f in codes(found, "empty-cell")] == [
+        (2, "attribute 'Focus' has an empty cell"), (3, "attribute 'Goal' has an empty cell")]
+
+
+def test_translated_skeleton_sentences_are_placeholders(tmp_path, run_cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "templates/i18n/de.yaml",
+          "skeleton_lead: Sagen Sie in einem Absatz, was {items} sind.\n"
+          "skeleton_heading_conclusion: Fazit\n")
+    write(tmp_path, "content/a-vs-b.md", HANDOUT
+          + "Sagen Sie in einem Absatz, was A und B sind.\n\n## Fazit\n\nText.\n")
+    _, found = findings(run_cli, tmp_path)
+    assert codes(found, "placeholder") == [
+        ("content/a-vs-b.md", 8, 1, "placeholder", "placeholder text left from "
+         "'versus new': 'Sagen Sie in einem Absatz, was A und B sind.'")]
