@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from helpers import write
 from versus.scaffold import SECTIONS
 
@@ -81,3 +83,31 @@ def test_translated_skeleton_sentences_are_placeholders(tmp_path, run_cli, monke
     assert codes(found, "placeholder") == [
         ("content/a-vs-b.md", 8, 1, "placeholder", "placeholder text left from "
          "'versus new': 'Sagen Sie in einem Absatz, was A und B sind.'")]
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "ja", "ar", "he"])
+def test_every_skeleton_sentence_of_a_language_is_found_where_it_stands(
+        tmp_path, run_cli, monkeypatch, lang):
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("new", "--project", tmp_path, "--lang", lang, "Kafka",
+                   "Pulsar").exit_code == 0
+    text = (tmp_path / "content/kafka-vs-pulsar.md").read_text(encoding="utf-8")
+    sentences = [(number, line) for number, line in enumerate(text.splitlines(), 1)
+                 if line and not line.startswith(("#", " ", "-")) and ":" not in line[:12]]
+    _, found = findings(run_cli, tmp_path)
+    assert [(f[1], f[2]) for f in codes(found, "placeholder")] == [
+        (number, 1) for number, _ in sentences]
+
+
+def test_an_edited_site_catalog_changes_the_placeholders(tmp_path, run_cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "content/a-vs-b.md", HANDOUT + "First words about A and B.\n\n"
+          "Second words about A and B.\n")
+    catalog = tmp_path / "templates/i18n/en.yaml"
+    write(tmp_path, "templates/i18n/en.yaml", "skeleton_lead: First words about {items}.\n")
+    _, found = findings(run_cli, tmp_path)
+    assert [f[1] for f in codes(found, "placeholder")] == [8]
+    catalog.write_text("skeleton_lead: Second words about the items {items}, edited.\n"
+                       "skeleton_focus: Second words about {items}.\n", encoding="utf-8")
+    _, found = findings(run_cli, tmp_path)
+    assert [f[1] for f in codes(found, "placeholder")] == [10]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,20 +36,33 @@ def unfinished(handout: Handout, theme: tuple[Path, ...]) -> list[Finding]:
     return [*_empty_cells(handout), *_in_body(handout.source, placeholders(theme))]
 
 
-def placeholders(theme: tuple[Path, ...]) -> re.Pattern:
-    """One pattern matching every skeleton sentence, in every language."""
+@dataclass(frozen=True)
+class _Sentence:
+    """A skeleton sentence as a pattern, and its longest fixed part to look for
+    first: a substring search is cheap, a pattern tried at every place is not."""
+
+    anchor: str
+    pattern: re.Pattern
+
+
+def placeholders(theme: tuple[Path, ...]) -> tuple[_Sentence, ...]:
+    """Every skeleton sentence, in every language, as something to look for."""
     sentences: set[str] = set()
     for folder in theme:
         sentences.update(_catalog_sentences(folder / I18N_DIR))
-    return _pattern(tuple(sorted(sentences)))
+    return _patterns(tuple(sorted(sentences)))
 
 
 @functools.lru_cache(maxsize=16)
-def _pattern(sentences: tuple[str, ...]) -> re.Pattern:
-    parts = ["".join(re.escape(text) + ("[^\n]+?" if index < len(pieces) - 1 else "")
-                     for index, text in enumerate(pieces))
-             for pieces in (PLACEHOLDER_RE.split(sentence.strip()) for sentence in sentences)]
-    return re.compile("|".join(f"(?:{part})" for part in parts if part.strip()))
+def _patterns(sentences: tuple[str, ...]) -> tuple[_Sentence, ...]:
+    found = []
+    for sentence in sentences:
+        pieces = PLACEHOLDER_RE.split(sentence.strip())
+        anchor = max(pieces, key=len)
+        if anchor.strip():  # a value filled in (``{items}``) may be any text on the line
+            found.append(_Sentence(anchor, re.compile("[^\n]+?".join(map(re.escape,
+                                                                          pieces)))))
+    return tuple(found)
 
 
 def _catalog_sentences(folder: Path) -> Iterator[str]:
@@ -57,24 +71,50 @@ def _catalog_sentences(folder: Path) -> Iterator[str]:
         return
     for catalog in sorted(folder.glob("*.yaml")):
         try:
-            words = yaml.safe_load(read_text(catalog))
-        except (ContentError, yaml.YAMLError):
-            continue  # a broken catalog is reported where pages are rendered
-        if not isinstance(words, dict):
+            stat = catalog.stat()
+        except OSError:
             continue
-        for key, value in words.items():
-            if (str(key).startswith(SKELETON_PREFIX) and isinstance(value, str)
-                    and PLACEHOLDER_RE.search(value)):
-                yield value
+        yield from _catalog(catalog, stat.st_mtime_ns, stat.st_size)
 
 
-def _in_body(path: Path, pattern: re.Pattern) -> Iterator[Finding]:
+@functools.lru_cache(maxsize=128)
+def _catalog(catalog: Path, mtime_ns: int, size: int) -> tuple[str, ...]:
+    """One catalog's skeleton sentences, read again only when the file changes
+    (its time and size are part of the key): a check asks once per handout."""
+    try:
+        words = yaml.safe_load(read_text(catalog))
+    except (ContentError, yaml.YAMLError):
+        return ()  # a broken catalog is reported where pages are rendered
+    if not isinstance(words, dict):
+        return ()
+    return tuple(value for key, value in words.items()
+                 if str(key).startswith(SKELETON_PREFIX) and isinstance(value, str)
+                 and PLACEHOLDER_RE.search(value))
+
+
+def _matches(text: str, sentences: tuple[_Sentence, ...]) -> list[re.Match]:
+    """Each place a sentence is left in ``text``, in order: a sentence sits on one
+    line, so its pattern is tried only on the lines that hold its anchor."""
+    found: dict[int, re.Match] = {}
+    for sentence in sentences:
+        start = text.find(sentence.anchor)
+        while start >= 0:
+            line_end = text.find("\n", start)
+            line_end = len(text) if line_end < 0 else line_end
+            line = sentence.pattern.search(text, text.rfind("\n", 0, start) + 1, line_end)
+            if line is not None:
+                found.setdefault(line.start(), line)
+            start = text.find(sentence.anchor, line_end)
+    return [found[start] for start in sorted(found)]
+
+
+def _in_body(path: Path, sentences: tuple[_Sentence, ...]) -> Iterator[Finding]:
     try:
         _, text, first_line = split_front_matter(read_text(path), path)
     except ContentError:
         return
     body = Body(text, path, first_line)
-    for match in pattern.finditer(body.text):
+    for match in _matches(body.text, sentences):
         yield Finding(WARNING, "placeholder", body.error(
             f"placeholder text left from 'versus new': '{match.group()[:60]}'",
             match.start()))
