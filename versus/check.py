@@ -30,7 +30,7 @@ from . import errors as error_types
 from . import glyphs
 from .content import Handout, load_handout, sources
 from .errors import Problems, RenderError, VersusError, display_path
-from .executors import default_jobs, make_executor
+from .executors import ProcessExecutor, default_jobs
 from .imagerefs import refused
 from .jobs import pages_for
 from .limits import RENDER_SECONDS, time_limit
@@ -111,9 +111,9 @@ def check_project(project: Path, timeout: float | None = RENDER_SECONDS,
     with paused_gc():
         todo = [(slug, path) for slug, path in found
                 if not cache.reuse(slug, path, result)]
-    checks = [CheckJob(path, slug, settings, theme.dirs, slugs, (project, *theme.dirs),
-                       timeout) for slug, path in todo]
-    handouts = _check_all(checks, jobs, timeout, result, cache)
+    checks = [CheckJob(path, slug, settings, theme.dirs, (project, *theme.dirs), timeout)
+              for slug, path in todo]
+    handouts = _check_all(checks, slugs, jobs, timeout, result, cache)
     _check_index(cache, found, handouts, result)
     cache.save()
     gc.unfreeze()  # what planning set aside (``paused_gc``) is collectable again
@@ -144,14 +144,16 @@ def _check_index(cache: _Cache, found, handouts: list[Handout],
     cache.keep(INDEX_KEY, findings)
 
 
-def _check_all(checks: list[CheckJob], jobs: int | None, timeout: float | None,
-               result: CheckResult, cache: _Cache) -> list[Handout]:
+def _check_all(checks: list[CheckJob], slugs: frozenset[str], jobs: int | None,
+               timeout: float | None, result: CheckResult, cache: _Cache) -> list[Handout]:
     """Check each handout in a worker; add and keep the findings; the handouts
     that loaded."""
     if not checks:
         return []
     handouts = []
-    executor = make_executor(min(jobs or default_jobs(), len(checks)))
+    # Every slug goes to each worker once, not with each of N jobs (N² at scale).
+    executor = ProcessExecutor(min(jobs or default_jobs(), len(checks)),
+                               initializer=(know_slugs, slugs))
     try:
         for checked in executor.map(check_handout, checks,
                                     Limit(timeout, CHECKING, _stopped)):
@@ -288,8 +290,6 @@ class CheckJob:
     slug: str
     settings: Settings
     theme: tuple[Path, ...]
-    slugs: frozenset[str]
-    """Every handout's slug, for links between them."""
     roots: tuple[Path, ...]
     """The folders images may come from: the project, then the theme's."""
     timeout: float | None
@@ -302,6 +302,16 @@ class Checked:
     findings: tuple[Finding, ...]
     handout: Handout | None = None
     slug: str = ""
+
+
+_slugs: frozenset[str] = frozenset()
+"""Every handout's slug, for links between them: set in each worker once."""
+
+
+def know_slugs(slugs: frozenset[str]) -> None:
+    """The workers' initializer: every handout's slug, for ``check_handout``."""
+    global _slugs
+    _slugs = slugs
 
 
 def check_handout(job: CheckJob) -> Checked:
@@ -333,7 +343,7 @@ def _check(job: CheckJob) -> Checked:
             pages.handout(handout, "screen", root)
         except VersusError as error:
             findings.append(Finding(ERROR, "template", error))
-    findings += lint_handout(job.path, job.slug, set(job.slugs), job.roots)
+    findings += lint_handout(job.path, job.slug, _slugs, job.roots)
     if printed is not None:
         findings += [Finding(ERROR, "missing-image", error) for error in
                      template_images(pages, printed, shown, handout.source, job.roots)]

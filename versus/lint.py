@@ -23,7 +23,7 @@ import bisect
 import posixpath
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -107,7 +107,7 @@ def _valid(slug: str) -> bool:
     return all(SLUG_PART_RE.match(part) for part in slug.split("/"))
 
 
-def lint_handout(path: Path, slug: str, slugs: set[str],
+def lint_handout(path: Path, slug: str, slugs: Set[str],
                  roots: tuple[Path, ...]) -> list[Finding]:
     """The links, images and sections of one handout; nothing if it cannot be read."""
     try:
@@ -228,7 +228,7 @@ def _target(body: _Body, match: re.Match) -> str | None:
     return found[0] if found else None
 
 
-def _links(body: _Body, slug: str, slugs: set[str]) -> Iterator[Finding]:
+def _links(body: _Body, slug: str, slugs: Set[str]) -> Iterator[Finding]:
     urls = [(m.start(), _strip_angle(m["url"])) for m in body.references()
             if not m["bang"] and m["url"] is not None]
     urls += [(offset, url) for url, offset in body.definitions.values()]
@@ -240,7 +240,7 @@ def _links(body: _Body, slug: str, slugs: set[str]) -> Iterator[Finding]:
                 + _did_you_mean(url, candidates[0], slugs), offset))
 
 
-def _did_you_mean(url: str, missing: str, slugs: set[str]) -> str:
+def _did_you_mean(url: str, missing: str, slugs: Set[str]) -> str:
     """``; did you mean 'x.md'?`` with the closest handout, written as the link was."""
     import difflib  # only when a link is broken
 
