@@ -364,7 +364,7 @@ class _Run:
         return self.options.drafts or not self.state.remembered(slug).get("draft", False)
 
     @functools.cache
-    def _shared_inputs(self, fmt: str) -> dict[str, str]:
+    def shared_inputs(self, fmt: str) -> dict[str, str]:
         """What every ``fmt`` output shares: templates, settings, tool versions."""
         settings = dataclasses.asdict(self.pages.settings)
         settings.pop("scheduler")  # where PDFs are rendered does not change them
@@ -389,7 +389,7 @@ class _Run:
 
     def _plan(self, fmt: str, slug: str, path: Path) -> tuple[Decision, dict[str, str]]:
         """Whether ``fmt`` of handout ``slug`` is stale; its own inputs (the shared
-        ones are ``_shared_inputs(fmt)``)."""
+        ones are ``shared_inputs(fmt)``)."""
         names = self.scanned.names.get(slug)
         if names is None:
             inputs = self.digests.files([path, *self.scanned.data_files(slug, path)])
@@ -397,12 +397,12 @@ class _Run:
             inputs = {name: self.digests.of_name(name) for name in names}
         target = f"{fmt}/{slug}.{fmt}"
         decision = self.state.decide(target, None, inputs, self.digests,
-                                     self.options.force, self._shared_inputs(fmt),
-                                     target in self._present)
+                                     self.options.force, self.shared_inputs(fmt),
+                                     target in self.present)
         return decision, inputs
 
     @functools.cached_property
-    def _present(self) -> set[str]:
+    def present(self) -> set[str]:
         """The handout outputs in output/, listed once (a stat each would cost more
         than the rest of a build with nothing to do)."""
         present = set()
@@ -432,7 +432,7 @@ class _Run:
         inputs["content files"] = value_digest(self.digests.files(paths))
         inputs["drafts"] = value_digest(self.options.drafts)
         decision = self.state.decide(INDEX, self.output / INDEX, inputs, self.digests,
-                                     self.options.force, self._shared_inputs("html"))
+                                     self.options.force, self.shared_inputs("html"))
         if not decision.stale and not (self.output / site.SEARCH_INDEX).is_file():
             decision = Decision(INDEX, True, [f"{site.SEARCH_INDEX} missing"])
         return decision, inputs
@@ -457,7 +457,7 @@ class _Run:
         same = path.is_file() and path.read_bytes() == files[INDEX].encode("utf-8")
         site.write_changed(self.output, files)  # the index's pages, tags, sitemap
         if same:
-            self.state.record(INDEX, inputs, {}, self._shared_inputs("html"))  # a body
+            self.state.record(INDEX, inputs, {}, self.shared_inputs("html"))  # a body
             # edit leaves the list as it was
         else:
             self._done(INDEX, inputs, {})
@@ -576,7 +576,7 @@ class _Run:
         return errors[0] if errors else None
 
     def _done(self, target: str, inputs: dict[str, str], read: dict[str, str]) -> None:
-        shared = self._shared_inputs("html" if target == INDEX else target.split("/")[0])
+        shared = self.shared_inputs("html" if target == INDEX else target.split("/")[0])
         self.state.record(target, inputs, read, shared)
         self.report.built.append(self.output / target)
         self.listener.finished(target, None)

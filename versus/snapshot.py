@@ -34,7 +34,7 @@ def _content(run) -> str:
 
 
 def _digest(run, fmt: str, read: list[str], content: str) -> str:
-    inputs = dict(run._shared_inputs(fmt))
+    inputs = dict(run.shared_inputs(fmt))
     if fmt == "html":
         inputs.update(run.digests.files(sorted(
             {*run.pages.templates_used(INDEX_TEMPLATE),
@@ -67,7 +67,7 @@ def unchanged(run, found: list) -> list[str] | None:
     except (TypeError, AttributeError):  # a mangled snapshot: go the ordinary way
         return None
     kept = [slug for slug, _ in found if run.options.drafts or slug not in drafts]
-    present = run._present
+    present = run.present
     if not all(f"{fmt}/{slug}.{fmt}" in present for fmt in run.formats for slug in kept):
         return None
     if "html" in run.formats and not all((run.output / name).is_file()
