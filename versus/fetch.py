@@ -19,6 +19,7 @@ file names, and the PDF, are the same on every machine.
 from __future__ import annotations
 
 import posixpath
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import SplitResult, unquote, urljoin, urlsplit
@@ -39,6 +40,7 @@ PROJECT_PREFIX, THEME_PREFIX = "project:", "theme:"
 """How files read on a cluster worker are named in ``PdfResult.read``."""
 SCHEMES = ("file", "data", "http", "https")
 CSS_HEADERS = {"Content-Type": "text/css"}
+IMG_TAG_RE = re.compile(r"<img\b", re.IGNORECASE)
 MAX_SVG_DRAWS = 1000
 """Images an SVG may draw, counting those its images draw in turn."""
 MAX_SVG_DEPTH = 8
@@ -319,6 +321,8 @@ def references(html: str) -> list[str]:
 
 def image_sources(html: str) -> list[str]:
     """Every ``<img src>`` in ``html``, in order."""
+    if not IMG_TAG_RE.search(html):  # most pages have none: no need to parse them
+        return []
     found: list[str] = []
 
     class Collector(HTMLParser):
