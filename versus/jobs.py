@@ -21,6 +21,9 @@ from .workers import Limit, stage
 
 CONVERTING = "converting the Markdown"
 RENDERING = "rendering the PDF"
+WEB_PAGE_COST = 0.02
+"""A web page's share of a worker's life: 5,000 of them before it is renewed,
+where a new one costs as much as 40 pages (starting Python, the theme)."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,12 @@ class PageJob:
     resolve (``versus.templateimages``); empty: not checked."""
 
     @property
+    def cost(self) -> float:
+        """A web page leaves a worker as it found it (its memory stays flat over
+        thousands): it counts for little towards the worker's renewal."""
+        return WEB_PAGE_COST if self.fmt == "html" else 1
+
+    @property
     def target(self) -> str:
         """The output's path below ``output/`` (for 'print', the PDF's)."""
         fmt = "pdf" if self.fmt == "print" else self.fmt
@@ -58,6 +67,8 @@ class Output:
     read: tuple[str, ...] = ()
     """Absolute paths of the files the PDF renderer read."""
     warnings: tuple[str, ...] = ()
+    more: tuple[VersusError, ...] = ()
+    """Errors besides ``error`` (the other images a web page cannot show)."""
 
 
 def make(job: PageJob) -> Output:
@@ -66,6 +77,10 @@ def make(job: PageJob) -> Output:
         html = _html(job)
     except VersusError as error:
         return Output(job.target, error=error)
+    if job.fmt == "html":
+        missing = _missing_images(job, html)
+        if missing:
+            return Output(job.target, error=missing[0], more=tuple(missing[1:]))
     if job.fmt != "pdf":
         return Output(job.target, data=html)
     from .pdf import render_job, warm_up
@@ -104,6 +119,18 @@ def _html(job: PageJob) -> str:
             if found:
                 raise found[0]
         return html
+
+
+def _missing_images(job: PageJob, html: str) -> list[VersusError]:
+    """The images the handout names that its web page cannot show (the PDF fails
+    for them too); a page without an image is not parsed for them."""
+    from .fetch import IMG_TAG_RE
+    from .imagerefs import missing
+
+    if not job.roots or not IMG_TAG_RE.search(html):
+        return []
+
+    return missing(job.handout, html, job.roots)
 
 
 @functools.lru_cache(maxsize=4)

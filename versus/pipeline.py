@@ -548,12 +548,11 @@ class _Run:
         job, inputs = made[output.target]
         warnings = [VersusError(text, job.handout.source) for text in output.warnings]
         error = output.error
+        self.report.errors.extend(output.more)
         if warnings and self.options.strict and not error:
             error = warnings[0]
         else:
             self.report.warnings.extend(warnings)
-        if error is None and job.fmt == "html":
-            error = self._missing_image(job.handout, output.data)
         if error is None:
             try:
                 write_atomic(self.output / output.target, output.data)
@@ -565,15 +564,6 @@ class _Run:
         read = {self.digests.name(Path(p)): self.digests.of(Path(p)) for p in output.read}
         self._done(output.target, inputs, read)
         return True
-
-    def _missing_image(self, handout: Handout, html: str) -> VersusError | None:
-        """The first image the handout names that its web page cannot show (the PDF
-        fails for it too), the others added to the report; None if all are there."""
-        from .imagerefs import missing
-
-        errors = missing(handout, html, (self.project, *self.pages.theme.dirs))
-        self.report.errors.extend(errors[1:])
-        return errors[0] if errors else None
 
     def _done(self, target: str, inputs: dict[str, str], read: dict[str, str]) -> None:
         shared = self.shared_inputs("html" if target == INDEX else target.split("/")[0])
