@@ -37,6 +37,12 @@ MARKDOWN_EXTENSIONS = ["tables", "toc", "attr_list", "fenced_code", "codehilite"
 MARKDOWN_CONFIG = {"codehilite": {"guess_lang": False, "css_class": "highlight"},
                    "toc": {"permalink": False}}
 PARAGRAPH_RE = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
+PLAIN_RE = re.compile(r"(?![-+#!? ]|\d+\.)(?:[^\W_]|[^\x00-\x7f\s]|[-,.;:()/%+=#!?]| (?! ))+"
+                      r"(?<! )")
+"""A table cell that needs no Markdown: letters, digits, single spaces and a
+little punctuation that no block, inline pattern or smart punctuation reads
+(none at the start, where a list or heading could begin)."""
+SMART_RE = re.compile(r"\.\.|\. \.|--")
 ELEMENT_RE = re.compile(r"<[a-zA-Z]")
 MAX_ELEMENTS = 5000
 SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’)\]]*(?=\s|$)|[。！？]")
@@ -111,7 +117,7 @@ class Markdown:
         from markdown.treeprocessors import Treeprocessor
 
         from .sanitize import clean
-        from .typeset import NoteState, Typeset, names_pattern
+        from .typeset import NoteState, Typeset, mark_names, names_pattern
 
         class PageLinks(Treeprocessor):
             def run(self, root):
@@ -126,6 +132,7 @@ class Markdown:
         self._md.treeprocessors.register(PageLinks(self._md), "versus-page-links", 1)
         self._md.versus_screen = False
         self._note_state, self._names_pattern = NoteState, names_pattern
+        self._mark_names = mark_names
 
     def start(self, items, notes: dict[str, str], screen: bool) -> None:
         """Begin a handout: its item names, and its footnotes (label -> Markdown)."""
@@ -144,7 +151,16 @@ class Markdown:
         return self._clean(self._md.reset().convert(text), screen)
 
     def inline(self, text: str, screen: bool = False) -> Markup:
-        """A table cell's Markdown -> cleaned HTML without the wrapping paragraph."""
+        """A table cell's Markdown -> cleaned HTML without the wrapping paragraph.
+
+        Most cells are plain words: those skip the converter (most of a web
+        page's cost) and only get their names marked, as it would mark them."""
+        if PLAIN_RE.fullmatch(text) and not SMART_RE.search(text):
+            return Markup(self._mark_names(text, self._md.versus_names_re))
+        return self.convert_inline(text, screen)
+
+    def convert_inline(self, text: str, screen: bool = False) -> Markup:
+        """``inline`` through the converter, whatever the text."""
         self._md.versus_screen = screen
         html = self._clean(self._md.reset().convert(text), screen)
         match = PARAGRAPH_RE.match(html)

@@ -133,6 +133,16 @@ class Names(Treeprocessor):
         return head, spans
 
 
+def mark_names(text: str, pattern: re.Pattern) -> str:
+    """Plain ``text`` (nothing in it to escape) as HTML with its names marked as
+    ``Names`` marks them in a converted document."""
+    head, spans = Names._split(text, pattern)
+    if not spans:
+        return text
+    return head + "".join(f'<span class="name">{span.text}</span>{span.tail}'
+                          for span in spans)
+
+
 class Figures(Treeprocessor):
     """A paragraph holding only an image with a title becomes a figure with the
     title as its caption: ``![alt](src "caption")``."""
