@@ -69,7 +69,9 @@ def stage(what: str | None) -> None:
 
 class WatchedPool:
     """Up to ``workers`` processes, started as jobs need them (or by ``start``),
-    each renewed after ``tasks_per_worker`` jobs to keep memory flat."""
+    each renewed after ``tasks_per_worker`` jobs to keep memory flat. A job may
+    count for less than one (its ``cost``): one that leaves nothing behind need
+    not pay for a new worker's start so often."""
 
     def __init__(self, workers: int, tasks_per_worker: int,
                  initializer: tuple | None = None):
@@ -117,7 +119,7 @@ class WatchedPool:
     def _roomy(self, busy: dict) -> list[_Worker]:
         """The busy workers that may be sent one more job."""
         return [worker for worker in busy.values() if len(worker.queue) < AHEAD
-                and worker.done + len(worker.queue) < self.tasks_per_worker]
+                and worker.done + sum(map(_cost, worker.queue)) < self.tasks_per_worker]
 
     def _take(self) -> _Worker:
         """An idle worker that is still alive, or a new one."""
@@ -170,8 +172,7 @@ class WatchedPool:
             elif kind == "stage":
                 worker.begin(value, limit)
             elif kind in ("done", "error"):
-                worker.queue.popleft()
-                worker.done += 1
+                worker.done += _cost(worker.queue.popleft())
                 worker.begin(None, None)
                 if kind == "error":
                     raise value
@@ -225,7 +226,9 @@ class _Worker:
         self.conn.send(initializer)
         self.queue: collections.deque = collections.deque()
         """The jobs sent, the first one running (or about to)."""
-        self.what, self.deadline, self.done = None, None, 0
+        self.what, self.deadline = None, None
+        self.done = 0.0
+        """The jobs run, each counted at its ``cost``."""
 
     def give(self, fn: Callable, job) -> None:
         """Send ``job``; its time starts when the worker says it has started it."""
@@ -244,6 +247,11 @@ class _Worker:
             self.process.kill()
         self.conn.close()
         return self.process.wait()
+
+
+def _cost(job) -> float:
+    """How much of a worker's life ``job`` uses: 1 unless it says less."""
+    return getattr(job, "cost", 1)
 
 
 def _describe(status: int | None) -> str:
