@@ -46,7 +46,7 @@ def test_slow_markdown_is_stopped_and_the_other_handouts_build(tmp_path):
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_a_slow_pdf_is_stopped_and_reported(tmp_path):
     from versus.pdf import PdfJob, render_job
-    from versus.pipeline import render_context
+    from versus.making import render_context
     from versus.render import Theme
 
     stylesheet, roots = render_context(tmp_path, Theme.for_project(tmp_path))

@@ -21,6 +21,8 @@ from .errors import VersusError, display_path
 
 logger = logging.getLogger(__name__)
 OUTPUT_DIR = "output"
+FORMATS = ("html", "pdf")
+"""What a build makes: each in its folder below output/."""
 TEMP_PREFIX = ".versus-tmp-"
 LOCK_FILE = ".versus.lock"
 

@@ -1,4 +1,4 @@
-"""load -> plan -> run stale targets -> record state -> report.
+"""scan -> plan -> load -> make stale targets -> record state -> report.
 
 ``build`` is the one core call behind every build command. It takes the project
 folder, the options, an executor and a listener, and returns a ``BuildReport``;
@@ -18,16 +18,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .content import CONTENT_DIR, SLUG_PART_RE, Handout, load_handout
-from . import glyphs, images, site, sitestatic, snapshot
-from .errors import ContentError, Problems, SettingsError, TargetError, VersusError
-from .executors import Executor, default_jobs, make_executor
-from .jobs import Output, PageJob, make
-from .jobs import limit as page_limit
-from .lastgood import ENTRY, entry_facts, stand_in
+from . import site, snapshot
+from .content import CONTENT_DIR, SLUG_PART_RE, Handout
+from .errors import Problems, SettingsError, TargetError, VersusError
+from .executors import Executor
 from .limits import RENDER_SECONDS
-from .output import OUTPUT_DIR, build_lock, mirror, write_atomic, write_error
+from .loading import included, load, others
+from .making import make_stale
+from .output import FORMATS, OUTPUT_DIR, build_lock, write_error
 from .plan import Decision, Digests, tool_versions, value_digest
+from .publish import publish
 from .render import INDEX_TEMPLATE, STYLESHEET, TAG_TEMPLATE, Pages, Theme, source_date
 from .scan import Scan, scan
 from .settings import Settings, load_settings
@@ -35,8 +35,7 @@ from .state import STATE_FILE, BuildState
 from .variants import check_bleed
 
 logger = logging.getLogger(__name__)
-FORMATS = ("html", "pdf")
-INDEX = "index.html"
+INDEX = site.INDEX
 
 
 @dataclass(frozen=True)
@@ -195,12 +194,6 @@ def select(project: Path, found: list[tuple[str, Path]], errors: list[VersusErro
             [e for e in errors if _slug_of(content, e.path) in wanted])
 
 
-def render_context(project: Path, theme: Theme) -> tuple[str, tuple[str, ...]]:
-    """The stylesheet and the folders a PDF may read from, as render jobs name them."""
-    return (str(theme.find(STYLESHEET)),
-            tuple(str(path) for path in (project, *theme.dirs)))
-
-
 def _slug_of(content: Path, path) -> str | None:
     try:
         return Path(path).resolve().relative_to(content).with_suffix("").as_posix()
@@ -245,7 +238,7 @@ class _Run:
         self.listener.started(0)
         if "html" in self.formats:
             try:
-                self._html_assets((decisions[-1], {}), [])
+                publish(self, (decisions[-1], {}), [])
             except VersusError as error:
                 self.report.errors.append(error)
             except OSError as error:
@@ -260,10 +253,10 @@ class _Run:
         stale_slugs = {slug for (_, slug), (decision, _) in plans.items() if decision.stale}
         attempted = [(slug, path) for slug, path in found
                      if slug in stale_slugs or (index and index[0].stale)]
-        loaded = self._load(attempted)
+        loaded = load(self, attempted)
         parsed = {slug for slug, _ in attempted}
         kept = {slug for slug, _ in found
-                if slug in loaded or (slug not in parsed and self._included(slug))}
+                if slug in loaded or (slug not in parsed and included(self, slug))}
         self.report.handouts = len(kept)
         decisions = [plans[fmt, slug][0] for fmt, slug in plans if slug in kept]
         self.listener.planned(decisions + ([index[0]] if index else []))
@@ -276,17 +269,17 @@ class _Run:
         if index:
             listed = list(loaded.values())
             if index[0].stale and len(everything) > len(found):  # targets were named
-                listed += self._others(everything, {slug for slug, _ in found})
+                listed += others(self, everything, {slug for slug, _ in found})
             order = {slug: place for place, (slug, _) in enumerate(everything)}
             listed = sorted(listed + self._kept_in_index(), key=lambda h: order[h.slug])
             try:
-                self._html_assets(index, listed)
+                publish(self, index, listed)
             except VersusError as error:  # an asset or the index; the pages go on
                 self.report.errors.append(error)
             except OSError as error:  # removing a refused image met a file in the way
                 self.report.errors.append(
                     write_error(Path(error.filename or self.output), error))
-        self._make(stale, executor)
+        make_stale(self, stale, executor)
 
     def _kept_in_index(self) -> list[Handout]:
         """The handouts listed as they last loaded (their last good page stays),
@@ -307,61 +300,6 @@ class _Run:
             (self.output / target).unlink(missing_ok=True)
             self.state.forget(target)
             logger.info("removed %s: its handout is gone", target)
-
-    def _load(self, found: list[tuple[str, Path]]) -> dict[str, Handout]:
-        """Parse these handouts; errors go to the report, drafts are left out."""
-        loaded = {}
-        for slug, path in found:
-            try:
-                handout = load_handout(path, slug, self.pages.settings)
-            except Problems as problems:
-                self.report.errors.extend(problems.errors)
-                self._keep_last_good(slug, path)
-                continue
-            self.state.remember(slug, draft=handout.draft, **{ENTRY: entry_facts(handout)})
-            if not (self.options.drafts or not handout.draft):
-                continue
-            undrawn = glyphs.missing(handout.inputs, self._fonts)
-            if undrawn and self.options.strict:
-                self.report.errors.extend(undrawn)  # --strict: not written
-                continue
-            loaded[slug] = handout
-            self.report.warnings.extend([*handout.warnings, *undrawn])
-        return loaded
-
-    def _keep_last_good(self, slug: str, path: Path) -> None:
-        """List a handout that failed as it last loaded, if an output of it stays."""
-        facts = self.state.remembered(slug)
-        if facts.get("draft") and not self.options.drafts:
-            return
-        handout = stand_in(slug, path, facts)
-        if handout is not None and any((self.output / fmt / f"{slug}.{fmt}").is_file()
-                                       for fmt in FORMATS):
-            self.report.kept[slug] = handout
-
-    def _others(self, everything: list[tuple[str, Path]], named: set[str]) -> list[Handout]:
-        """The handouts a build of named targets lists in the index but does not
-        build: one that does not load is reported when it is built, not here."""
-        others = []
-        for slug, path in everything:
-            if slug not in named:
-                try:
-                    handout = load_handout(path, slug, self.pages.settings)
-                except Problems:
-                    self._keep_last_good(slug, path)
-                    continue
-                if self.options.drafts or not handout.draft:
-                    others.append(handout)
-        return others
-
-    @functools.cached_property
-    def _fonts(self) -> tuple[str, ...]:
-        """The theme's font files: with the machine's, what a page can draw."""
-        return glyphs.theme_fonts(self.pages.theme.static_files())
-
-    def _included(self, slug: str) -> bool:
-        """Whether an unparsed, up-to-date handout counts (drafts only with --drafts)."""
-        return self.options.drafts or not self.state.remembered(slug).get("draft", False)
 
     @functools.cache
     def shared_inputs(self, fmt: str) -> dict[str, str]:
@@ -437,140 +375,14 @@ class _Run:
             decision = Decision(INDEX, True, [f"{site.SEARCH_INDEX} missing"])
         return decision, inputs
 
-    def _html_assets(self, index: tuple[Decision, dict], handouts: list[Handout]) -> None:
-        """Copy the theme's static files and content's images; rewrite the index
-        when it is stale."""
-        for name, source in self.pages.theme.static_files().items():
-            mirror(source, self.output / "assets" / name)
-        content = self.project / CONTENT_DIR
-        for source in self.scanned.assets(self.project):  # beside the pages that show them
-            self._publish_image(source, self.output / "html" / source.relative_to(content))
-        static = sitestatic.folder(self.project)
-        for source in sitestatic.files(self.project):  # the site's own: logo, CSS, fonts
-            self._publish_image(source, self.output / sitestatic.OUTPUT_DIR
-                                / source.relative_to(static), static)
-        decision, inputs = index
-        if not decision.stale:
-            return
-        files = self.pages.index(sorted(handouts, key=lambda handout: handout.slug))
-        path = self.output / INDEX
-        same = path.is_file() and path.read_bytes() == files[INDEX].encode("utf-8")
-        site.write_changed(self.output, files)  # the index's pages, tags, sitemap
-        if same:
-            self.state.record(INDEX, inputs, {}, self.shared_inputs("html"))  # a body
-            # edit leaves the list as it was
-        else:
-            self._done(INDEX, inputs, {})
-
-    def _publish_image(self, source: Path, target: Path, static: Path | None = None) -> None:
-        """Copy one content image (or, with ``static``, a file of the site's static
-        folder) beside the web pages, or report why it may not be; a refused file is
-        never left published."""
-        try:
-            if static is None:
-                images.publishable(source, self.project / CONTENT_DIR)
-                mirror(source, target, read=images.read_for_web)
-            else:
-                mirror(source, target,
-                       read=lambda path: sitestatic.read(path, static, web=True))
-        except (OSError, ValueError) as error:
-            target.unlink(missing_ok=True)
-            from .fetch import reason
-
-            what = "image" if static is None else "file"
-            self.report.errors.append(ContentError(f"{what} not published: {reason(error)}",
-                                                   source))
-
-    def _make(self, stale: list, executor: Executor | None) -> None:
-        """Make the stale web pages and PDFs, each in a watched worker process
-        (``versus.workers``); with a Dask scheduler the PDFs render there."""
-        if not (self.options.keep_going or self.report.ok):
-            stale = [item for item in stale if item[0] == "html"]
-        if not stale:
-            return
-        remote, own = (executor if getattr(executor, "remote", False) else None), []
-        scheduler = self.options.scheduler or self.pages.settings.scheduler
-        if remote is None and scheduler and any(fmt == "pdf" for fmt, _, _ in stale):
-            remote = make_executor(1, scheduler)
-            own.append(remote)
-        jobs = [self._job("print" if remote and fmt == "pdf" else fmt, handout)
-                for fmt, handout, _ in stale]
-        local = executor if executor is not None and executor is not remote else None
-        if local is None:
-            local = make_executor(min(self.options.jobs or default_jobs(), len(jobs)))
-            own.append(local)
-        made = {job.target: (job, inputs) for job, (_, _, inputs) in zip(jobs, stale)}
-        try:
-            printed = []
-            for output in local.map(make, jobs, page_limit(self.options.timeout)):
-                if remote and output.target.startswith("pdf/") and not output.error:
-                    printed.append(output)  # the PDF's HTML: rendered on the cluster
-                elif not self._finish(output, made):
-                    return
-            if printed:
-                self._render_remote(printed, remote, made)
-        finally:
-            for each in own:
-                each.close()
-
-    def _job(self, fmt: str, handout: Handout) -> PageJob:
-        pdf = None
-        if fmt != "html":
-            from .fetch import base_url
-            from .pdf import PdfJob
-
-            stylesheet, roots = render_context(self.project, self.pages.theme)
-            pdf = PdfJob(slug=handout.slug, source=str(handout.source), html="",
-                         base_url=base_url(self.project, handout.source.parent),
-                         paper=self.pages.settings.paper, stylesheet=stylesheet,
-                         roots=roots, variant=self.pages.settings.pdf_variant or None,
-                         bleed=self.options.bleed,
-                         allow_remote=self.options.allow_remote,
-                         timeout=self.options.timeout)
-        return PageJob(fmt, handout, self.pages.theme.dirs, self.pages.settings,
-                       self.options.timeout, "../" * (handout.slug.count("/") + 1), pdf,
-                       (self.project, *self.pages.theme.dirs))
-
-    def _render_remote(self, printed: list[Output], executor: Executor, made) -> None:
-        """Render the PDFs of ``printed`` HTML on the cluster."""
-        from .pdf import render_job
-
-        jobs = [dataclasses.replace(made[output.target][0].pdf, html=output.data)
-                for output in printed]
-        for result in executor.map(render_job, jobs):
-            output = Output(f"pdf/{result.slug}.pdf", result.pdf, result.error,
-                            result.read, result.warnings)
-            if not self._finish(output, made):
-                return
-
-    def _finish(self, output: Output, made: dict) -> bool:
-        """Write a made output, or report its error; whether to go on."""
-        job, inputs = made[output.target]
-        warnings = [VersusError(text, job.handout.source) for text in output.warnings]
-        error = output.error
-        self.report.errors.extend(output.more)
-        if warnings and self.options.strict and not error:
-            error = warnings[0]
-        else:
-            self.report.warnings.extend(warnings)
-        if error is None:
-            try:
-                write_atomic(self.output / output.target, output.data)
-            except VersusError as failure:  # a full disk, a folder in the way:
-                error = failure  # this output fails; the others are still tried
-        if error is not None:
-            self._failed(output.target, error)
-            return self.options.keep_going
-        read = {self.digests.name(Path(p)): self.digests.of(Path(p)) for p in output.read}
-        self._done(output.target, inputs, read)
-        return True
-
-    def _done(self, target: str, inputs: dict[str, str], read: dict[str, str]) -> None:
+    def done(self, target: str, inputs: dict[str, str], read: dict[str, str]) -> None:
+        """Record ``target`` made from ``inputs``, having read ``read``."""
         shared = self.shared_inputs("html" if target == INDEX else target.split("/")[0])
         self.state.record(target, inputs, read, shared)
         self.report.built.append(self.output / target)
         self.listener.finished(target, None)
 
-    def _failed(self, target: str, error: VersusError) -> None:
+    def failed(self, target: str, error: VersusError) -> None:
+        """Report that ``target`` could not be made."""
         self.report.errors.append(error)
         self.listener.finished(target, error)

@@ -26,6 +26,7 @@ from .output import write_atomic
 PAGE_SIZE = 100
 """Handouts listed on one page of the index or of a tag."""
 INDEX_STEM = "index"
+INDEX = f"{INDEX_STEM}.html"
 TAGS_DIR = "tags"
 SEARCH_INDEX = "search-index.js"
 SITEMAP = "sitemap.xml"

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from .content import CONTENT_DIR
 from .errors import VersusError
+from .making import render_context
 from .output import OUTPUT_DIR, TEMP_PREFIX
-from .pipeline import BuildOptions, BuildReport, Listener, build, render_context
+from .pipeline import BuildOptions, BuildReport, Listener, build
 from .render import Theme
 from .serve import LiveReload, start_server
 from .settings import SETTINGS_FILE, SITE_STATIC
