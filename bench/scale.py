@@ -4,11 +4,13 @@
     python bench/scale.py --count 200 --count 2000 --count 10000 --huge 100000
 
 For each --count it makes a corpus (bench/corpus.py) and times, as subprocesses of
-``build.py``: the full web build (``html --force``), the build with nothing to do
-(median of --repeat), ``check`` cold (no state) and warm (nothing changed; up to
---check-max handouts), with the peak RSS of the main process (VmHWM, polled), and
-the floors: start-up (``import click, jinja2, yaml, markdown``) and each
-handout's Markdown converted once with the same extensions in 2 processes.
+``build.py``: the full web build (``html --force`` into an empty output/), the
+build with nothing to do (median of --repeat), ``check`` cold (no state) and warm
+(nothing changed; up to --check-max handouts), with the peak RSS of the main
+process (VmHWM, polled), and the floors: start-up (``import click, jinja2, yaml,
+markdown``) and each handout's Markdown converted once with the same extensions
+in 2 processes. The full build, its floor and the cold check run --pairs rounds,
+interleaved, and each ratio is the median of the rounds' ratios.
 For --huge it measures the no-op and the state only: the state is made by a
 build whose pages are stubs (``StubExecutor``: nothing is rendered), then the
 real ``build.py html`` runs with nothing to do. Results go to stdout as a
@@ -98,14 +100,32 @@ def state_mb(project: Path) -> float:
     return sum(p.stat().st_size for p in (project / "output").glob(".versus-state*")) / 1e6
 
 
-def measure(count: int, repeat: int, check: bool) -> dict:
+def measure(count: int, repeat: int, check: bool, pairs: int) -> dict:
+    """The figures at ``count`` handouts; the full build, its floor and the cold
+    check are measured ``pairs`` times, interleaved (the ratios are the medians
+    of each round's ratio: the machine's load changes between rounds)."""
     with tempfile.TemporaryDirectory(prefix="versus-scale-") as folder:
         project = Path(folder)
         make_corpus(project, count)
-        row = {"count": count}
-        row["full"], row["full_mb"] = timed(versus("html", "--project", project,
-                                                   "--force", "--jobs", "2"))
-        row["floor"] = floor_seconds(project)
+        row = {"count": count, "full_mb": 0.0}
+        rounds = []
+        for _ in range(pairs):
+            shutil.rmtree(project / "output", ignore_errors=True)
+            floor = floor_seconds(project)
+            full, peak = timed(versus("html", "--project", project, "--force",
+                                      "--jobs", "2"))
+            row["full_mb"] = max(row["full_mb"], peak)
+            cold = None
+            if check:
+                (project / "output").joinpath(".versus-state.db").unlink(missing_ok=True)
+                cold, _ = timed(versus("check", "--project", project))
+            rounds.append((full, floor, cold))
+        row["full"] = statistics.median(r[0] for r in rounds)
+        row["floor"] = statistics.median(r[1] for r in rounds)
+        row["full_floor"] = statistics.median(r[0] / r[1] for r in rounds)
+        if check:
+            row["check_cold"] = statistics.median(r[2] for r in rounds)
+            row["cold_full"] = statistics.median(r[2] / r[0] for r in rounds)
         # One no-op first: files changed within 2 s of a save are read again once
         # (versus.state.RACY_NS), and a corpus just written may be that young.
         timed(versus("html", "--project", project))
@@ -113,8 +133,7 @@ def measure(count: int, repeat: int, check: bool) -> dict:
                                                 repeat)
         row["state_mb"] = state_mb(project)
         if check:
-            (project / "output").joinpath(".versus-state.db").unlink(missing_ok=True)
-            row["check_cold"], _ = timed(versus("check", "--project", project))
+            timed(versus("check", "--project", project))  # the same racy window
             row["check_warm"], _ = median_of(versus("check", "--project", project), repeat)
         return row
 
@@ -164,24 +183,26 @@ def report(rows: list[dict], huge: dict | None, startup: float, command: str) ->
              "bounds). Corpus: bench/corpus.py (seed variants). Start-up (`import "
              f"click, jinja2, yaml, markdown`): {startup:.3f} s.", "",
              "| handouts | html full build | floor (Markdown once, 2 procs) | full / floor "
-             "| per handout | no-op | no-op / start-up | check cold | check warm "
-             "| check warm / start-up | peak RSS main, no-op / full | state file |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| per handout | no-op | no-op / start-up | check cold | check cold / full "
+             "| check warm | check warm / start-up | peak RSS main, no-op / full "
+             "| state file |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for row in rows:
         cold = f"{row['check_cold']:.2f} s" if "check_cold" in row else "—"
+        cold_full = f"{row['cold_full']:.2f}" if "cold_full" in row else "—"
         warm = f"{row['check_warm']:.3f} s" if "check_warm" in row else "—"
         ratio = f"{row['check_warm'] / startup:.1f}" if "check_warm" in row else "—"
         lines.append(
             f"| {row['count']:,} | {row['full']:.2f} s | {row['floor']:.2f} s "
-            f"| {row['full'] / row['floor']:.2f} | {row['full'] / row['count'] * 1e3:.2f} ms "
-            f"| {row['noop']:.3f} s | {row['noop'] / startup:.2f} | {cold} | {warm} "
-            f"| {ratio} | {row['noop_mb']:.0f} / {row['full_mb']:.0f} MB "
+            f"| {row['full_floor']:.2f} | {row['full'] / row['count'] * 1e3:.2f} ms "
+            f"| {row['noop']:.3f} s | {row['noop'] / startup:.2f} | {cold} | {cold_full} "
+            f"| {warm} | {ratio} | {row['noop_mb']:.0f} / {row['full_mb']:.0f} MB "
             f"| {row['state_mb']:.1f} MB |")
     if huge:
         lines.append(
             f"| {huge['count']:,} | (state made by a stub build: "
             f"{huge['stub_build']:.0f} s) | | | | {huge['noop']:.3f} s "
-            f"| {huge['noop'] / startup:.2f} | — | — | — | {huge['noop_mb']:.0f} MB / — "
+            f"| {huge['noop'] / startup:.2f} | — | — | — | — | {huge['noop_mb']:.0f} MB / — "
             f"| {huge['state_mb']:.1f} MB |")
     return "\n".join(lines) + "\n"
 
@@ -207,14 +228,17 @@ def main() -> None:
                         help="make (or reuse) the huge corpus here and keep it")
     parser.add_argument("--check-max", type=int, default=2000,
                         help="time check only up to this many handouts")
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="runs of each no-op and warm check (their median)")
+    parser.add_argument("--pairs", type=int, default=1,
+                        help="rounds of full build, floor and cold check, interleaved")
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     args = parser.parse_args()
     counts = args.count or [200, 2000, 10000]
     startup = median_of(STARTUP, 9)[0]
     rows = []
     for count in counts:
-        rows.append(measure(count, args.repeat, count <= args.check_max))
+        rows.append(measure(count, args.repeat, count <= args.check_max, args.pairs))
         print(rows[-1], flush=True)
     huge = measure_huge(args.huge, args.repeat, args.keep_huge) if args.huge else None
     if huge:

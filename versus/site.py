@@ -18,7 +18,6 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
-from xml.sax.saxutils import escape
 
 from .content import Handout
 from .output import write_atomic
@@ -146,6 +145,8 @@ def site_url(base_url: str, path: str) -> str:
 
 def sitemap(base_url: str, paths: list[str]) -> str:
     """The sitemap (sitemaps.org) of the pages at ``paths`` below ``base_url``."""
+    from xml.sax.saxutils import escape  # it imports urllib.request: not at start-up
+
     urls = "".join(f"  <url><loc>{escape(site_url(base_url, path))}</loc></url>\n"
                    for path in paths)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
