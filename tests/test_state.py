@@ -95,6 +95,38 @@ def test_killed_no_op_builds_leave_a_state_that_still_says_nothing_changed(
         assert state_warnings(caplog) == []
 
 
+class StubExecutor:
+    """Makes each page as a stub, in this process: a big state, made fast."""
+
+    remote = False
+
+    def map(self, fn, jobs, limit=None):
+        from versus.jobs import Output
+
+        for job in jobs:
+            yield Output(job.target, f"<p>{job.handout.slug}</p>\n")
+
+    def close(self) -> None:
+        pass
+
+
+def test_killed_no_op_builds_of_10000_handouts_keep_the_state(tmp_path, caplog):
+    project = tmp_path / "big"
+    for number in range(10_000):
+        write(project, f"h{number}")
+    for path in (project / "content").iterdir():
+        os.utime(path, (OLD, OLD))
+    options = BuildOptions(formats=("html",))
+    assert build(project, options, StubExecutor()).ok
+    rng = random.Random(10_000)
+    for _ in range(5):  # a no-op here takes a few tenths of a second
+        kill_after(start(project), rng.uniform(0.05, 0.5))
+        caplog.clear()
+        report = build(project, options, StubExecutor())
+        assert report.ok and report.built == [], "a killed no-op lost the state"
+        assert report.up_to_date == 10_000 and state_warnings(caplog) == []
+
+
 SLOW_WRITE = """
 import time
 import versus.state as state
