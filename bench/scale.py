@@ -35,6 +35,7 @@ ROOT = BENCH.parent
 sys.path[:0] = [str(BENCH), str(ROOT)]
 
 from corpus import make_corpus  # noqa: E402  (bench/ is not a package)
+from tests.helpers import StubExecutor  # noqa: E402
 
 HEADING = "## Scale (issue 14)"
 STARTUP = [sys.executable, "-c", "import click, jinja2, yaml, markdown"]
@@ -136,21 +137,6 @@ def measure(count: int, repeat: int, check: bool, pairs: int) -> dict:
             timed(versus("check", "--project", project))  # the same racy window
             row["check_warm"], _ = median_of(versus("check", "--project", project), repeat)
         return row
-
-
-class StubExecutor:
-    """Makes every page as a stub, in this process: the state, not the pages."""
-
-    remote = False
-
-    def map(self, fn, jobs, limit=None):
-        from versus.jobs import Output
-
-        for job in jobs:
-            yield Output(job.target, f"<p>{job.handout.slug}</p>\n")
-
-    def close(self) -> None:
-        pass
 
 
 def measure_huge(count: int, repeat: int, keep: Path | None) -> dict:

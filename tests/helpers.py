@@ -14,3 +14,19 @@ def write(root: Path, relative: str, data: str | bytes) -> Path:
     else:
         path.write_text(data, encoding="utf-8")
     return path
+
+
+class StubExecutor:
+    """Makes every web page as a stub, in this process: a big build state, made
+    fast (the tests and bench/scale.py)."""
+
+    remote = False
+
+    def map(self, fn, jobs, limit=None):
+        from versus.jobs import Output
+
+        for job in jobs:
+            yield Output(job.target, f"<p>{job.handout.slug}</p>\n")
+
+    def close(self) -> None:
+        pass

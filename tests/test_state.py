@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import StubExecutor
 from versus import plan
 from versus.pipeline import BuildOptions, build
 from versus.state import OLD_STATE_FILE, STATE_FILE, dump
@@ -93,21 +94,6 @@ def test_killed_no_op_builds_leave_a_state_that_still_says_nothing_changed(
         report = run(project)
         assert built(report) == [], "a killed build with nothing to do lost the state"
         assert state_warnings(caplog) == []
-
-
-class StubExecutor:
-    """Makes each page as a stub, in this process: a big state, made fast."""
-
-    remote = False
-
-    def map(self, fn, jobs, limit=None):
-        from versus.jobs import Output
-
-        for job in jobs:
-            yield Output(job.target, f"<p>{job.handout.slug}</p>\n")
-
-    def close(self) -> None:
-        pass
 
 
 def test_killed_no_op_builds_of_10000_handouts_keep_the_state(tmp_path, caplog):
