@@ -881,6 +881,9 @@ def parse_args() -> argparse.Namespace:
 def main() -> int:
     """Make the projects, run the rounds, print and write the results."""
     args = parse_args()
+    # As a user runs Versus: its modules compiled once and cached, as pip compiled
+    # the libraries'; with this variable set, Versus is compiled at every start.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     started = time.perf_counter()
     load_at_start, cpu_at_start = load_average(), CpuSnapshot.now()
     revision, source_at_start = versus_revision(), source_digest()

@@ -39,17 +39,13 @@ from tests.helpers import StubExecutor  # noqa: E402
 
 HEADING = "## Scale (issue 14)"
 STARTUP = [sys.executable, "-c", "import click, jinja2, yaml, markdown"]
-USER_ENV = {key: value for key, value in os.environ.items()
-            if key != "PYTHONDONTWRITEBYTECODE"}
-"""As a user runs Versus: its modules compiled once and cached, as pip compiled
-the libraries' (a machine that sets the variable compiles Versus at every start)."""
 
 
 def timed(command: list[str]) -> tuple[float, float]:
     """Wall seconds and the peak RSS (MB) of the process ``command`` starts."""
     started = time.perf_counter()
     child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, env=USER_ENV)
+                             stderr=subprocess.PIPE)
     peak = 0
     while child.poll() is None:
         peak = max(peak, _hwm(child.pid))
@@ -224,6 +220,9 @@ def main() -> None:
                         help="rounds of full build, floor and cold check, interleaved")
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     args = parser.parse_args()
+    # As a user runs Versus: its modules compiled once and cached, as pip compiled
+    # the libraries'; with this variable set, Versus is compiled at every start.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     counts = args.count or [200, 2000, 10000]
     startup = median_of(STARTUP, 9)[0]
     rows = []
