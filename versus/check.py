@@ -38,7 +38,7 @@ from .lint import ERROR, WARNING, Finding, lint_handout, slug_collisions
 from .output import OUTPUT_DIR, build_lock
 from .pipeline import paused_gc
 from .plan import Digests, tool_versions, value_digest
-from .render import Pages, Theme
+from .render import IMG_RE, Pages, Theme
 from .scan import Scan, scan
 from .settings import Settings, load_settings
 from .state import STATE_FILE, BuildState, canonical
@@ -338,13 +338,15 @@ def _check(job: CheckJob) -> Checked:
         findings += [Finding(WARNING, "no-font", warning) for warning in glyphs.missing(
             handout.inputs, glyphs.theme_fonts(pages.theme.static_files()))]
         root = "../" * (job.slug.count("/") + 1)  # as a build renders it
-        try:
-            printed = pages.handout(handout, "print", root, shown)
-            pages.handout(handout, "screen", root)
+        try:  # converted once: each medium's templates filled from the print content
+            content = pages.convert(handout, "print")
+            shown = set(content.images())
+            printed = pages.page(handout, content, "print", root)
+            pages.page(handout, content, "screen", root)
         except VersusError as error:
             findings.append(Finding(ERROR, "template", error))
     findings += lint_handout(job.path, job.slug, _slugs, job.roots)
-    if printed is not None:
+    if printed is not None and IMG_RE.search(printed):  # else no image to look at
         findings += [Finding(ERROR, "missing-image", error) for error in
                      template_images(pages, printed, shown, handout.source, job.roots)]
         findings += _image_findings(handout, printed, shown, job.roots, findings)
