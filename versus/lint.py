@@ -107,16 +107,24 @@ def _valid(slug: str) -> bool:
     return all(SLUG_PART_RE.match(part) for part in slug.split("/"))
 
 
-def lint_handout(path: Path, slug: str, slugs: Set[str],
-                 roots: tuple[Path, ...]) -> list[Finding]:
-    """The links, images and sections of one handout; nothing if it cannot be read."""
+def lint_handout(path: Path, slug: str, slugs: Set[str], roots: tuple[Path, ...],
+                 body: _Body | None = None) -> list[Finding]:
+    """The links, images and sections of one handout; nothing if it cannot be read.
+    ``body`` is its ``read_body``, if already read."""
+    body = body or read_body(path)
+    if body is None:
+        return []  # loading the handout reports this as an error
+    return (list(_links(body, slug, slugs)) + list(_images(body, roots))
+            + list(_empty_sections(body)))
+
+
+def read_body(path: Path) -> _Body | None:
+    """The masked body of the handout at ``path``; None if it cannot be read."""
     try:
         _, text, first_line = split_front_matter(read_text(path), path)
     except ContentError:
-        return []  # loading the handout reports this as an error
-    body = _Body(text, path, first_line)
-    return (list(_links(body, slug, slugs)) + list(_images(body, roots))
-            + list(_empty_sections(body)))
+        return None
+    return _Body(text, path, first_line)
 
 
 class _Body:
