@@ -34,7 +34,7 @@ from .executors import ProcessExecutor, default_jobs
 from .imagerefs import refused
 from .jobs import pages_for
 from .limits import RENDER_SECONDS, time_limit
-from .lint import ERROR, WARNING, Finding, lint_handout, slug_collisions
+from .lint import ERROR, WARNING, Finding, lint_handout, read_body, slug_collisions
 from .output import OUTPUT_DIR, build_lock
 from .pipeline import paused_gc
 from .plan import Digests, tool_versions, value_digest
@@ -47,6 +47,9 @@ from .unfinished import unfinished
 from .workers import Limit
 
 CHECKING = "checking the handout"
+CHECKS_PER_WORKER = 1000
+"""Handouts a check worker takes before it is renewed: checking keeps its memory
+flat (no PDF is rendered), and a new worker costs its start-up (0.25 s)."""
 INDEX_KEY = "/index"
 """The state's name for the findings of the index's templates (no slug has a '/'
 at its start)."""
@@ -111,8 +114,9 @@ def check_project(project: Path, timeout: float | None = RENDER_SECONDS,
     with paused_gc():
         todo = [(slug, path) for slug, path in found
                 if not cache.reuse(slug, path, result)]
-    checks = [CheckJob(path, slug, settings, theme.dirs, (project, *theme.dirs), timeout)
-              for slug, path in todo]
+    fonts = glyphs.theme_fonts(theme.static_files())
+    checks = [CheckJob(path, slug, settings, theme.dirs, (project, *theme.dirs), timeout,
+                       fonts) for slug, path in todo]
     handouts = _check_all(checks, slugs, jobs, timeout, result, cache)
     _check_index(cache, found, handouts, result)
     cache.save()
@@ -153,7 +157,7 @@ def _check_all(checks: list[CheckJob], slugs: frozenset[str], jobs: int | None,
     handouts = []
     # Every slug goes to each worker once, not with each of N jobs (N² at scale).
     executor = ProcessExecutor(min(jobs or default_jobs(), len(checks)),
-                               initializer=(know_slugs, slugs))
+                               CHECKS_PER_WORKER, initializer=(know_slugs, slugs))
     try:
         for checked in executor.map(check_handout, checks,
                                     Limit(timeout, CHECKING, _stopped)):
@@ -293,6 +297,8 @@ class CheckJob:
     roots: tuple[Path, ...]
     """The folders images may come from: the project, then the theme's."""
     timeout: float | None
+    fonts: tuple[str, ...] = ()
+    """The theme's font files (``glyphs.theme_fonts``): found once, not per handout."""
 
 
 @dataclass(frozen=True)
@@ -325,6 +331,7 @@ def check_handout(job: CheckJob) -> Checked:
 
 def _check(job: CheckJob) -> Checked:
     findings, handout = [], None
+    body = read_body(job.path)  # for lint and unfinished: read and masked once
     try:
         handout = load_handout(job.path, job.slug, job.settings)
     except Problems as problems:
@@ -333,10 +340,10 @@ def _check(job: CheckJob) -> Checked:
     if handout is not None:
         findings += [Finding(WARNING, "unknown-key", warning)
                      for warning in handout.warnings]
-        findings += unfinished(handout, job.theme)
+        findings += unfinished(handout, job.theme, body)
         pages = pages_for(job.theme, job.settings)
-        findings += [Finding(WARNING, "no-font", warning) for warning in glyphs.missing(
-            handout.inputs, glyphs.theme_fonts(pages.theme.static_files()))]
+        findings += [Finding(WARNING, "no-font", warning)
+                     for warning in glyphs.missing(handout.inputs, job.fonts)]
         root = "../" * (job.slug.count("/") + 1)  # as a build renders it
         try:  # converted once: each medium's templates filled from the print content
             content = pages.convert(handout, "print")
@@ -345,7 +352,7 @@ def _check(job: CheckJob) -> Checked:
             pages.page(handout, content, "screen", root)
         except VersusError as error:
             findings.append(Finding(ERROR, "template", error))
-    findings += lint_handout(job.path, job.slug, _slugs, job.roots)
+    findings += lint_handout(job.path, job.slug, _slugs, job.roots, body)
     if printed is not None and IMG_RE.search(printed):  # else no image to look at
         findings += [Finding(ERROR, "missing-image", error) for error in
                      template_images(pages, printed, shown, handout.source, job.roots)]
