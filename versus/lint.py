@@ -27,7 +27,6 @@ from collections.abc import Iterator, Set
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
-from urllib.request import url2pathname
 
 from .content import (CONTENT_DIR, FENCE_RE, HEADING_RE, SETEXT_RE, SLUG_PART_RE,
                       discover, read_text, sources, split_front_matter)
@@ -285,6 +284,8 @@ def handout_slugs(url: str, slug: str) -> list[str]:
 
 
 def _images(body: _Body, roots: tuple[Path, ...]) -> Iterator[Finding]:
+    from urllib.request import url2pathname  # costs a tenth of a check with nothing to do
+
     base = body.path.resolve().parent.as_uri() + "/"
     for match in body.references():
         if not match["bang"]:
