@@ -176,12 +176,16 @@ def _check_all(checks: list[CheckJob], slugs: frozenset[str], jobs: int | None,
     if not checks:
         return []
     from .executors import ProcessExecutor, default_jobs
+    from .unfinished import placeholders
     from .workers import Limit
 
     handouts = []
-    # Every slug goes to each worker once, not with each of N jobs (N² at scale).
+    # Every slug goes to each worker once, not with each of N jobs (N² at scale);
+    # so do the skeleton's sentences, read from the catalogs once, not per handout.
+    sentences = placeholders(checks[0].theme)
     executor = ProcessExecutor(min(jobs or default_jobs(), len(checks)),
-                               CHECKS_PER_WORKER, initializer=(know_slugs, slugs))
+                               CHECKS_PER_WORKER,
+                               initializer=(know_slugs, slugs, sentences))
     try:
         for checked in executor.map(check_handout, checks,
                                     Limit(timeout, CHECKING, _stopped)):
@@ -344,12 +348,16 @@ class Checked:
 
 _slugs: frozenset[str] = frozenset()
 """Every handout's slug, for links between them: set in each worker once."""
+_sentences: tuple | None = None
+"""The skeleton's sentences (``unfinished.placeholders``), set in each worker once;
+None: read them for each handout."""
 
 
-def know_slugs(slugs: frozenset[str]) -> None:
-    """The workers' initializer: every handout's slug, for ``check_handout``."""
-    global _slugs
-    _slugs = slugs
+def know_slugs(slugs: frozenset[str], sentences: tuple | None = None) -> None:
+    """The workers' initializer: every handout's slug, and the skeleton's sentences,
+    for ``check_handout``."""
+    global _slugs, _sentences
+    _slugs, _sentences = slugs, sentences
 
 
 def check_handout(job: CheckJob) -> Checked:
@@ -377,7 +385,7 @@ def _check(job: CheckJob) -> Checked:
     if handout is not None:
         findings += [Finding(WARNING, "unknown-key", warning)
                      for warning in handout.warnings]
-        findings += unfinished(handout, job.theme, body)
+        findings += unfinished(handout, job.theme, body, _sentences)
         pages = pages_for(job.theme, job.settings)
         findings += [Finding(WARNING, "no-font", warning)
                      for warning in missing(handout.inputs, job.fonts)]

@@ -31,12 +31,14 @@ PLACEHOLDER_RE = re.compile(r"\{[^{}]*\}")
 SKELETON_PREFIX = "skeleton_"
 
 
-def unfinished(handout: Handout, theme: tuple[Path, ...],
-               body: Body | None = None) -> list[Finding]:
+def unfinished(handout: Handout, theme: tuple[Path, ...], body: Body | None = None,
+               sentences: tuple[_Sentence, ...] | None = None) -> list[Finding]:
     """The empty cells, placeholder sentences and TODOs of a handout that loaded;
-    ``body`` is its ``lint.read_body``, if already read."""
+    ``body`` is its ``lint.read_body`` and ``sentences`` the theme's
+    ``placeholders``, if already read."""
     return [*_empty_cells(handout),
-            *_in_body(body or read_body(handout.source), placeholders(theme))]
+            *_in_body(body or read_body(handout.source),
+                      placeholders(theme) if sentences is None else sentences)]
 
 
 @dataclass(frozen=True)
