@@ -20,6 +20,7 @@ spans and HTML comments are masked first (offsets kept), so nothing in them coun
 from __future__ import annotations
 
 import bisect
+import functools
 import posixpath
 import re
 import unicodedata
@@ -149,6 +150,11 @@ class _Body:
         return ContentError(message, self.path, self.first_line + index,
                             offset - self.starts[index] + 1)
 
+    @functools.cached_property
+    def links(self) -> list[re.Match]:
+        """``references()``, found once for the links and the images."""
+        return list(self.references())
+
     def references(self, start: int = 0, end: int | None = None) -> Iterator[re.Match]:
         """Every inline or reference-style link and image, images inside links too."""
         for match in LINK_RE.finditer(self.text, start,
@@ -236,7 +242,7 @@ def _target(body: _Body, match: re.Match) -> str | None:
 
 
 def _links(body: _Body, slug: str, slugs: Set[str]) -> Iterator[Finding]:
-    urls = [(m.start(), _strip_angle(m["url"])) for m in body.references()
+    urls = [(m.start(), _strip_angle(m["url"])) for m in body.links
             if not m["bang"] and m["url"] is not None]
     urls += [(offset, url) for url, offset in body.definitions.values()]
     for offset, url in sorted(urls):
@@ -287,7 +293,7 @@ def _images(body: _Body, roots: tuple[Path, ...]) -> Iterator[Finding]:
     from urllib.request import url2pathname  # costs a tenth of a check with nothing to do
 
     base = body.path.resolve().parent.as_uri() + "/"
-    for match in body.references():
+    for match in body.links:
         if not match["bang"]:
             continue
         src = _target(body, match)

@@ -49,6 +49,11 @@ class _Sentence:
     anchor: str
     pattern: re.Pattern
 
+    @functools.cached_property
+    def ascii(self) -> bool:
+        """Whether the anchor is all ASCII: else text that is cannot hold it."""
+        return self.anchor.isascii()
+
 
 def placeholders(theme: tuple[Path, ...]) -> tuple[_Sentence, ...]:
     """Every skeleton sentence, in every language, as something to look for."""
@@ -101,7 +106,10 @@ def _matches(text: str, sentences: tuple[_Sentence, ...]) -> list[re.Match]:
     """Each place a sentence is left in ``text``, in order: a sentence sits on one
     line, so its pattern is tried only on the lines that hold its anchor."""
     found: dict[int, re.Match] = {}
+    plain = text.isascii()  # most sentences are in other scripts than the text's
     for sentence in sentences:
+        if plain and not sentence.ascii:
+            continue
         start = text.find(sentence.anchor)
         while start >= 0:
             line_end = text.find("\n", start)
