@@ -68,3 +68,14 @@ def test_a_template_broken_on_one_medium_only_is_found(project, medium):
     assert [(Path(f.error.path).name, f.error.line, f.code) for f in result.findings] == [
         ("handout.html", 1, "template")]
     assert "no_such_name" in result.findings[0].error.message
+
+
+def test_content_too_big_for_a_web_page_only_is_still_found(project):
+    # Each call of a note is one element in print (the note floats there), two or
+    # more on a web page (a numbered link): within the limit in print, over it on screen.
+    calls = " ".join(["Alpha[^1]"] * 2600)
+    write(project, "content/a.md", HANDOUT.replace("Text with a [link](b.md).", calls))
+    result = check_project(project, jobs=1)
+    found = [(Path(f.error.path).name, f.code, f.error.message) for f in result.findings]
+    assert len(found) == 1 and found[0][:2] == ("a.md", "template"), found
+    assert "HTML elements; at most 5,000" in found[0][2]

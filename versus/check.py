@@ -35,7 +35,7 @@ from .limits import RENDER_SECONDS, time_limit
 from .lint import ERROR, WARNING, Finding, lint_handout, read_body, slug_collisions
 from .output import OUTPUT_DIR, build_lock
 from .plan import Digests, tool_versions, value_digest
-from .render import IMG_RE, Pages, Theme
+from .render import IMG_RE, MAX_ELEMENTS, Pages, Theme
 from .scan import Scan, scan
 from .settings import Settings, load_settings
 from .state import STATE_FILE, BuildState, canonical
@@ -45,6 +45,11 @@ from .state import STATE_FILE, BuildState, canonical
 # tenth of that check's time.
 
 CHECKING = "checking the handout"
+SCREEN_ELEMENTS = 3
+"""At most how many times the elements of the print content a web page's content
+makes: a note called is one element in print (it floats there), up to three on
+screen (a numbered link); all else is the same. So only content with more than a
+third of ``MAX_ELEMENTS`` in print is converted for screen too, to count them."""
 CHECKS_PER_WORKER = 1000
 """Handouts a check worker takes before it is renewed: checking keeps its memory
 flat (no PDF is rendered), and a new worker costs its start-up (0.25 s)."""
@@ -392,6 +397,8 @@ def _check(job: CheckJob) -> Checked:
         root = "../" * (job.slug.count("/") + 1)  # as a build renders it
         try:  # converted once: each medium's templates filled from the print content
             content = pages.convert(handout, "print")
+            if content.elements > MAX_ELEMENTS // SCREEN_ELEMENTS:
+                pages.convert(handout, "screen")  # the web page's may be too many
             shown = set(content.images())
             printed = pages.page(handout, content, "print", root)
             pages.page(handout, content, "screen", root)

@@ -180,6 +180,8 @@ class Content:
     table: list[tuple[Markup, list[Markup]]]
     """Each attribute's name and its values, one per item."""
     notes: list[Markup]
+    elements: int = 0
+    """The HTML elements of the lead, body and cells (at most ``MAX_ELEMENTS``)."""
 
     def images(self) -> list[str]:
         """The image sources the content shows."""
@@ -191,14 +193,16 @@ class Content:
         return image_sources(html) if IMG_RE.search(html) else []
 
 
-def _check_elements(handout: Handout, parts: list[str]) -> None:
+def _check_elements(handout: Handout, parts: list[str]) -> int:
     """Refuse a handout whose content makes more HTML elements than ``MAX_ELEMENTS``:
-    laying out a page costs memory by the element (10,000 list items take 0.5 GB)."""
+    laying out a page costs memory by the element (10,000 list items take 0.5 GB).
+    The count, if not."""
     count = sum(len(ELEMENT_RE.findall(part)) for part in parts)
     if count > MAX_ELEMENTS:
         raise RenderError(f"the content makes {count:,} HTML elements; at most "
                           f"{MAX_ELEMENTS:,} (a printed handout never needs more)",
                           handout.source)
+    return count
 
 
 def first_sentence(html: str) -> str:
@@ -299,8 +303,9 @@ class Pages:
         except RecursionError:
             raise RenderError("the Markdown is nested too deeply to convert",
                               handout.source) from None
-        _check_elements(handout, [lead, body, *(c for row in table for c in row[1])])
-        return Content(lead, body, table, self.markdown.notes())
+        elements = _check_elements(handout,
+                                   [lead, body, *(c for row in table for c in row[1])])
+        return Content(lead, body, table, self.markdown.notes(), elements)
 
     def page(self, handout: Handout, content: Content, medium: str, root: str = "") -> str:
         """The HTML of ``handout``'s page for ``medium`` from its converted ``content``."""
