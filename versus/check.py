@@ -35,7 +35,7 @@ from .limits import RENDER_SECONDS, time_limit
 from .lint import ERROR, WARNING, Finding, lint_handout, read_body, slug_collisions
 from .output import OUTPUT_DIR, build_lock
 from .plan import Digests, tool_versions, value_digest
-from .render import IMG_RE, MAX_ELEMENTS, Pages, Theme
+from .render import MAX_ELEMENTS, Pages, Theme
 from .scan import Scan, scan
 from .settings import Settings, load_settings
 from .state import STATE_FILE, BuildState, canonical
@@ -375,6 +375,7 @@ def check_handout(job: CheckJob) -> Checked:
 
 
 def _check(job: CheckJob) -> Checked:
+    from .fetch import IMG_TAG_RE
     from .glyphs import missing
     from .jobs import pages_for
     from .templateimages import problems as template_images
@@ -405,7 +406,7 @@ def _check(job: CheckJob) -> Checked:
         except VersusError as error:
             findings.append(Finding(ERROR, "template", error))
     findings += lint_handout(job.path, job.slug, _slugs, job.roots, body)
-    if printed is not None and IMG_RE.search(printed):  # else no image to look at
+    if printed is not None and IMG_TAG_RE.search(printed):  # else no image to check
         findings += [Finding(ERROR, "missing-image", error) for error in
                      template_images(pages, printed, shown, handout.source, job.roots)]
         findings += _image_findings(handout, printed, shown, job.roots, findings)

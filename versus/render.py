@@ -44,8 +44,6 @@ little punctuation that no block, inline pattern or smart punctuation reads
 (none at the start, where a list or heading could begin)."""
 SMART_RE = re.compile(r"\.\.|\. \.|--")
 ELEMENT_RE = re.compile(r"<[a-zA-Z]")
-IMG_RE = re.compile(r"<img", re.IGNORECASE)
-"""What every ``<img>`` tag starts with: HTML without it shows no image."""
 MAX_ELEMENTS = 5000
 SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’)\]]*(?=\s|$)|[。！？]")
 NOTE_CALL_RE = re.compile(r'<sup class="footnote-ref".*?</sup>', re.DOTALL)
@@ -188,9 +186,8 @@ class Content:
         from .fetch import image_sources
 
         cells = [cell for name, values in self.table for cell in (name, *values)]
-        html = "".join(map(str, [self.lead, self.body, *cells, *self.notes]))
-        # Parsing HTML is dear, and most content shows no image at all.
-        return image_sources(html) if IMG_RE.search(html) else []
+        return image_sources("".join(map(str, [self.lead, self.body, *cells,
+                                                *self.notes])))
 
 
 def _check_elements(handout: Handout, parts: list[str]) -> int:
