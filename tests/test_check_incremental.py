@@ -88,3 +88,15 @@ def test_the_summary_says_how_many_were_reused(project, run_cli):
     run_cli("check", "--project", project)
     result = run_cli("check", "--project", project)
     assert "3 handout(s) checked (3 unchanged: findings reused)" in result.output
+
+
+def test_an_edited_data_file_checks_its_handout_again(project):
+    write(project, "content/e.md", "---\nitems: [Alpha, Beta]\n---\nAlpha and Beta.\n")
+    write(project, "content/e.csv", "Attribute;Alpha;Beta\nFocus;one;two\n")
+    first = check_project(project, jobs=1)
+    assert "empty-cell" not in {code for *_, code, _ in found(first)}
+    write(project, "content/e.csv", "Attribute;Alpha;Beta\nFocus;one;\n")
+    result = check_project(project, jobs=1)
+    assert result.reused == 3  # a, b and d; e is checked again
+    assert [(name, line, code) for name, line, _, _, code, _ in found(result)
+            if code == "empty-cell"] == [("e.csv", 2, "empty-cell")]

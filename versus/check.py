@@ -19,34 +19,41 @@ writes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import errors as error_types
-from . import glyphs
 from .content import Handout, load_handout, sources
 from .errors import Problems, RenderError, VersusError, display_path
-from .executors import ProcessExecutor, default_jobs
-from .imagerefs import refused
-from .jobs import pages_for
 from .limits import RENDER_SECONDS, time_limit
-from .lint import ERROR, WARNING, Finding, lint_handout, slug_collisions
+from .lint import ERROR, WARNING, Finding, lint_handout, read_body, slug_collisions
 from .output import OUTPUT_DIR, build_lock
-from .pipeline import paused_gc
 from .plan import Digests, tool_versions, value_digest
-from .render import Pages, Theme
+from .render import MAX_ELEMENTS, Pages, Theme
 from .scan import Scan, scan
 from .settings import Settings, load_settings
 from .state import STATE_FILE, BuildState, canonical
-from .templateimages import problems as template_images
-from .unfinished import unfinished
-from .workers import Limit
+
+# What checks a handout (workers, Markdown, fonts, images) is imported where it is
+# used: a check with nothing to do never needs it, and importing it would cost a
+# tenth of that check's time.
 
 CHECKING = "checking the handout"
+SCREEN_ELEMENTS = 3
+"""At most how many times the elements of the print content a web page's content
+makes: a note called is one element in print (it floats there), up to three on
+screen (a numbered link); all else is the same. So only content with more than a
+third of ``MAX_ELEMENTS`` in print is converted for screen too, to count them."""
+CHECKS_PER_WORKER = 5000
+"""Handouts a check worker takes before it is renewed, as many as web pages:
+checking keeps its memory flat (41 MB over 2,000 handouts; no PDF is rendered),
+and a new worker costs its start-up (0.25 s)."""
 INDEX_KEY = "/index"
 """The state's name for the findings of the index's templates (no slug has a '/'
 at its start)."""
@@ -96,30 +103,54 @@ def check_project(project: Path, timeout: float | None = RENDER_SECONDS,
     except Problems as problems:
         result.add(ERROR, "settings", problems.errors)
         return result
-    scanned = scan(project)
-    found, errors = scanned.found, scanned.errors
-    careful = scanned.data is None or bool(errors)  # else every slug is lowercase
-    result.handouts = len(sources(project)) if careful else len(found)
-    result.add(ERROR, "content", errors)
-    if careful:
-        result.findings.extend(slug_collisions(project))
-    theme = Theme.for_project(project)
-    state = BuildState.load(project / OUTPUT_DIR / STATE_FILE)
-    cache = _Cache(project, Pages(theme, settings, state.template_references), state,
-                   scanned)
-    slugs = frozenset(slug for slug, _ in found)
-    with paused_gc():
+    with _paused_gc():  # a few objects per handout, none of them cyclic
+        scanned = scan(project)
+        found, errors = scanned.found, scanned.errors
+        careful = scanned.data is None or bool(errors)  # else every slug is lowercase
+        result.handouts = len(sources(project)) if careful else len(found)
+        result.add(ERROR, "content", errors)
+        if careful:
+            result.findings.extend(slug_collisions(project))
+        theme = Theme.for_project(project)
+        state = BuildState.load(project / OUTPUT_DIR / STATE_FILE)
+        cache = _Cache(project, Pages(theme, settings, state.template_references),
+                       state, scanned)
+        slugs = frozenset(slug for slug, _ in found)
         todo = [(slug, path) for slug, path in found
                 if not cache.reuse(slug, path, result)]
-    checks = [CheckJob(path, slug, settings, theme.dirs, (project, *theme.dirs), timeout)
-              for slug, path in todo]
+    fonts = _theme_fonts(theme) if todo else ()
+    checks = [CheckJob(path, slug, settings, theme.dirs, (project, *theme.dirs), timeout,
+                       fonts) for slug, path in todo]
     handouts = _check_all(checks, slugs, jobs, timeout, result, cache)
     _check_index(cache, found, handouts, result)
     cache.save()
-    gc.unfreeze()  # what planning set aside (``paused_gc``) is collectable again
+    gc.unfreeze()  # what planning set aside (``_paused_gc``) is collectable again
     _drop_repeats(result)
     result.findings.sort(key=_place)
     return result
+
+
+@contextlib.contextmanager
+def _paused_gc() -> Iterator[None]:
+    """As the build's ``pipeline.paused_gc``: no cyclic collection while a few
+    objects are made per handout, then those set aside (``gc.freeze``) until the
+    check ends. Not imported from there: a check with nothing to do needs no
+    pipeline."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def _theme_fonts(theme: Theme) -> tuple[str, ...]:
+    """The theme's font files, found once for every handout to check."""
+    from .glyphs import theme_fonts
+
+    return theme_fonts(theme.static_files())
 
 
 def _check_index(cache: _Cache, found, handouts: list[Handout],
@@ -150,10 +181,17 @@ def _check_all(checks: list[CheckJob], slugs: frozenset[str], jobs: int | None,
     that loaded."""
     if not checks:
         return []
+    from .executors import ProcessExecutor, default_jobs
+    from .unfinished import placeholders
+    from .workers import Limit
+
     handouts = []
-    # Every slug goes to each worker once, not with each of N jobs (N² at scale).
+    # Every slug goes to each worker once, not with each of N jobs (N² at scale);
+    # so do the skeleton's sentences, read from the catalogs once, not per handout.
+    sentences = placeholders(checks[0].theme)
     executor = ProcessExecutor(min(jobs or default_jobs(), len(checks)),
-                               initializer=(know_slugs, slugs))
+                               CHECKS_PER_WORKER,
+                               initializer=(know_slugs, slugs, sentences))
     try:
         for checked in executor.map(check_handout, checks,
                                     Limit(timeout, CHECKING, _stopped)):
@@ -175,7 +213,8 @@ class _Cache:
         self.old = state.checks()
         self.new: dict[str, tuple[str, str]] = {}
         self.shared = self._shared()
-        self.keys: dict[str, str] = {}
+        self.own: dict[str, str] = {}
+        """Each handout's own part of its key: its files' names and digests."""
 
     def _shared(self) -> str:
         """The key of what every handout's findings depend on."""
@@ -193,12 +232,16 @@ class _Cache:
     def key(self, slug: str, path: Path | None) -> str:
         """The key of ``slug``'s findings (of the index's, when ``path`` is None)."""
         if path is None:
-            return value_digest([self.shared, self.keys])
+            return value_digest([self.shared, list(self.own.items())])
         names = self.scanned.names.get(slug)
-        own = (self.digests.files([path, *self.scanned.data_files(slug, path)])
-               if names is None else {name: self.digests.of_name(name) for name in names})
-        self.keys[slug] = f"{self.shared} {canonical(own)}"  # no hashing: 10,000 of them
-        return self.keys[slug]
+        if names is None:
+            own = canonical(self.digests.files([path, *self.scanned.data_files(slug,
+                                                                               path)]))
+        else:  # names made of a slug's characters: nothing to quote to keep them apart
+            of = self.digests.of_name
+            own = " ".join([f"{name}={of(name)}" for name in names])
+        self.own[slug] = own
+        return f"{self.shared} {own}"  # no hashing: 10,000 of them
 
     def reuse(self, slug: str, path: Path | None, result: CheckResult,
               count: bool = True) -> bool:
@@ -217,9 +260,10 @@ class _Cache:
 
     def keep(self, slug: str, findings) -> None:
         """Remember the findings just made for ``slug``."""
-        if slug in self.keys or slug == INDEX_KEY:
+        if slug in self.own or slug == INDEX_KEY:
             self.new[slug] = (self.key(slug, None) if slug == INDEX_KEY
-                              else self.keys[slug], _dump(findings, self.project))
+                              else f"{self.shared} {self.own[slug]}",
+                              _dump(findings, self.project))
 
     def save(self) -> None:
         """Save the findings and fingerprints, if anything changed."""
@@ -259,6 +303,8 @@ def _dump(findings, project: Path) -> str:
 
 def _load(text: str, project: Path) -> list[Finding]:
     """The findings ``_dump`` wrote."""
+    if text == "[]":  # most handouts': no need to parse it
+        return []
     findings = []
     for severity, code, kind, message, path, line, column in json.loads(text):
         cls = getattr(error_types, kind, VersusError)
@@ -293,6 +339,8 @@ class CheckJob:
     roots: tuple[Path, ...]
     """The folders images may come from: the project, then the theme's."""
     timeout: float | None
+    fonts: tuple[str, ...] = ()
+    """The theme's font files (``glyphs.theme_fonts``): found once, not per handout."""
 
 
 @dataclass(frozen=True)
@@ -306,12 +354,16 @@ class Checked:
 
 _slugs: frozenset[str] = frozenset()
 """Every handout's slug, for links between them: set in each worker once."""
+_sentences: tuple | None = None
+"""The skeleton's sentences (``unfinished.placeholders``), set in each worker once;
+None: read them for each handout."""
 
 
-def know_slugs(slugs: frozenset[str]) -> None:
-    """The workers' initializer: every handout's slug, for ``check_handout``."""
-    global _slugs
-    _slugs = slugs
+def know_slugs(slugs: frozenset[str], sentences: tuple | None = None) -> None:
+    """The workers' initializer: every handout's slug, and the skeleton's sentences,
+    for ``check_handout``."""
+    global _slugs, _sentences
+    _slugs, _sentences = slugs, sentences
 
 
 def check_handout(job: CheckJob) -> Checked:
@@ -324,7 +376,14 @@ def check_handout(job: CheckJob) -> Checked:
 
 
 def _check(job: CheckJob) -> Checked:
+    from .fetch import IMG_TAG_RE
+    from .glyphs import missing
+    from .jobs import pages_for
+    from .templateimages import problems as template_images
+    from .unfinished import unfinished
+
     findings, handout = [], None
+    body = read_body(job.path)  # for lint and unfinished: read and masked once
     try:
         handout = load_handout(job.path, job.slug, job.settings)
     except Problems as problems:
@@ -333,18 +392,22 @@ def _check(job: CheckJob) -> Checked:
     if handout is not None:
         findings += [Finding(WARNING, "unknown-key", warning)
                      for warning in handout.warnings]
-        findings += unfinished(handout, job.theme)
+        findings += unfinished(handout, job.theme, body, _sentences)
         pages = pages_for(job.theme, job.settings)
-        findings += [Finding(WARNING, "no-font", warning) for warning in glyphs.missing(
-            handout.inputs, glyphs.theme_fonts(pages.theme.static_files()))]
+        findings += [Finding(WARNING, "no-font", warning)
+                     for warning in missing(handout.inputs, job.fonts)]
         root = "../" * (job.slug.count("/") + 1)  # as a build renders it
-        try:
-            printed = pages.handout(handout, "print", root, shown)
-            pages.handout(handout, "screen", root)
+        try:  # converted once: each medium's templates filled from the print content
+            content = pages.convert(handout, "print")
+            if content.elements > MAX_ELEMENTS // SCREEN_ELEMENTS:
+                pages.convert(handout, "screen")  # the web page's may be too many
+            shown = set(content.images())
+            printed = pages.page(handout, content, "print", root)
+            pages.page(handout, content, "screen", root)
         except VersusError as error:
             findings.append(Finding(ERROR, "template", error))
-    findings += lint_handout(job.path, job.slug, _slugs, job.roots)
-    if printed is not None:
+    findings += lint_handout(job.path, job.slug, _slugs, job.roots, body)
+    if printed is not None and IMG_TAG_RE.search(printed):  # else no image to check
         findings += [Finding(ERROR, "missing-image", error) for error in
                      template_images(pages, printed, shown, handout.source, job.roots)]
         findings += _image_findings(handout, printed, shown, job.roots, findings)
@@ -356,6 +419,8 @@ def _image_findings(handout: Handout, html: str, content: set[str],
     """The images content put on a page (``content``) the renderer would refuse,
     wherever they come from (Markdown, raw HTML, table cells), except those lint
     reported already."""
+    from .imagerefs import refused
+
     shown = {str(f.error) for f in found if f.code == "missing-image"}
     return [Finding(ERROR, "missing-image", error)
             for src, error in refused(handout, html, roots)

@@ -20,6 +20,7 @@ spans and HTML comments are masked first (offsets kept), so nothing in them coun
 from __future__ import annotations
 
 import bisect
+import functools
 import posixpath
 import re
 import unicodedata
@@ -27,7 +28,6 @@ from collections.abc import Iterator, Set
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
-from urllib.request import url2pathname
 
 from .content import (CONTENT_DIR, FENCE_RE, HEADING_RE, SETEXT_RE, SLUG_PART_RE,
                       discover, read_text, sources, split_front_matter)
@@ -107,16 +107,24 @@ def _valid(slug: str) -> bool:
     return all(SLUG_PART_RE.match(part) for part in slug.split("/"))
 
 
-def lint_handout(path: Path, slug: str, slugs: Set[str],
-                 roots: tuple[Path, ...]) -> list[Finding]:
-    """The links, images and sections of one handout; nothing if it cannot be read."""
+def lint_handout(path: Path, slug: str, slugs: Set[str], roots: tuple[Path, ...],
+                 body: _Body | None = None) -> list[Finding]:
+    """The links, images and sections of one handout; nothing if it cannot be read.
+    ``body`` is its ``read_body``, if already read."""
+    body = body or read_body(path)
+    if body is None:
+        return []  # loading the handout reports this as an error
+    return (list(_links(body, slug, slugs)) + list(_images(body, roots))
+            + list(_empty_sections(body)))
+
+
+def read_body(path: Path) -> _Body | None:
+    """The masked body of the handout at ``path``; None if it cannot be read."""
     try:
         _, text, first_line = split_front_matter(read_text(path), path)
     except ContentError:
-        return []  # loading the handout reports this as an error
-    body = _Body(text, path, first_line)
-    return (list(_links(body, slug, slugs)) + list(_images(body, roots))
-            + list(_empty_sections(body)))
+        return None
+    return _Body(text, path, first_line)
 
 
 class _Body:
@@ -141,6 +149,11 @@ class _Body:
         index = bisect.bisect_right(self.starts, offset) - 1
         return ContentError(message, self.path, self.first_line + index,
                             offset - self.starts[index] + 1)
+
+    @functools.cached_property
+    def links(self) -> list[re.Match]:
+        """``references()``, found once for the links and the images."""
+        return list(self.references())
 
     def references(self, start: int = 0, end: int | None = None) -> Iterator[re.Match]:
         """Every inline or reference-style link and image, images inside links too."""
@@ -229,7 +242,7 @@ def _target(body: _Body, match: re.Match) -> str | None:
 
 
 def _links(body: _Body, slug: str, slugs: Set[str]) -> Iterator[Finding]:
-    urls = [(m.start(), _strip_angle(m["url"])) for m in body.references()
+    urls = [(m.start(), _strip_angle(m["url"])) for m in body.links
             if not m["bang"] and m["url"] is not None]
     urls += [(offset, url) for url, offset in body.definitions.values()]
     for offset, url in sorted(urls):
@@ -277,8 +290,10 @@ def handout_slugs(url: str, slug: str) -> list[str]:
 
 
 def _images(body: _Body, roots: tuple[Path, ...]) -> Iterator[Finding]:
+    from urllib.request import url2pathname  # costs a tenth of a check with nothing to do
+
     base = body.path.resolve().parent.as_uri() + "/"
-    for match in body.references():
+    for match in body.links:
         if not match["bang"]:
             continue
         src = _target(body, match)

@@ -169,14 +169,37 @@ class Markdown:
         return Markup(html)
 
 
-def _check_elements(handout: Handout, parts: list[str]) -> None:
+@dataclass(frozen=True)
+class Content:
+    """A handout's Markdown converted to HTML: what its page's template shows."""
+
+    lead: Markup
+    body: Markup
+    table: list[tuple[Markup, list[Markup]]]
+    """Each attribute's name and its values, one per item."""
+    notes: list[Markup]
+    elements: int = 0
+    """The HTML elements of the lead, body and cells (at most ``MAX_ELEMENTS``)."""
+
+    def images(self) -> list[str]:
+        """The image sources the content shows."""
+        from .fetch import image_sources
+
+        cells = [cell for name, values in self.table for cell in (name, *values)]
+        return image_sources("".join(map(str, [self.lead, self.body, *cells,
+                                                *self.notes])))
+
+
+def _check_elements(handout: Handout, parts: list[str]) -> int:
     """Refuse a handout whose content makes more HTML elements than ``MAX_ELEMENTS``:
-    laying out a page costs memory by the element (10,000 list items take 0.5 GB)."""
+    laying out a page costs memory by the element (10,000 list items take 0.5 GB).
+    The count, if not."""
     count = sum(len(ELEMENT_RE.findall(part)) for part in parts)
     if count > MAX_ELEMENTS:
         raise RenderError(f"the content makes {count:,} HTML elements; at most "
                           f"{MAX_ELEMENTS:,} (a printed handout never needs more)",
                           handout.source)
+    return count
 
 
 def first_sentence(html: str) -> str:
@@ -253,8 +276,14 @@ class Pages:
         """The HTML of ``handout`` for ``medium`` 'print' (PDF) or 'screen' (web page);
         ``shown`` gets the image sources its content shows (the page's other images
         come from the templates)."""
-        from .fetch import image_sources
-        from .site import site_url, tag_slugs
+        content = self.convert(handout, medium)
+        if shown is not None:
+            shown.update(content.images())
+        return self.page(handout, content, medium, root)
+
+    def convert(self, handout: Handout, medium: str) -> Content:
+        """The content of ``handout`` converted from Markdown for ``medium``: most of
+        the cost of a page, so ``check`` converts once and fills both media's templates."""
         from .typeset import extract_notes
 
         try:
@@ -271,19 +300,21 @@ class Pages:
         except RecursionError:
             raise RenderError("the Markdown is nested too deeply to convert",
                               handout.source) from None
-        parts = [lead, body, *(c for row in table for c in row[1])]
-        _check_elements(handout, parts)
-        notes = self.markdown.notes()
-        names = [row[0] for row in table]
-        if shown is not None:
-            shown.update(image_sources("".join(map(str, [*parts, *names, *notes]))))
+        elements = _check_elements(handout,
+                                   [lead, body, *(c for row in table for c in row[1])])
+        return Content(lead, body, table, self.markdown.notes(), elements)
+
+    def page(self, handout: Handout, content: Content, medium: str, root: str = "") -> str:
+        """The HTML of ``handout``'s page for ``medium`` from its converted ``content``."""
+        from .site import site_url, tag_slugs
+
         base = self.settings.base_url
         canonical = site_url(base, f"html/{handout.slug}.html") if base else ""
         return self._render(HANDOUT_TEMPLATE, handout.lang, handout=handout,
                             medium=medium, root=root, date=handout.date or source_date(),
-                            lead=lead, body=body, table=table,
-                            notes=notes, canonical=canonical,
-                            description=first_sentence(lead),
+                            lead=content.lead, body=content.body, table=content.table,
+                            notes=content.notes, canonical=canonical,
+                            description=first_sentence(content.lead),
                             tag_slugs=tag_slugs(handout.tags))
 
     def index(self, handouts: list[Handout]) -> dict[str, str]:

@@ -21,7 +21,7 @@ import yaml
 from .content import Handout, read_text, split_front_matter
 from .errors import ContentError
 from .i18n import I18N_DIR
-from .lint import WARNING, Body, Finding
+from .lint import WARNING, Body, Finding, read_body
 from .spreadsheet import XLSX_SUFFIX, read_csv, read_xlsx
 from .yamldoc import load_yaml
 
@@ -31,9 +31,14 @@ PLACEHOLDER_RE = re.compile(r"\{[^{}]*\}")
 SKELETON_PREFIX = "skeleton_"
 
 
-def unfinished(handout: Handout, theme: tuple[Path, ...]) -> list[Finding]:
-    """The empty cells, placeholder sentences and TODOs of a handout that loaded."""
-    return [*_empty_cells(handout), *_in_body(handout.source, placeholders(theme))]
+def unfinished(handout: Handout, theme: tuple[Path, ...], body: Body | None = None,
+               sentences: tuple[_Sentence, ...] | None = None) -> list[Finding]:
+    """The empty cells, placeholder sentences and TODOs of a handout that loaded;
+    ``body`` is its ``lint.read_body`` and ``sentences`` the theme's
+    ``placeholders``, if already read."""
+    return [*_empty_cells(handout),
+            *_in_body(body or read_body(handout.source),
+                      placeholders(theme) if sentences is None else sentences)]
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,11 @@ class _Sentence:
 
     anchor: str
     pattern: re.Pattern
+
+    @functools.cached_property
+    def ascii(self) -> bool:
+        """Whether the anchor is all ASCII: else text that is cannot hold it."""
+        return self.anchor.isascii()
 
 
 def placeholders(theme: tuple[Path, ...]) -> tuple[_Sentence, ...]:
@@ -96,7 +106,10 @@ def _matches(text: str, sentences: tuple[_Sentence, ...]) -> list[re.Match]:
     """Each place a sentence is left in ``text``, in order: a sentence sits on one
     line, so its pattern is tried only on the lines that hold its anchor."""
     found: dict[int, re.Match] = {}
+    plain = text.isascii()  # most sentences are in other scripts than the text's
     for sentence in sentences:
+        if plain and not sentence.ascii:
+            continue
         start = text.find(sentence.anchor)
         while start >= 0:
             line_end = text.find("\n", start)
@@ -108,12 +121,9 @@ def _matches(text: str, sentences: tuple[_Sentence, ...]) -> list[re.Match]:
     return [found[start] for start in sorted(found)]
 
 
-def _in_body(path: Path, sentences: tuple[_Sentence, ...]) -> Iterator[Finding]:
-    try:
-        _, text, first_line = split_front_matter(read_text(path), path)
-    except ContentError:
+def _in_body(body: Body | None, sentences: tuple[_Sentence, ...]) -> Iterator[Finding]:
+    if body is None:
         return
-    body = Body(text, path, first_line)
     for match in _matches(body.text, sentences):
         yield Finding(WARNING, "placeholder", body.error(
             f"placeholder text left from 'versus new': '{match.group()[:60]}'",
