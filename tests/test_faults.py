@@ -184,6 +184,21 @@ def test_stale_temporary_files_are_removed_only_below_output(tmp_path):
     assert not stale.exists() and mine.exists() and kept.exists()
 
 
+def test_the_lock_says_whether_the_last_build_ended(tmp_path):
+    from versus.output import FINISHED, LOCK_FILE, build_lock
+
+    output = tmp_path / "output"
+    with build_lock(output):
+        assert (output / LOCK_FILE).read_text() != FINISHED  # under way
+    assert (output / LOCK_FILE).read_text() == FINISHED
+    # A build killed while it wrote: its lock still says it is under way, so
+    # the next build looks for the temporary files it left.
+    (output / LOCK_FILE).write_text("building\n")
+    stale = write(tmp_path, "output/html/.versus-tmp-y.html.abc", "half a page")
+    with build_lock(output):
+        assert not stale.exists()
+
+
 # ------------------------------------------------------------------- full disk
 
 def test_full_disk_is_an_error_and_keeps_the_last_good_output(tmp_path, monkeypatch):

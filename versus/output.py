@@ -25,6 +25,9 @@ FORMATS = ("html", "pdf")
 """What a build makes: each in its folder below output/."""
 TEMP_PREFIX = ".versus-tmp-"
 LOCK_FILE = ".versus.lock"
+FINISHED = "finished\n"
+"""What the lock file says after a build that ended; while one runs it says
+otherwise, so after a killed one the next looks for its temporary files."""
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
@@ -147,7 +150,7 @@ def build_lock(output: Path, wait: bool = True) -> Iterator[None]:
 
     try:
         output.mkdir(parents=True, exist_ok=True)
-        handle = open(output / LOCK_FILE, "a")
+        handle = open(output / LOCK_FILE, "a+")
     except OSError as error:  # a read-only project, or a file named output
         raise write_error(output / LOCK_FILE, error) from None
     with handle:
@@ -160,10 +163,33 @@ def build_lock(output: Path, wait: bool = True) -> Iterator[None]:
             logger.warning("waiting for another build of this project to finish...")
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            removed = remove_stale_temps(output)
-            if removed:
-                logger.info("removed %d temporary file(s) an interrupted build left",
-                            removed)
+            if not _finished(handle):  # walking a big site's output/ costs a tenth of a second
+                removed = remove_stale_temps(output)
+                if removed:
+                    logger.info("removed %d temporary file(s) an interrupted build left",
+                                removed)
+            _say(handle, "building\n")
             yield
         finally:
+            _say(handle, FINISHED)
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _finished(lock) -> bool:
+    """Whether the last build that held ``lock`` ended (not killed)."""
+    try:
+        lock.seek(0)
+        return lock.read() == FINISHED
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _say(lock, text: str) -> None:
+    """Write ``text`` as the whole of the lock file; failing to, the file is left
+    empty at worst, which the next build takes as a build that did not end."""
+    try:
+        lock.truncate(0)
+        lock.write(text)
+        lock.flush()
+    except OSError:
+        pass
