@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Table cells: one Python-Markdown run per cell (what Versus does) against all of a
-handout's cells in one run, as paragraphs between separator comments.
+"""Table cells: one Python-Markdown run per cell against all of a handout's cells
+in one run, as paragraphs between separator comments, and against what Versus
+does: plain cells skip the converter (``Markdown.inline``), the others take a run.
 
     python bench/cells.py [--rounds 10] [--runs 100]
 
@@ -34,6 +35,10 @@ SOURCES = ["content/devops-vs-mlops.md", "tests/fixtures/databases-six.md",
 
 
 def per_cell(self, texts, screen=False):
+    return [self.convert_inline(text, screen) for text in texts]
+
+
+def versus_way(self, texts, screen=False):
     return [self.inline(text, screen) for text in texts]
 
 
@@ -76,13 +81,16 @@ def main() -> None:
             one = per_cell(pages.markdown, texts, screen)
             pages.markdown.start(handout.items, {}, screen)
             two = joined(pages.markdown, texts, screen)
-            same &= one == two
-    print("same cells both ways:", same)
+            pages.markdown.start(handout.items, {}, screen)
+            three = versus_way(pages.markdown, texts, screen)
+            same &= one == two == three
+    print("same cells every way:", same)
     handout = load_handout(ROOT / SOURCES[0], "devops-vs-mlops", settings)
     texts = [t for a in handout.attributes for t in (a.name, *a.values)]
-    times = {"per cell": [], "joined": []}
+    ways = (("per cell", per_cell), ("joined", joined), ("plain ones skip", versus_way))
+    times = {name: [] for name, _ in ways}
     for _ in range(args.rounds):
-        for name, way in (("per cell", per_cell), ("joined", joined)):
+        for name, way in ways:
             started = time.perf_counter()
             for _ in range(args.runs):
                 pages.markdown.start(handout.items, {}, True)
