@@ -162,7 +162,27 @@ def measure_huge(count: int, repeat: int, keep: Path | None) -> dict:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def report(rows: list[dict], huge: dict | None, startup: float, command: str) -> str:
+def measure_pdfs(count: int) -> dict:
+    """``count`` PDFs built with 2 local workers, then on a 2-worker Dask
+    LocalCluster (the PDF side of a big site; one run each)."""
+    from distributed import LocalCluster
+
+    with tempfile.TemporaryDirectory(prefix="versus-scale-pdf-") as folder:
+        project = Path(folder)
+        make_corpus(project, count)
+        row = {"count": count}
+        row["local"], _ = timed(versus("pdf", "--project", project, "--force",
+                                       "--jobs", "2"))
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                          host="127.0.0.1", dashboard_address=None) as cluster:
+            row["dask"], _ = timed(versus("pdf", "--project", project, "--force",
+                                          "--scheduler", cluster.scheduler_address))
+        row["pdfs"] = len(list((project / "output" / "pdf").glob("*.pdf")))
+        return row
+
+
+def report(rows: list[dict], huge: dict | None, startup: float, command: str,
+           pdfs: dict | None = None) -> str:
     lines = [HEADING, "",
              f"`{command}`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
              f"{os.cpu_count()} cores shared with other work (wall times are upper "
@@ -190,16 +210,27 @@ def report(rows: list[dict], huge: dict | None, startup: float, command: str) ->
             f"{huge['stub_build']:.0f} s) | | | | {huge['noop']:.3f} s "
             f"| {huge['noop'] / startup:.2f} | — | — | — | — | {huge['noop_mb']:.0f} MB / — "
             f"| {huge['state_mb']:.1f} MB |")
+    if pdfs:
+        lines += ["", f"PDFs, {pdfs['count']:,} handouts ({pdfs['pdfs']:,} written), "
+                  f"`pdf --force`: 2 local workers {pdfs['local']:.1f} s "
+                  f"({pdfs['local'] / pdfs['count'] * 1e3:.1f} ms a handout), a 2-worker "
+                  f"Dask LocalCluster {pdfs['dask']:.1f} s ({pdfs['dask'] / pdfs['local']:.2f} "
+                  "× local)."]
     return "\n".join(lines) + "\n"
 
 
 def write_results(section: str) -> None:
+    """Put ``section`` in bench/RESULTS.md in place of the last figures; the notes
+    written under them (from the first ``###`` heading on) stay."""
     path = BENCH / "RESULTS.md"
     text = path.read_text("utf-8")
     if HEADING in text:
         before, _, after = text.partition(HEADING)
         rest = after.split("\n## ", 1)
-        text = before + section + ("\n## " + rest[1] if len(rest) > 1 else "")
+        notes = rest[0].partition("\n### ")
+        kept = "\n### " + notes[2] if notes[1] else ""
+        text = (before + section + kept.rstrip("\n") + "\n"
+                + ("\n## " + rest[1] if len(rest) > 1 else ""))
     else:
         text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text, "utf-8")
@@ -207,7 +238,8 @@ def write_results(section: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, action="append")
+    parser.add_argument("--count", type=int, action="append",
+                        help="handouts in one corpus (repeatable; default 200, 2000, 10000)")
     parser.add_argument("--huge", type=int, default=0,
                         help="also the no-op and state at this many handouts")
     parser.add_argument("--keep-huge", type=Path,
@@ -218,12 +250,14 @@ def main() -> None:
                         help="runs of each no-op and warm check (their median)")
     parser.add_argument("--pairs", type=int, default=1,
                         help="rounds of full build, floor and cold check, interleaved")
+    parser.add_argument("--pdfs", type=int, default=0,
+                        help="also build this many PDFs locally and on a Dask cluster")
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
     args = parser.parse_args()
     # As a user runs Versus: its modules compiled once and cached, as pip compiled
     # the libraries'; with this variable set, Versus is compiled at every start.
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    counts = args.count or [200, 2000, 10000]
+    counts = args.count if args.count is not None else [200, 2000, 10000]
     startup = median_of(STARTUP, 9)[0]
     rows = []
     for count in counts:
@@ -232,8 +266,11 @@ def main() -> None:
     huge = measure_huge(args.huge, args.repeat, args.keep_huge) if args.huge else None
     if huge:
         print(huge, flush=True)
+    pdfs = measure_pdfs(args.pdfs) if args.pdfs else None
+    if pdfs:
+        print(pdfs, flush=True)
     command = "python bench/scale.py " + " ".join(sys.argv[1:])
-    section = report(rows, huge, startup, command)
+    section = report(rows, huge, startup, command, pdfs)
     print(section)
     if args.write:
         write_results(section)
