@@ -10,7 +10,6 @@ median and every sample; ``bench/bench.py`` records it in RESULTS.md.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
