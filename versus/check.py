@@ -19,12 +19,10 @@ writes nothing.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import gc
 import json
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +34,7 @@ from .lint import ERROR, WARNING, Finding, lint_handout, read_body, slug_collisi
 from .output import OUTPUT_DIR, build_lock
 from .plan import Digests, tool_versions, value_digest
 from .render import MAX_ELEMENTS, Pages, Theme
-from .scan import Scan, scan
+from .scan import Scan, paused_gc, scan
 from .settings import Settings, load_settings
 from .state import STATE_FILE, BuildState, canonical
 
@@ -103,7 +101,7 @@ def check_project(project: Path, timeout: float | None = RENDER_SECONDS,
     except Problems as problems:
         result.add(ERROR, "settings", problems.errors)
         return result
-    with _paused_gc():  # a few objects per handout, none of them cyclic
+    with paused_gc():  # a few objects per handout, none of them cyclic
         scanned = scan(project)
         found, errors = scanned.found, scanned.errors
         careful = scanned.data is None or bool(errors)  # else every slug is lowercase
@@ -124,26 +122,10 @@ def check_project(project: Path, timeout: float | None = RENDER_SECONDS,
     handouts = _check_all(checks, slugs, jobs, timeout, result, cache)
     _check_index(cache, found, handouts, result)
     cache.save()
-    gc.unfreeze()  # what planning set aside (``_paused_gc``) is collectable again
+    gc.unfreeze()  # what planning set aside (``paused_gc``) is collectable again
     _drop_repeats(result)
     result.findings.sort(key=_place)
     return result
-
-
-@contextlib.contextmanager
-def _paused_gc() -> Iterator[None]:
-    """As the build's ``pipeline.paused_gc``: no cyclic collection while a few
-    objects are made per handout, then those set aside (``gc.freeze``) until the
-    check ends. Not imported from there: a check with nothing to do needs no
-    pipeline."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def _theme_fonts(theme: Theme) -> tuple[str, ...]:

@@ -7,14 +7,12 @@ it prints nothing (``versus.log`` says how progress reaches the user).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import gc
 import logging
 import os
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +27,7 @@ from .output import FORMATS, OUTPUT_DIR, build_lock, write_error
 from .plan import Decision, Digests, tool_versions, value_digest
 from .publish import publish
 from .render import INDEX_TEMPLATE, STYLESHEET, TAG_TEMPLATE, Pages, Theme, source_date
-from .scan import Scan, scan
+from .scan import Scan, paused_gc, scan
 from .settings import Settings, load_settings
 from .state import STATE_FILE, BuildState
 from .variants import check_bleed
@@ -148,22 +146,6 @@ def _build_locked(project: Path, settings: Settings, scanned: Scan, found,
         state.learn(digests)
         if state.changed:
             state.save()
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while planning makes a few objects per handout,
-    none of them cyclic: at 100,000 handouts the collector's passes over them
-    would cost a third of a build with nothing to do. What was made is then set
-    aside from the collector's passes (``gc.freeze``) until the build ends."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def select(project: Path, found: list[tuple[str, Path]], errors: list[VersusError],
