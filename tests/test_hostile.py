@@ -321,9 +321,14 @@ CASES = [
          expect="1000000×100 pixels"),
     Case("body-table-60000-rows", "| a | b |\n|---|---|\n"
          + "".join(f"| x{n} | y |\n" for n in range(60_000)), command="pdf",
-         expect="content/a-vs-b.md: the content makes 180,007 HTML elements; at most 5,000"),
+         expect="content/a-vs-b.md:5008:1: the body has more than 5,000 table rows and "
+                "list items"),
     Case("list-10000-items", "".join(f"- item {n}\n" for n in range(10_000)),
-         command="pdf", expect="HTML elements; at most 5,000"),
+         command="pdf", expect="content/a-vs-b.md:5008:1: the body has more than 5,000"),
+    Case("list-in-fenced-code-is-code", "```\n" + "- item\n" * 6000 + "```\n",
+         status=0),
+    Case("raw-html-6000-elements", "<span>x</span>" * 6000 + "\n", command="pdf",
+         expect="content/a-vs-b.md: the content makes 6,002 HTML elements; at most 5,000"),
     Case("data-url-bmp", f'<img alt="b" src="data:image/png;base64,{BMP_B64}">',
          command="pdf", expect="not a PNG, JPEG, GIF, WebP or SVG image"),
     Case("data-url-eps", '<img alt="e" src="data:image/png;base64,'

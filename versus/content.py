@@ -27,6 +27,11 @@ MIN_ITEMS, MAX_ITEMS = 2, 6
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_INDENT = 200
 """Columns a body line may be indented: deeper makes Markdown recurse for minutes."""
+MAX_BLOCKS = 5000
+"""Table rows and list items a body may hold. Each makes at least one HTML element,
+and a page may have at most ``versus.render.MAX_ELEMENTS``: counted on the source,
+so a 60,000-row table is refused before Markdown spends minutes converting it."""
+BLOCK_RE = re.compile(r"^\s*(\||[-*+]\s|\d{1,9}[.)]\s)")
 KNOWN_KEYS = ("items", "title", "tagline", "date", "lang", "author", "tags", "draft",
               "attributes")
 HEADING_RE = re.compile(r"^ {0,3}#{1,6}(\s|$)")
@@ -167,19 +172,24 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     raise ContentError("front matter is not closed by a '---' line", path, 1, 1)
 
 
-def split_lead(body: str) -> tuple[str, str]:
-    """The lead (all text before the first heading) and the rest of the body."""
-    lines = body.split("\n")
+def _outside_fences(lines: list[str]):
+    """Each line (with its 0-based index) that is not part of fenced code."""
     fence = None
     for index, line in enumerate(lines):
         opened = FENCE_RE.match(line)
         if fence:
             if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
                 fence = None
-            continue
-        if opened:
+        elif opened:
             fence = opened.group(1)
-            continue
+        else:
+            yield index, line
+
+
+def split_lead(body: str) -> tuple[str, str]:
+    """The lead (all text before the first heading) and the rest of the body."""
+    lines = body.split("\n")
+    for index, line in _outside_fences(lines):
         if HEADING_RE.match(line):
             return "\n".join(lines[:index]), "\n".join(lines[index:])
         if (SETEXT_RE.match(line) and index > 0 and lines[index - 1].strip()
@@ -214,6 +224,11 @@ def load_handout(path: Path, slug: str, settings: Settings) -> Handout:
         raise Problems([ContentError(f"line is indented {deep[1]} columns; at most "
                                      f"{MAX_INDENT} are allowed", path,
                                      body_line + deep[0], 1)])
+    many = _too_many_blocks(body)
+    if many is not None:
+        raise Problems([ContentError(f"the body has more than {MAX_BLOCKS:,} table rows "
+                                     "and list items (a printed handout never needs "
+                                     "more)", path, body_line + many, 1)])
     lead, rest = split_lead(body)
     return Handout(slug=slug, source=path, data_file=data_file, attributes=attributes,
                    lead=lead, body=rest, warnings=warnings, **meta)
@@ -226,6 +241,18 @@ def _too_deep(body: str) -> tuple[int, int] | None:
             indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
             if indent > MAX_INDENT:
                 return number, indent
+    return None
+
+
+def _too_many_blocks(body: str) -> int | None:
+    """The body line (0-based) of the table row or list item past ``MAX_BLOCKS``,
+    outside fenced code; None if there are not that many."""
+    count = 0
+    for number, line in _outside_fences(body.split("\n")):
+        if BLOCK_RE.match(line):
+            count += 1
+            if count > MAX_BLOCKS:
+                return number
     return None
 
 
