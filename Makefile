@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+LOCK := requirements.lock
+# The exact versions the suite is run with; `make lock` refreshes them.
+LATEST := .venv-latest
+TEST_WORKERS ?= 2
 NODE := tests/node
 NODE_STAMP := $(NODE)/node_modules/.installed-stamp
 ARGS ?=
@@ -10,13 +14,20 @@ ITEMS ?=
 # The sizes issue 14 names; a full run takes about half an hour on 2 cores.
 SCALE_ARGS ?= --count 200 --count 2000 --count 10000 --huge 100000 --pairs 2 --pdfs 2000
 
-.PHONY: pdf html booklet all check new clean test venv bench watch serve golden
+.PHONY: pdf html booklet all check new clean test test-latest lock venv bench watch \
+	serve golden system-deps
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+lock: $(STAMP)  ## re-pin requirements.lock to the newest releases pyproject.toml allows
+	$(PY) -m pip install --quiet 'uv>=0.9,<1'
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
+		--upgrade --quiet --custom-compile-command 'make lock' --output-file $(LOCK)
 
 venv: $(STAMP)
 
@@ -40,12 +51,19 @@ check: $(STAMP)
 new: $(STAMP)  ## scaffold a handout: make new ITEMS="Kafka Pulsar" (quote names with spaces)
 	$(PY) build.py new $(ITEMS) $(ARGS)
 
-test: $(STAMP)
+system-deps:
 	@command -v chromedriver >/dev/null && command -v pdftoppm >/dev/null \
 		&& command -v java >/dev/null && command -v qpdf >/dev/null \
 		&& fc-list | grep -q NotoSansCJK || scripts/install-system-deps
-	@$(MAKE) --no-print-directory $(NODE_STAMP)
-	$(PY) -m pytest $(ARGS)
+
+test: $(STAMP) system-deps $(NODE_STAMP)  ## the suite, on the versions of requirements.lock
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(ARGS)
+
+test-latest: system-deps $(NODE_STAMP)  ## the suite on the newest releases pyproject.toml allows
+	$(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/python -m pip install --quiet --upgrade pip
+	$(LATEST)/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[test]'
+	$(LATEST)/bin/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(ARGS)
 
 watch: $(STAMP)
 	$(PY) build.py watch $(ARGS)
