@@ -1,8 +1,10 @@
 """HTML -> PDF with WeasyPrint: fonts, the sandboxed fetcher, metadata.
 
 This is the only module that imports WeasyPrint, and it does so lazily: a build
-with nothing to render never pays for it. A process keeps one ``PdfRenderer``
-per theme, so fonts are loaded and the stylesheet parsed once, not per handout.
+with nothing to render never pays for it; ``versus.columnfix`` reaches into the
+layout on its behalf once it has, to mend a multi-column bug. A process keeps one
+``PdfRenderer`` per theme, so fonts are loaded and the stylesheet parsed once,
+not per handout.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from . import columnfix
 from .errors import RenderError
 from .fetch import (STATIC, VIRTUAL_ROOT, VIRTUAL_THEME, LocalFiles, PackedFiles,
                     RemoteRefused, Sandbox, ShippedFiles, parse_url, reason, references,
@@ -110,6 +113,7 @@ class PdfRenderer:
 
         self._weasyprint = weasyprint
         register(weasyprint.pdf)  # plain PDF/A-4
+        columnfix.install(weasyprint)  # no section lost after balanced columns
         self.files = files
         self.fetcher = _sandboxed_fetcher(weasyprint, files)
         self.font_config = FontConfiguration()
