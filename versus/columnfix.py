@@ -14,7 +14,8 @@ fewer runs than the box has, the box goes on from the first run left out, on the
 next page, as WeasyPrint does when a spanning element does not fit. The wrapper
 only ever adds a break; a layout that kept every run is returned untouched.
 Only WeasyPrint 70 is wrapped, the version whose layout this describes (its
-``layout/column.py`` still had the same steps in August 2026).
+``layout/column.py`` still had the same steps in August 2026); whatever the
+version, ``versus.textloss`` fails a handout whose PDF would miss text.
 """
 
 from __future__ import annotations
