@@ -3,7 +3,9 @@
 The handouts here grow a sentence at a time, as a writer's do, ending with a
 "## Verdict" section across the columns. Six items on Letter once lost that
 section at some lengths (``versus.columnfix``); ``versus.textloss`` fails any
-handout whose laid-out pages miss a passage.
+handout whose laid-out pages miss a passage. The sweep renders in this process,
+at the lengths where the body's end meets a page end, for 2 to 6 items on each
+paper, and finds every sentence in every PDF.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import unicodedata
 from pathlib import Path
 
 import pypdf
+import pytest
 import yaml
 
 from conftest import REPO
@@ -84,8 +87,9 @@ def _pages(theme: Theme, settings: Settings) -> Pages:
 
 def folded(text: str) -> str:
     """``text`` as compared with a PDF's: no whitespace, no hyphens (a word may
-    break at a line's end), compatibility forms (ligatures) unfolded."""
-    text = unicodedata.normalize("NFKC", text)
+    break at a line's end), compatibility forms (ligatures) unfolded, the
+    typographer's apostrophe as typed."""
+    text = unicodedata.normalize("NFKC", text).replace("\u2019", "'")
     return re.sub(r"[\s\-\u2010\u00ad]+", "", text)
 
 
@@ -100,10 +104,20 @@ def body_pages(pdf: bytes, folder: Path) -> list[str]:
     return [margins.sub("", folded(page)) for page in text.split("\f")[:-1]]
 
 
+@functools.cache
+def written() -> tuple[str, ...]:
+    """The headings and sentences of the six-database handout's own lead and body."""
+    paragraphs = [" ".join(part.lstrip("#").split()) for part in six()[1].split("\n\n")]
+    return tuple(text for paragraph in paragraphs if paragraph
+                 for text in re.split(r"(?<=[.?!]) ", paragraph))
+
+
 def missing_sentences(pdf: bytes, folder: Path, sentences: int) -> list[str]:
-    """The sentences of the body (the grown ones, then the verdict) not in ``pdf``."""
+    """The headings and sentences of the body (its own, the grown ones, then the
+    verdict) not in ``pdf``."""
     whole = "".join(body_pages(pdf, folder))
-    wanted = ["Verdict", VERDICT, *(sentence(number) for number in range(sentences))]
+    wanted = [*written(), *(sentence(number) for number in range(sentences)),
+              "Verdict", VERDICT]
     return [text for text in wanted if folded(text) not in whole]
 
 
@@ -244,3 +258,36 @@ def test_a_handout_whose_pdf_would_lose_text_fails_and_keeps_its_last_pdf(
         f'{path.resolve()}: the PDF lost text: "Verdict" (and 1 more passage)']
     assert (project / "output" / "pdf" / "six.pdf").read_bytes() == good
     assert sorted(p.name for p in (project / "output" / "pdf").iterdir()) == ["six.pdf"]
+
+
+# ------------------------------------------------------------ the sweep
+
+PROBE = 100
+"""Sentences in the probe: enough to cross a page end in the body on every paper."""
+WINDOW = (-2, -1, 0)
+"""The lengths tried at a page end, from the last sentence the probe begins on the
+page: the body's end (and the Verdict after it) meets the page's foot."""
+
+
+def page_end(pdf: bytes, folder: Path, sentences: int) -> int:
+    """The last sentence begun on the first page that does not hold the last one."""
+    for text in body_pages(pdf, folder):
+        begun = [int(n) for n in re.findall(r"Sentence(\d+):", text)]
+        if begun and max(begun) < sentences - 1:
+            return max(begun)
+    raise AssertionError(f"{sentences} sentences fit on one page")
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter", "A5"])
+@pytest.mark.parametrize("items", [2, 3, 4, 5, 6])
+def test_every_sentence_reaches_the_pdf_at_a_page_end(tmp_path, items, paper):
+    project = tmp_path / "project"
+    probe = render(project, handout(items, PROBE), paper)
+    assert probe.error is None, str(probe.error)
+    assert missing_sentences(probe.pdf, tmp_path, PROBE) == []
+    end = page_end(probe.pdf, tmp_path, PROBE)
+    for length in (end + step for step in WINDOW):
+        result = render(project, handout(items, length), paper)
+        assert result.error is None, f"{length} sentences: {result.error}"
+        lost = missing_sentences(result.pdf, tmp_path, length)
+        assert lost == [], f"{length} sentences on {paper}: {lost[:3]} missing"
