@@ -1,8 +1,11 @@
 """HTML -> PDF with WeasyPrint: fonts, the sandboxed fetcher, metadata.
 
 This is the only module that imports WeasyPrint, and it does so lazily: a build
-with nothing to render never pays for it. A process keeps one ``PdfRenderer``
-per theme, so fonts are loaded and the stylesheet parsed once, not per handout.
+with nothing to render never pays for it. Two modules reach into the layout on
+its behalf once it has: ``versus.columnfix`` mends a multi-column bug, and
+``versus.textloss`` fails a PDF that would miss text. A process keeps one
+``PdfRenderer`` per theme, so fonts are loaded and the stylesheet parsed once,
+not per handout.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from . import columnfix, textloss
 from .errors import RenderError
 from .fetch import (STATIC, VIRTUAL_ROOT, VIRTUAL_THEME, LocalFiles, PackedFiles,
                     RemoteRefused, Sandbox, ShippedFiles, parse_url, reason, references,
@@ -110,6 +114,8 @@ class PdfRenderer:
 
         self._weasyprint = weasyprint
         register(weasyprint.pdf)  # plain PDF/A-4
+        columnfix.install(weasyprint)  # no section lost after balanced columns
+        textloss.install()  # what is laid out is checked against what was built
         self.files = files
         self.fetcher = _sandboxed_fetcher(weasyprint, files)
         self.font_config = FontConfiguration()
@@ -131,13 +137,16 @@ class PdfRenderer:
         """The PDF of ``job`` and the files read; a failed fetch is a ``RenderError``."""
         from .tagfix import finish
         self.fetcher.start(job.allow_remote)
-        with _ImageFailures(self.fetcher):
-            document = self._weasyprint.HTML(string=job.html, base_url=job.base_url,
-                                             url_fetcher=self.fetcher)
-            pdf = document.write_pdf(
-                stylesheets=[self.stylesheet, self._page_css(job.paper, job.bleed)],
-                font_config=self.font_config, pdf_tags=True, pdf_variant=job.variant,
-                finisher=_relative_links(job.base_url))
+        options = {"stylesheets": [self.stylesheet, self._page_css(job.paper, job.bleed)],
+                   "pdf_tags": True, "pdf_variant": job.variant}
+        with _ImageFailures(self.fetcher), textloss.recording() as built:
+            page = self._weasyprint.HTML(string=job.html, base_url=job.base_url,
+                                         url_fetcher=self.fetcher)
+            document = page.render(font_config=self.font_config, **options)
+            lost = textloss.lost_text(built, document)
+            if lost:  # a layout bug: no PDF rather than one missing a passage
+                raise RenderError(f"the PDF lost text: {lost}", job.source)
+            pdf = document.write_pdf(finisher=_relative_links(job.base_url), **options)
         pdf = finish(pdf)  # what WeasyPrint's tags lack: header scope, ID tree, artifacts
         if self.fetcher.failures:
             raise RenderError(self.fetcher.failures[0], job.source)
