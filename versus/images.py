@@ -7,16 +7,14 @@ the web pages, so an image is accepted or refused alike in both media:
   would reach other decoders), whatever its name or ``data:`` media type;
 - at most ``MAX_BYTES`` bytes and, for raster images, ``MAX_PIXELS`` pixels, read
   from the header before anything is decoded (a 17 KB PNG can claim 12000×12000);
-- an SVG published beside a web page holds no script: no ``<script>``,
-  ``<foreignObject>``, event handler or ``javascript:`` link, since a browser runs
-  them when the SVG is opened on its own.
+- an SVG published beside a web page passes ``versus.svgpolicy``'s allow-list, since
+  a browser runs its script when the SVG is opened on its own.
 """
 
 from __future__ import annotations
 
 import io
 import os
-import re
 import warnings
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
@@ -31,7 +29,6 @@ SVG_STARTS = (b"<svg", b"<?xml", b"<!--", b"<!DOCTYPE svg")
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 REFERRING = {"image", "use", "feImage"}
 """SVG elements whose ``href`` draws another file."""
-SCRIPT_RE = re.compile(r"^\s*javascript:", re.IGNORECASE)
 
 
 def is_svg(data: bytes) -> bool:
@@ -106,18 +103,10 @@ def svg_references(data: bytes) -> list[str]:
 
 
 def svg_script(data: bytes) -> str | None:
-    """What in an SVG a browser would run, or None when nothing would."""
-    for element in _parse(data).iter():
-        name = element.tag.rpartition("}")[2] if isinstance(element.tag, str) else ""
-        if name in ("script", "foreignObject"):
-            return f"it holds <{name}>"
-        for attribute, value in element.attrib.items():
-            local = attribute.rpartition("}")[2].lower()
-            if local.startswith("on"):
-                return f"it holds an event handler ({local})"
-            if local == "href" and SCRIPT_RE.match(value):
-                return "it holds a javascript: link"
-    return None
+    """What in an SVG a browser could run, or None: ``versus.svgpolicy``'s allow-list."""
+    from .svgpolicy import unsafe
+
+    return unsafe(data)
 
 
 def _parse(data: bytes) -> ElementTree.Element:
