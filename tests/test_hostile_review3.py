@@ -10,12 +10,29 @@ from __future__ import annotations
 
 import pytest
 
-from test_hostile import Case, test_hostile_input as run_case
+from test_hostile import Case, png, test_hostile_input as run_case
 
 SVG_OPEN = ('<svg xmlns="http://www.w3.org/2000/svg" '
             'xmlns:xlink="http://www.w3.org/1999/xlink" '
             'xmlns:h="http://www.w3.org/1999/xhtml" width="10" height="10">')
 NOT_PUBLISHED = "content/x.svg: image not published: an SVG a browser would run script from: "
+
+
+def drawing(*images: str) -> str:
+    """An SVG drawing each of ``images`` (the attributes of an ``<image>``)."""
+    return SVG_OPEN + "".join(f'<image {image} width="5" height="5"/>'
+                              for image in images) + "</svg>"
+
+
+def both(target: str) -> str:
+    """An ``<image>`` whose ``href`` names a harmless PNG and ``xlink:href`` ``target``:
+    WeasyPrint draws ``xlink:href``."""
+    return f'href="dot.png" xlink:href="{target}"'
+
+
+DOT = {"content/dot.png": png(1, 1)}
+LAUGHS = {**DOT, **{f"content/l{n}.svg": drawing(*[both(f"l{n + 1}.svg")] * 10)
+                    for n in range(6)}}
 
 
 def published_svg(id: str, inner: str, reason: str, head: str = "") -> Case:
@@ -52,6 +69,24 @@ CASES = [
         "content/x.svg": SVG_OPEN + '<defs><linearGradient id="g"><stop offset="0"/>'
         '</linearGradient></defs><rect width="5" height="5" fill="url(#g)"/>'
         '<a href="https://example.com/"><text x="1" y="9">x</text></a></svg>'}),
+    # --- S5: the guard reads an SVG's references as the renderer does -------------
+    Case("svg-xlink-href-multiplier", "![x](l0.svg)", command="pdf",
+         args=("--timeout", "20"), files=LAUGHS,
+         expect="cannot load 'content/l0.svg': SVG images draw more than 1000 images"),
+    Case("check-svg-xlink-href-multiplier", "![x](l0.svg)", command="check",
+         files=LAUGHS, expect="image 'l0.svg' is refused: SVG images draw more than"),
+    Case("svg-xlink-href-cycle", "![x](a.svg)", command="pdf", args=("--timeout", "20"),
+         files={**DOT, "content/a.svg": drawing(both("b.svg")),
+                "content/b.svg": drawing(both("a.svg"))},
+         expect="SVG images draw each other: content/a.svg -> content/b.svg -> "
+                "content/a.svg"),
+    Case("svg-xml-base-cycle", "![x](a.svg)", command="pdf", args=("--timeout", "20"),
+         files={**DOT, "content/a.svg": drawing('xml:base="other/" href="b.svg"'),
+                "content/other/b.svg": drawing('xml:base="/versus-project/content/" '
+                                               'href="&#9;a.svg"'),
+                "content/b.svg": drawing('href="dot.png"')},
+         expect="SVG images draw each other: content/a.svg -> content/other/b.svg -> "
+                "content/a.svg"),
 ]
 
 

@@ -18,6 +18,7 @@ import os
 import warnings
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
+from urllib.parse import urljoin
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 50_000_000
@@ -27,6 +28,9 @@ SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 RASTER_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 SVG_STARTS = (b"<svg", b"<?xml", b"<!--", b"<!DOCTYPE svg")
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+URL_WHITESPACE = " \t\n\f\r"
+TAB_OR_NEWLINE = str.maketrans("", "", "\t\n\r")
 REFERRING = {"image", "use", "feImage"}
 """SVG elements whose ``href`` draws another file."""
 
@@ -92,14 +96,25 @@ def read_for_web(path: Path) -> bytes:
 
 
 def svg_references(data: bytes) -> list[str]:
-    """The files an SVG draws (``<image>``, ``<use>``, ``<feImage>``), fragments aside."""
+    """The files an SVG draws (``<image>``, ``<use>``, ``<feImage>``), fragments aside,
+    each read as WeasyPrint reads it: ``xlink:href`` before ``href``, tabs and
+    newlines removed, joined to the element's own ``xml:base``."""
     references = []
     for element in _parse(data).iter():
         name = element.tag.rpartition("}")[2] if isinstance(element.tag, str) else ""
-        href = element.get("href") or element.get(XLINK_HREF)
-        if name in REFERRING and href and not href.strip().startswith("#"):
-            references.append(href.strip())
+        if name not in REFERRING:
+            continue
+        href = next(filter(None, (_url(element.get(attribute))
+                                  for attribute in (XLINK_HREF, "href"))), "")
+        if href and not href.startswith("#"):
+            base = _url(element.get(XML_BASE))
+            references.append(urljoin(base, href) if base else href)
     return references
+
+
+def _url(value: str | None) -> str:
+    """An attribute's URL as WeasyPrint's ``parse_url`` reads it."""
+    return (value or "").strip(URL_WHITESPACE).translate(TAB_OR_NEWLINE)
 
 
 def svg_script(data: bytes) -> str | None:
