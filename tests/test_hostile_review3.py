@@ -8,9 +8,17 @@ worker. SECURITY.md states the rules. Each input is small: it shows the mechanis
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from test_hostile import Case, png, test_hostile_input as run_case
+from helpers import write
+from test_hostile import FRONT, LEAD, NO_TABLE, Case, png, test_hostile_input as run_case
+
+REPO = Path(__file__).resolve().parent.parent
 
 SVG_OPEN = ('<svg xmlns="http://www.w3.org/2000/svg" '
             'xmlns:xlink="http://www.w3.org/1999/xlink" '
@@ -30,6 +38,8 @@ def both(target: str) -> str:
     return f'href="dot.png" xlink:href="{target}"'
 
 
+NOTE = "[^big]: " + "A long note. " * 800 + "\n"
+"""About 10 KB of note: called a thousand times, 10 MB of print HTML."""
 DOT = {"content/dot.png": png(1, 1)}
 LAUGHS = {**DOT, **{f"content/l{n}.svg": drawing(*[both(f"l{n + 1}.svg")] * 10)
                     for n in range(6)}}
@@ -87,6 +97,15 @@ CASES = [
                 "content/b.svg": drawing('href="dot.png"')},
          expect="SVG images draw each other: content/a.svg -> content/other/b.svg -> "
                 "content/a.svg"),
+    # --- S2: output that grows past its input is capped by its size ------------------
+    Case("footnote-called-1000-times", NOTE + "Calls" + " x[^big]" * 1000, command="pdf",
+         args=("--timeout", "20"),
+         expect="content/a-vs-b.md: the content makes more than 8,000,000 characters of "
+                "HTML"),
+    Case("footnote-called-from-cells", command="pdf", args=("--timeout", "20"),
+         handout=NO_TABLE + LEAD + NOTE, files={"content/a-vs-b.csv": "Attribute,Alpha,Beta\n" + "".join(
+             f"Row {n},a[^big],b[^big]\n" for n in range(500))},
+         expect="the content makes more than 8,000,000 characters of HTML"),
 ]
 
 
@@ -96,3 +115,35 @@ def test_hostile_input(case: Case, tmp_path, monkeypatch):
     run_case(case, tmp_path, monkeypatch)
     if case.id.startswith("svg-") and case.status:
         assert not (tmp_path / "project/output/html/x.svg").exists()
+
+
+# --- S2: a worker out of memory is its handout's error, not the build's -------------
+
+INJECTED = """
+import versus.render
+
+real = versus.render.Pages.handout
+
+def handout(self, handout, *args, **kwargs):
+    if handout.source.name == "memory-vs-hog.md":
+        raise MemoryError  # as a worker past its memory limit raises it
+    return real(self, handout, *args, **kwargs)
+
+versus.render.Pages.handout = handout
+"""
+
+
+def test_a_worker_out_of_memory_is_an_error_of_its_handout(tmp_path):
+    write(tmp_path, "content/a-vs-b.md", FRONT + LEAD)
+    write(tmp_path, "content/memory-vs-hog.md", FRONT + LEAD)
+    write(tmp_path, "inject/sitecustomize.py", INJECTED)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(tmp_path / "inject"), str(REPO), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, str(REPO / "build.py"), "html", "--jobs", "1",
+                           "--project", str(tmp_path)], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr + done.stdout
+    assert "Traceback" not in done.stderr
+    assert ("error: content/memory-vs-hog.md: converting the Markdown ran out of memory; "
+            "stopped") in done.stderr
+    assert (tmp_path / "output/html/a-vs-b.html").is_file()
