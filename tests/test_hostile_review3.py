@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from helpers import write
+from versus.fetch import LocalFiles, Sandbox
 from test_hostile import FRONT, LEAD, NO_TABLE, Case, png, test_hostile_input as run_case
 
 REPO = Path(__file__).resolve().parent.parent
@@ -106,6 +107,15 @@ CASES = [
          handout=NO_TABLE + LEAD + NOTE, files={"content/a-vs-b.csv": "Attribute,Alpha,Beta\n" + "".join(
              f"Row {n},a[^big],b[^big]\n" for n in range(500))},
          expect="the content makes more than 8,000,000 characters of HTML"),
+    # --- S3: one budget of image bytes and pixels per page --------------------------
+    Case("check-one-png-under-many-query-strings",
+         " ".join(f"![b](big.png?{n})" for n in range(1, 6)), command="check",
+         files={"content/big.png": png(8000, 6000)},
+         expect="image 'big.png?5' is refused: the page's images pass 200 million "
+                "pixels in all"),
+    Case("pngs-over-the-page-budget", " ".join(f"![b](big{n}.png)" for n in range(5)),
+         command="check", files={f"content/big{n}.png": png(8000, 6000) for n in range(5)},
+         expect="image 'big4.png' is refused: the page's images pass 200 million"),
 ]
 
 
@@ -147,3 +157,38 @@ def test_a_worker_out_of_memory_is_an_error_of_its_handout(tmp_path):
     assert ("error: content/memory-vs-hog.md: converting the Markdown ran out of memory; "
             "stopped") in done.stderr
     assert (tmp_path / "output/html/a-vs-b.html").is_file()
+
+
+# --- S3: a file behind many URLs is read once ------------------------------------------
+
+class CountingFiles(LocalFiles):
+    """The project's files, counting each read."""
+
+    def __init__(self, roots):
+        super().__init__(roots)
+        self.reads: list[str] = []
+
+    def project_file(self, relative: str):
+        self.reads.append(relative)
+        return super().project_file(relative)
+
+
+def test_query_strings_on_a_local_file_read_it_once(tmp_path):
+    write(tmp_path, "content/pic.png", png(10, 10))
+    files = CountingFiles((tmp_path,))
+    sandbox = Sandbox(files)
+    first = sandbox.load("file:///versus-project/content/pic.png?1")[0]
+    second = sandbox.load("file:///versus-project/content/pic.png?2#x")[0]
+    assert first == second == (tmp_path / "content/pic.png").read_bytes()
+    assert files.reads == ["content/pic.png"]
+
+
+def test_each_url_of_a_page_counts_against_its_image_budget(tmp_path):
+    write(tmp_path, "content/pic.png", png(8000, 6000))  # 48 million pixels
+    sandbox = Sandbox(LocalFiles((tmp_path,)))
+    for number in range(4):  # 192 million: within the budget
+        sandbox.load(f"file:///versus-project/content/pic.png?{number}")
+    with pytest.raises(ValueError, match="pass 200 million pixels in all"):
+        sandbox.load("file:///versus-project/content/pic.png?4")
+    assert Sandbox(LocalFiles((tmp_path,))).load(  # the budget is the page's own
+        "file:///versus-project/content/pic.png?4")[1] == "project"

@@ -45,6 +45,10 @@ MAX_SVG_DRAWS = 1000
 """Images an SVG may draw, counting those its images draw in turn."""
 MAX_SVG_DEPTH = 8
 """How deep SVG images may draw SVG images."""
+MAX_DOCUMENT_BYTES = 5 * images.MAX_BYTES
+MAX_DOCUMENT_PIXELS = 4 * images.MAX_PIXELS
+"""What one page's images may weigh in all: the renderer reads and decodes each
+URL on its own, so one 17 MB PNG shown as ``big.png?1`` to ``?300`` costs 300 times."""
 
 
 class RemoteRefused(PermissionError):
@@ -167,6 +171,9 @@ class Sandbox:
         self.files, self.allow_remote, self.remote = files, allow_remote, remote
         self.read: set[str] = set()
         self.svgs = SvgGraph(self)
+        self.image_bytes = self.image_pixels = 0
+        self._files: dict[str, tuple[bytes, str]] = {}
+        """Each file read, by its path: ``big.png?1`` and ``big.png?2`` read it once."""
 
     def load(self, url: str, headers=None):
         """The checked bytes ``url`` names, where they came from ('project',
@@ -185,14 +192,30 @@ class Sandbox:
         else:
             (data, received), kind = self._remote(parts, headers), "remote"
         if kind != "theme":
-            if kind != "static":  # checked by its name: an image, CSS or a font
-                images.check(data)
+            if kind != "static" or images.is_image_name(parts.path):
+                self._spend(len(data), images.pixels(data))
             if images.is_svg(data):
                 self.svgs.check(parts, data)
         return data, kind, received
 
+    def _spend(self, size: int, pixels: int) -> None:
+        """Count an image the renderer decodes against the page's budget."""
+        self.image_bytes += size
+        self.image_pixels += pixels
+        if self.image_bytes > MAX_DOCUMENT_BYTES:
+            raise ValueError(f"the page's images pass {MAX_DOCUMENT_BYTES // 2**20} MiB "
+                             "in all")
+        if self.image_pixels > MAX_DOCUMENT_PIXELS:
+            raise ValueError(f"the page's images pass {MAX_DOCUMENT_PIXELS // 1_000_000} "
+                             "million pixels in all")
+
     def _file(self, parts: SplitResult) -> tuple[bytes, str]:
         path = posixpath.normpath(unquote(parts.path))
+        if path not in self._files:
+            self._files[path] = self._read_file(path)
+        return self._files[path]
+
+    def _read_file(self, path: str) -> tuple[bytes, str]:
         site_static, assets = (f"{VIRTUAL_ROOT}/{folder}/" for folder in (SITE_STATIC, ASSETS))
         if path.startswith(site_static):
             data, origin = self.files.static_file(path[len(site_static):])

@@ -35,6 +35,11 @@ REFERRING = {"image", "use", "feImage"}
 """SVG elements whose ``href`` draws another file."""
 
 
+def is_image_name(path: str) -> bool:
+    """Whether the file ``path`` is named like an image (``SUFFIXES``)."""
+    return os.path.splitext(path)[1].lower() in SUFFIXES
+
+
 def is_svg(data: bytes) -> bool:
     """Whether ``data`` starts like an SVG document."""
     return data[:64].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(SVG_STARTS)
@@ -42,17 +47,24 @@ def is_svg(data: bytes) -> bool:
 
 def check(data: bytes) -> bytes:
     """``data`` if it is an image content may show; else a ``ValueError`` saying why."""
+    pixels(data)
+    return data
+
+
+def pixels(data: bytes) -> int:
+    """The pixels of ``data`` by its header (0 for an SVG) if it is an image content
+    may show; else a ``ValueError`` saying why."""
     if len(data) > MAX_BYTES:
         raise ValueError(f"larger than {MAX_BYTES // 2**20} MiB")
     if is_svg(data):
-        return data
+        return 0
     if not (data.startswith(RASTER_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")):
         raise ValueError("not a PNG, JPEG, GIF, WebP or SVG image")
     width, height = _size(data)
     if width * height > MAX_PIXELS:
         raise ValueError(f"{width}×{height} pixels; at most "
                          f"{MAX_PIXELS // 1_000_000} million pixels")
-    return data
+    return width * height
 
 
 def _size(data: bytes) -> tuple[int, int]:
