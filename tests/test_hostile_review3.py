@@ -9,17 +9,21 @@ worker. SECURITY.md states the rules. Each input is small: it shows the mechanis
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from helpers import write
+from versus.cli import main
 from versus.fetch import LocalFiles, Sandbox
 from test_hostile import FRONT, LEAD, NO_TABLE, Case, png, test_hostile_input as run_case
 
 REPO = Path(__file__).resolve().parent.parent
+RAW_CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 SVG_OPEN = ('<svg xmlns="http://www.w3.org/2000/svg" '
             'xmlns:xlink="http://www.w3.org/1999/xlink" '
@@ -192,3 +196,20 @@ def test_each_url_of_a_page_counts_against_its_image_budget(tmp_path):
         sandbox.load("file:///versus-project/content/pic.png?4")
     assert Sandbox(LocalFiles((tmp_path,))).load(  # the budget is the page's own
         "file:///versus-project/content/pic.png?4")[1] == "project"
+
+
+# --- S10: content's text reaches the terminal escaped ----------------------------------
+
+@pytest.mark.parametrize("key, shown", [
+    ("k\\r\\e[2Jx\\e]0;TITLE\\a", "'k\\r\\x1b[2Jx\\x1b]0;TITLE\\x07'"),  # CR, CSI, OSC
+    ("evil\\u202Egnp.exe\\x9b31m", "'evil\\u202egnp.exe\\x9b31m'"),  # bidi, C1 CSI
+])
+def test_control_characters_in_content_are_escaped_in_messages(tmp_path, monkeypatch,
+                                                               key, shown):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "content/a-vs-b.md", FRONT.replace("---\nitems", f'---\n"{key}": 1\nitems')
+          + LEAD)
+    result = CliRunner().invoke(main, ["check", "--project", "."])
+    assert f"warning: content/a-vs-b.md:2:1: unknown front matter key {shown}" \
+        in result.output, result.output
+    assert not RAW_CONTROL_RE.search(result.output)
