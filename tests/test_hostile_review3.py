@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from helpers import write
 from versus.cli import main
 from versus.fetch import LocalFiles, Sandbox
-from test_hostile import FRONT, LEAD, NO_TABLE, Case, png, test_hostile_input as run_case
+from test_hostile import FRONT, LEAD, NO_TABLE, SYMLINK, Case, png, test_hostile_input as run_case
 
 REPO = Path(__file__).resolve().parent.parent
 RAW_CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -120,6 +120,17 @@ CASES = [
     Case("pngs-over-the-page-budget", " ".join(f"![b](big{n}.png)" for n in range(5)),
          command="check", files={f"content/big{n}.png": png(8000, 6000) for n in range(5)},
          expect="image 'big4.png' is refused: the page's images pass 200 million"),
+    # --- S11: a folder's rules follow the file, not the URL's prefix --------------
+    Case("static-private-through-a-folder-link", "![p](st/_private.png)", command="pdf",
+         files={"static/_private.png": png(4, 4), "content/st": (SYMLINK, "../static")},
+         expect="cannot load 'content/st/_private.png': not a file static/ publishes"),
+    Case("static-private-through-a-file-link", "![p](p.png)", command="pdf",
+         files={"static/_drafts/p.png": png(4, 4),
+                "content/p.png": (SYMLINK, "../static/_drafts/p.png")},
+         expect="cannot load 'content/p.png': not a file static/ publishes"),
+    Case("check-static-private-through-a-link", "![p](st/_private.png)", command="check",
+         files={"static/_private.png": png(4, 4), "content/st": (SYMLINK, "../static")},
+         expect="image 'st/_private.png' is refused: not a file static/ publishes"),
 ]
 
 

@@ -62,8 +62,16 @@ class LocalFiles:
         self.project, self.theme_dirs = roots[0].resolve(), roots[1:]
 
     def project_file(self, relative: str) -> tuple[bytes, str]:
-        """The bytes of a file below the project, and its path."""
-        return _read_inside((self.project / relative).resolve(), self.project)
+        """The bytes of a file below the project, and its path; a file whose real
+        path lies in the site's ``static/`` is read by that folder's rules, however
+        its URL reaches it (``content/st -> ../static``)."""
+        from . import sitestatic
+
+        path = (self.project / relative).resolve()
+        static = sitestatic.folder(self.project).resolve()
+        if path.is_relative_to(static):
+            return sitestatic.read(path, static), str(path)
+        return _read_inside(path, self.project)
 
     def theme_file(self, name: str) -> tuple[bytes, str]:
         """The bytes of ``static/name`` from the first theme folder that has it."""
