@@ -224,3 +224,39 @@ def test_control_characters_in_content_are_escaped_in_messages(tmp_path, monkeyp
     assert f"warning: content/a-vs-b.md:2:1: unknown front matter key {shown}" \
         in result.output, result.output
     assert not RAW_CONTROL_RE.search(result.output)
+
+
+# --- S9: the file checked is the file copied -------------------------------------------
+
+def swap_after_check(monkeypatch, victim: Path, outside: Path) -> None:
+    """The first time ``versus.images`` asks for the real path of ``victim``, it is
+    swapped for a link to ``outside`` right after the answer: the moment a racing
+    contributor would need, made certain."""
+    realpath, swapped = os.path.realpath, []
+
+    def racing(path, *args, **kwargs):
+        answer = realpath(path, *args, **kwargs)
+        caller = sys._getframe(1).f_globals.get("__name__")
+        if caller == "versus.images" and Path(path) == victim and not swapped:
+            swapped.append(path)
+            victim.unlink()
+            victim.symlink_to(outside)
+        return answer
+    monkeypatch.setattr(os.path, "realpath", racing)
+
+
+@pytest.mark.parametrize("folder, what", [("content", "image"), ("static", "file")])
+def test_a_file_swapped_for_a_link_between_check_and_copy_is_not_published(
+        tmp_path, monkeypatch, folder, what):
+    project, secret = tmp_path / "project", png(3, 7)
+    write(tmp_path, "outside/secret.png", secret)
+    write(project, "content/a-vs-b.md", FRONT + LEAD)
+    victim = write(project, f"{folder}/pic.png", png(5, 5))
+    monkeypatch.chdir(project)
+    swap_after_check(monkeypatch, victim, tmp_path / "outside/secret.png")
+    result = CliRunner().invoke(main, ["html", "--project", ".", "--jobs", "1"])
+    assert result.exit_code == 1, result.output
+    assert f"{folder}/pic.png: {what} not published: a link to a file outside " \
+           f"{folder}/" in result.output
+    assert not [path for path in (project / "output").rglob("*.png")
+                if path.read_bytes() == secret]

@@ -157,13 +157,7 @@ def _read_inside(path: Path, root: Path) -> tuple[bytes, str]:
         raise PermissionError("outside the project")
     if not path.is_file():
         raise FileNotFoundError("no such file")
-    if path.stat().st_size > MAX_RESOURCE_BYTES:
-        raise ValueError(f"larger than {MAX_RESOURCE_BYTES // 2**20} MiB")
-    with path.open("rb") as handle:  # a file may grow after its size was read
-        data = handle.read(MAX_RESOURCE_BYTES + 1)
-    if len(data) > MAX_RESOURCE_BYTES:
-        raise ValueError(f"larger than {MAX_RESOURCE_BYTES // 2**20} MiB")
-    return data, str(path)
+    return images.read_inside(path, root, "outside the project"), str(path)
 
 
 class Sandbox:

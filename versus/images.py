@@ -18,6 +18,7 @@ import os
 import warnings
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
+from stat import S_ISREG
 from urllib.parse import urljoin
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -82,26 +83,54 @@ def _size(data: bytes) -> tuple[int, int]:
         raise ValueError(f"not a readable image ({type(error).__name__})") from None
 
 
-def read(path: Path) -> bytes:
-    """The bytes of the image file ``path``, checked; the size is known before reading."""
-    if path.stat().st_size > MAX_BYTES:
+def read(path: Path, root: Path) -> bytes:
+    """The bytes of the image file ``path`` below ``root``, checked (``read_inside``)."""
+    return check(read_inside(path, root))
+
+
+def read_inside(path: Path, root: Path, outside: str | None = None) -> bytes:
+    """The bytes of ``path``, a regular file whose real path lies inside ``root``, at
+    most ``MAX_BYTES``; else an ``OSError`` or ``ValueError`` saying why (``outside``
+    when it lies elsewhere).
+
+    What is judged is the file opened: a link swapped in between a check and a
+    copy would publish a file from anywhere, so the opened file's identity
+    (``fstat``) must be that of the file at the real path, checked after opening."""
+    outside = outside or f"a link to a file outside {root.name}/"
+    root = Path(os.path.realpath(root))
+    if not Path(os.path.realpath(path)).is_relative_to(root):
+        raise PermissionError(outside)  # before opening: a device may act when opened
+    # O_NONBLOCK: a FIFO swapped in opens at once, and is refused below
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
+    with os.fdopen(os.open(path, flags), "rb") as handle:
+        opened = os.fstat(handle.fileno())
+        real = os.path.realpath(path)
+        if not Path(real).is_relative_to(root):
+            raise PermissionError(outside)
+        if not S_ISREG(opened.st_mode):
+            raise ValueError("not a regular file")
+        if not _same_file(opened, real):
+            raise PermissionError("it was replaced while it was read")
+        if opened.st_size > MAX_BYTES:
+            raise ValueError(f"larger than {MAX_BYTES // 2**20} MiB")
+        data = handle.read(MAX_BYTES + 1)  # a file may grow after its size was read
+    if len(data) > MAX_BYTES:
         raise ValueError(f"larger than {MAX_BYTES // 2**20} MiB")
-    with path.open("rb") as handle:
-        return check(handle.read(MAX_BYTES + 1))
+    return data
 
 
-def publishable(path: Path, root: Path) -> None:
-    """Raise unless ``path`` is a regular file whose real path lies inside ``root``."""
-    if not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)):
-        raise PermissionError(f"a link to a file outside {root.name}/")
-    if not path.is_file():
-        raise ValueError("not a regular file")
+def _same_file(opened: os.stat_result, path: str) -> bool:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return False
+    return (found.st_dev, found.st_ino) == (opened.st_dev, opened.st_ino)
 
 
-def read_for_web(path: Path) -> bytes:
-    """The bytes of the image ``path`` to publish beside the web pages: checked as
-    for the PDF, and an SVG holds no script."""
-    data = read(path)
+def read_for_web(path: Path, root: Path) -> bytes:
+    """The bytes of the image ``path`` below ``root`` to publish beside the web
+    pages: checked as for the PDF, and an SVG passes ``svg_script``."""
+    data = read(path, root)
     if is_svg(data) and (reason := svg_script(data)):
         raise ValueError(f"an SVG a browser would run script from: {reason}")
     return data
