@@ -8,6 +8,7 @@ worker. SECURITY.md states the rules. Each input is small: it shows the mechanis
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import subprocess
@@ -131,6 +132,20 @@ CASES = [
     Case("check-static-private-through-a-link", "![p](st/_private.png)", command="check",
          files={"static/_private.png": png(4, 4), "content/st": (SYMLINK, "../static")},
          expect="image 'st/_private.png' is refused: not a file static/ publishes"),
+    # --- S6-S8: text bounded before quadratic work in the main process -------------
+    Case("title-of-quotes", command="check",
+         handout=FRONT.replace("---\nitems", "---\ntitle: '" + "''" * 600 + "'\nitems")
+         + LEAD, expect="content/a-vs-b.md:2:8: 'title' is 600 characters long; at "
+                        "most 500"),
+    Case("long-tagline", command="check",
+         handout=FRONT.replace("---\nitems", "---\ntagline: " + "a " * 400 + "\nitems")
+         + LEAD, expect="content/a-vs-b.md:2:10: 'tagline' is 799 characters long"),
+    Case("lang-with-many-subtags", command="check",
+         handout=FRONT.replace("---\nitems", "---\nlang: en" + "-ab" * 1000 + "\nitems")
+         + LEAD, expect="content/a-vs-b.md:2:7: 'lang' is 3,002 characters long; at most 64"),
+    Case("long-item-name", command="check",
+         handout=FRONT.replace("[Alpha, Beta]", "[Alpha, " + "B" * 200 + "]") + LEAD,
+         expect="content/a-vs-b.md:2:8: an item name is 200 characters long; at most 75"),
 ]
 
 
@@ -260,3 +275,21 @@ def test_a_file_swapped_for_a_link_between_check_and_copy_is_not_published(
            f"{folder}/" in result.output
     assert not [path for path in (project / "output").rglob("*.png")
                 if path.read_bytes() == secret]
+
+
+# --- S6: the CSV sniffer sees a bounded sample ----------------------------------------
+
+def test_the_csv_delimiter_is_guessed_from_a_bounded_sample(monkeypatch):
+    from versus import spreadsheet
+
+    seen, sniff = [], csv.Sniffer.sniff
+
+    def measured(self, sample, *args, **kwargs):
+        seen.append(len(sample))
+        return sniff(self, sample, *args, **kwargs)
+    monkeypatch.setattr(csv.Sniffer, "sniff", measured)
+    hostile = ';"x' * 16_000 + "\n"  # 48 KB on one line: 10 s of sniffing unbounded
+    assert spreadsheet._delimiter(hostile) in ",;"
+    wide = "Attribute;Alpha;Beta\n" + "".join(f"Row {n};{'a' * 300};b\n" for n in range(30))
+    assert spreadsheet._delimiter(wide) == ";"  # whole lines, as many as fit
+    assert seen and max(seen) <= 4096

@@ -26,6 +26,11 @@ SLUG_PART_RE = re.compile(r"^[a-z0-9-]+$")
 MIN_ITEMS, MAX_ITEMS = 2, 6
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_INDENT = 200
+MAX_TEXT = {"title": 500, "tagline": 500, "author": 300, "lang": 64}
+"""Characters of each front-matter text: smart quotes on a 240 KB title of quotes
+took minutes, and a ``lang`` of 100,000 subtags as long; BCP 47 asks for 35."""
+MAX_ITEM = 75
+"""Characters of an item name: six of them make a title within ``MAX_TEXT``."""
 """Columns a body line may be indented: deeper makes Markdown recurse for minutes."""
 KNOWN_KEYS = ("items", "title", "tagline", "date", "lang", "author", "tags", "draft",
               "attributes")
@@ -260,6 +265,9 @@ def _check_meta(doc: YamlDoc, settings: Settings, errors: list) -> dict:
                 "items"))
         elif duplicates:
             errors.append(doc.error(f"item '{duplicates[0]}' is named twice", "items"))
+        elif (longest := max(map(len, names))) > MAX_ITEM:
+            errors.append(doc.error(f"an item name is {longest:,} characters long; at "
+                                    f"most {MAX_ITEM}", "items"))
         else:
             meta["items"] = tuple(names)
     for key, default in (("title", " vs. ".join(meta.get("items", ()))),
@@ -268,6 +276,9 @@ def _check_meta(doc: YamlDoc, settings: Settings, errors: list) -> dict:
         value = data.get(key, default)
         if not isinstance(value, str):
             errors.append(doc.error(f"'{key}' must be text", key))
+        elif len(value) > MAX_TEXT[key]:  # before any work: typography is quadratic
+            errors.append(doc.error(f"'{key}' is {len(value):,} characters long; at most "
+                                    f"{MAX_TEXT[key]:,}", key))
         elif key == "lang" and not LANG_RE.match(value):
             errors.append(doc.error(f"'lang' must be a language tag such as 'en', "
                                     f"not '{value}'", key))
