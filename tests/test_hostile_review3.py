@@ -146,6 +146,16 @@ CASES = [
     Case("long-item-name", command="check",
          handout=FRONT.replace("[Alpha, Beta]", "[Alpha, " + "B" * 200 + "]") + LEAD,
          expect="content/a-vs-b.md:2:8: an item name is 200 characters long; at most 75"),
+    # --- S4: tags per handout are capped before any tag page is made --------------
+    Case("a-hundred-tags", handout=FRONT.replace(
+        "---\nitems", "---\ntags: [" + ", ".join(f"t{n}" for n in range(100)) + "]\nitems")
+         + LEAD, expect="content/a-vs-b.md:2:7: 'tags' names 100 tags; at most 20"),
+    Case("check-a-hundred-tags", command="check", handout=FRONT.replace(
+        "---\nitems", "---\ntags: [" + ", ".join(f"t{n}" for n in range(100)) + "]\nitems")
+         + LEAD, expect="content/a-vs-b.md:2:7: 'tags' names 100 tags; at most 20"),
+    Case("a-very-long-tag", handout=FRONT.replace(
+        "---\nitems", "---\ntags: [" + "t" * 200 + "]\nitems") + LEAD,
+         expect="content/a-vs-b.md:2:7: a tag is 200 characters long; at most 50"),
 ]
 
 

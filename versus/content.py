@@ -26,12 +26,14 @@ SLUG_PART_RE = re.compile(r"^[a-z0-9-]+$")
 MIN_ITEMS, MAX_ITEMS = 2, 6
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_INDENT = 200
-MAX_TEXT = {"title": 500, "tagline": 500, "author": 300, "lang": 64}
+"""Columns a body line may be indented: deeper makes Markdown recurse for minutes."""
+MAX_TEXT = {"title": 500, "tagline": 500, "author": 300, "lang": 64, "tag": 50}
 """Characters of each front-matter text: smart quotes on a 240 KB title of quotes
 took minutes, and a ``lang`` of 100,000 subtags as long; BCP 47 asks for 35."""
 MAX_ITEM = 75
 """Characters of an item name: six of them make a title within ``MAX_TEXT``."""
-"""Columns a body line may be indented: deeper makes Markdown recurse for minutes."""
+MAX_TAGS = 20
+"""Tags of one handout: 4,000 made 4,000 tag pages listing 4,000 tags each (769 MB)."""
 KNOWN_KEYS = ("items", "title", "tagline", "date", "lang", "author", "tags", "draft",
               "attributes")
 HEADING_RE = re.compile(r"^ {0,3}#{1,6}(\s|$)")
@@ -288,6 +290,12 @@ def _check_meta(doc: YamlDoc, settings: Settings, errors: list) -> dict:
     tags = data.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
         errors.append(doc.error("'tags' must be a list of words", "tags"))
+    elif len(tags) > MAX_TAGS:  # each tag's page lists the tags of its handouts
+        errors.append(doc.error(f"'tags' names {len(tags):,} tags; at most {MAX_TAGS}",
+                                "tags"))
+    elif (longest := max(map(len, tags), default=0)) > MAX_TEXT["tag"]:
+        errors.append(doc.error(f"a tag is {longest:,} characters long; at most "
+                                f"{MAX_TEXT['tag']}", "tags"))
     else:
         meta["tags"] = tuple(tags)
     draft = data.get("draft", False)
