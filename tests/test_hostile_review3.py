@@ -84,7 +84,8 @@ CASES = [
     Case("svg-plain-drawing-published", status=0, files={
         "content/x.svg": SVG_OPEN + '<defs><linearGradient id="g"><stop offset="0"/>'
         '</linearGradient></defs><rect width="5" height="5" fill="url(#g)"/>'
-        '<a href="https://example.com/"><text x="1" y="9">x</text></a></svg>'}),
+        '<a href="https://example.com/"><text x="1" y="9" data-name="x" aria-label="x">'
+        'x</text></a></svg>'}),
     # --- S5: the guard reads an SVG's references as the renderer does -------------
     Case("svg-xlink-href-multiplier", "![x](l0.svg)", command="pdf",
          args=("--timeout", "20"), files=LAUGHS,

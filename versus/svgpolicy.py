@@ -9,8 +9,8 @@ sees it) and refused unless:
   metadata namespace (``INERT_NAMESPACES``, which browsers never render nor run);
   no XHTML (``<iframe>``, ``<script>``), no ``<foreignObject>``, no processing
   instruction (``<?xml-stylesheet?>`` can apply XSLT);
-- every attribute is one of ``ATTRIBUTES`` (no ``on…`` handler), in no namespace or
-  the XLink/XML ones, or in an editor's namespace;
+- every attribute is one of ``ATTRIBUTES`` or ``data-…``/``aria-…`` (no ``on…``
+  handler), in no namespace or the XLink/XML ones, or in an editor's namespace;
 - every URL (``href``, ``xlink:href``, ``xml:base``, ``url(…)``) is relative, a
   fragment, ``http(s):``, ``mailto:`` or a ``data:image/`` URL once tabs and
   newlines are removed as a browser removes them;
@@ -33,6 +33,13 @@ INERT_NAMESPACES = {
     "http://creativecommons.org/ns#",
     "http://ns.adobe.com/AdobeIllustrator/10.0/",
     "http://ns.adobe.com/SaveForWeb/1.0/",
+    "http://ns.adobe.com/Extensibility/1.0/",
+    "http://ns.adobe.com/Flows/1.0/",
+    "http://ns.adobe.com/ImageReplacement/1.0/",
+    "http://ns.adobe.com/GenericCustomNamespace/1.0/",
+    "http://ns.adobe.com/XPath/1.0/",
+    "http://ns.adobe.com/Variables/1.0/",
+    "http://www.serif.com/",
     "http://www.bohemiancoding.com/sketch/ns",
 }
 """Editors' metadata: elements a browser treats as unknown, never renders nor runs."""
@@ -83,6 +90,8 @@ ATTRIBUTES = frozenset("""
 """.split())
 """Attributes in no namespace an SVG may carry: geometry, presentation, animation
 timing; no event handler."""
+INERT_PREFIXES = ("data-", "aria-")
+"""Attributes a browser keeps as data (Illustrator writes ``data-name``)."""
 NAMESPACED_ATTRIBUTES = {f"{{{XLINK}}}href", f"{{{XLINK}}}title", f"{{{XLINK}}}show",
                          f"{{{XLINK}}}actuate", f"{{{XLINK}}}type", f"{{{XLINK}}}role",
                          f"{{{XLINK}}}arcrole", f"{{{XML}}}space", f"{{{XML}}}lang",
@@ -154,11 +163,15 @@ def _element(node: ElementTree.Element) -> str | None:
 
 
 def _attributes(node: ElementTree.Element) -> str | None:
+    inert = _split(node.tag)[0] in INERT_NAMESPACES  # an editor's own element
     for name, value in node.attrib.items():
         namespace, local = _split(name)
         if local.lower().startswith("on"):
             return f"it holds an event handler ({local})"
-        allowed = (local in ATTRIBUTES if not namespace
+        if inert:
+            continue
+        allowed = ((local in ATTRIBUTES or local.startswith(INERT_PREFIXES))
+                   if not namespace
                    else name in NAMESPACED_ATTRIBUTES or namespace in INERT_NAMESPACES)
         if not allowed:
             return f"it holds the attribute {local!r}"
