@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from helpers import write
 from versus.cli import main
-from versus.fetch import LocalFiles, Sandbox
+from versus.fetch import LocalFiles, Sandbox, ShippedFiles
 from test_hostile import FRONT, LEAD, NO_TABLE, SYMLINK, Case, png, test_hostile_input as run_case
 
 REPO = Path(__file__).resolve().parent.parent
@@ -304,3 +304,28 @@ def test_the_csv_delimiter_is_guessed_from_a_bounded_sample(monkeypatch):
     wide = "Attribute;Alpha;Beta\n" + "".join(f"Row {n};{'a' * 300};b\n" for n in range(30))
     assert spreadsheet._delimiter(wide) == ";"  # whole lines, as many as fit
     assert seen and max(seen) <= 4096
+
+
+class ExhaustedRenderer:
+    """A renderer whose every render runs out of memory."""
+
+    def __init__(self):
+        self.files = ShippedFiles({}, {})
+
+    def render(self, job):
+        raise MemoryError
+
+
+@pytest.mark.parametrize("where", ["here", "cluster"])
+def test_a_render_out_of_memory_is_an_error_of_its_handout(monkeypatch, where):
+    from versus import pdf
+
+    job = pdf.PdfJob("a-vs-b", "content/a-vs-b.md", "<p>x</p>", "file:///versus-project/",
+                     "a4", "versus.css", ("/nonexistent",))
+    monkeypatch.setattr(pdf, "PdfRenderer", lambda *args: ExhaustedRenderer())
+    monkeypatch.setattr(pdf, "_digest", lambda path: "")
+    theme = pdf.ThemeBundle("", {})
+    result = (pdf.render_job(job) if where == "here"
+              else pdf.render_shipped(pdf.ShippedJob(job, {}), theme))
+    assert str(result.error) == ("content/a-vs-b.md: rendering the PDF ran out of memory; "
+                                 "stopped")

@@ -306,6 +306,10 @@ def render_shipped(shipped: ShippedJob, theme: ThemeBundle) -> PdfResult:
                          warnings=tuple(renderer.fetcher.warnings))
     except RenderError as error:
         return PdfResult(job.slug, error=error)
+    except MemoryError:
+        _SHIPPED_RENDERERS.clear()
+        return PdfResult(job.slug, error=RenderError(
+            "rendering the PDF ran out of memory; stopped", job.source))
     except Exception as error:
         return PdfResult(job.slug, error=RenderError(
             f"PDF rendering failed: {type(error).__name__}: {error}", job.source))
