@@ -21,7 +21,8 @@ from click.testing import CliRunner
 from helpers import write
 from versus.cli import main
 from versus.fetch import LocalFiles, Sandbox, ShippedFiles
-from test_hostile import FRONT, LEAD, NO_TABLE, SYMLINK, Case, png, test_hostile_input as run_case
+from test_hostile import (FRONT, LEAD, NO_TABLE, SYMLINK, Case, png,
+                          test_hostile_input as run_case)
 
 REPO = Path(__file__).resolve().parent.parent
 RAW_CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -110,7 +111,8 @@ CASES = [
          expect="content/a-vs-b.md: the content makes more than 8,000,000 characters of "
                 "HTML"),
     Case("footnote-called-from-cells", command="pdf", args=("--timeout", "20"),
-         handout=NO_TABLE + LEAD + NOTE, files={"content/a-vs-b.csv": "Attribute,Alpha,Beta\n" + "".join(
+         handout=NO_TABLE + LEAD + NOTE,
+         files={"content/a-vs-b.csv": "Attribute,Alpha,Beta\n" + "".join(
              f"Row {n},a[^big],b[^big]\n" for n in range(500))},
          expect="the content makes more than 8,000,000 characters of HTML"),
     # --- S3: one budget of image bytes and pixels per page --------------------------
