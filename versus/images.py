@@ -101,7 +101,7 @@ def read_inside(path: Path, root: Path, outside: str | None = None) -> bytes:
     if not Path(os.path.realpath(path)).is_relative_to(root):
         raise PermissionError(outside)  # before opening: a device may act when opened
     # O_NONBLOCK: a FIFO swapped in opens at once, and is refused below
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     with os.fdopen(os.open(path, flags), "rb") as handle:
         opened = os.fstat(handle.fileno())
         real = os.path.realpath(path)
