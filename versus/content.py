@@ -32,6 +32,13 @@ MAX_BLOCKS = 5000
 and a page may have at most ``versus.render.MAX_ELEMENTS``: counted on the source,
 so a 60,000-row table is refused before Markdown spends minutes converting it."""
 BLOCK_RE = re.compile(r"^\s*(\||[-*+]\s|\d{1,9}[.)]\s)")
+MAX_TEXT = {"title": 500, "tagline": 500, "author": 300, "lang": 64, "tag": 50}
+"""Characters of each front-matter text: smart quotes on a 240 KB title of quotes
+took minutes, and a ``lang`` of 100,000 subtags as long; BCP 47 asks for 35."""
+MAX_ITEM = 75
+"""Characters of an item name: six of them make a title within ``MAX_TEXT``."""
+MAX_TAGS = 20
+"""Tags of one handout: 4,000 made 4,000 tag pages listing 4,000 tags each (769 MB)."""
 KNOWN_KEYS = ("items", "title", "tagline", "date", "lang", "author", "tags", "draft",
               "attributes")
 HEADING_RE = re.compile(r"^ {0,3}#{1,6}(\s|$)")
@@ -287,6 +294,9 @@ def _check_meta(doc: YamlDoc, settings: Settings, errors: list) -> dict:
                 "items"))
         elif duplicates:
             errors.append(doc.error(f"item '{duplicates[0]}' is named twice", "items"))
+        elif (longest := max(map(len, names))) > MAX_ITEM:
+            errors.append(doc.error(f"an item name is {longest:,} characters long; at "
+                                    f"most {MAX_ITEM}", "items"))
         else:
             meta["items"] = tuple(names)
     for key, default in (("title", " vs. ".join(meta.get("items", ()))),
@@ -295,6 +305,9 @@ def _check_meta(doc: YamlDoc, settings: Settings, errors: list) -> dict:
         value = data.get(key, default)
         if not isinstance(value, str):
             errors.append(doc.error(f"'{key}' must be text", key))
+        elif len(value) > MAX_TEXT[key]:  # before any work: typography is quadratic
+            errors.append(doc.error(f"'{key}' is {len(value):,} characters long; at most "
+                                    f"{MAX_TEXT[key]:,}", key))
         elif key == "lang" and not LANG_RE.match(value):
             errors.append(doc.error(f"'lang' must be a language tag such as 'en', "
                                     f"not '{value}'", key))
@@ -304,6 +317,12 @@ def _check_meta(doc: YamlDoc, settings: Settings, errors: list) -> dict:
     tags = data.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
         errors.append(doc.error("'tags' must be a list of words", "tags"))
+    elif len(tags) > MAX_TAGS:  # each tag's page lists the tags of its handouts
+        errors.append(doc.error(f"'tags' names {len(tags):,} tags; at most {MAX_TAGS}",
+                                "tags"))
+    elif (longest := max(map(len, tags), default=0)) > MAX_TEXT["tag"]:
+        errors.append(doc.error(f"a tag is {longest:,} characters long; at most "
+                                f"{MAX_TEXT['tag']}", "tags"))
     else:
         meta["tags"] = tuple(tags)
     draft = data.get("draft", False)

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+
+UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                            "\u2066-\u2069]")
+"""Control characters (a CR, ``ESC [``, an OSC title) and bidirectional overrides:
+content's text must not move the cursor, recolour the terminal or reorder a line."""
 
 
 class VersusError(Exception):
@@ -56,6 +62,11 @@ def display_path(path: str | os.PathLike) -> str:
         return str(Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def printable(text: str) -> str:
+    """``text`` with each control character written as its escape (``\\x1b``, ``\\r``)."""
+    return UNPRINTABLE_RE.sub(lambda match: ascii(match.group())[1:-1], text)
 
 
 class Problems(Exception):

@@ -45,6 +45,10 @@ MAX_SVG_DRAWS = 1000
 """Images an SVG may draw, counting those its images draw in turn."""
 MAX_SVG_DEPTH = 8
 """How deep SVG images may draw SVG images."""
+MAX_DOCUMENT_BYTES = 5 * images.MAX_BYTES
+MAX_DOCUMENT_PIXELS = 4 * images.MAX_PIXELS
+"""What one page's images may weigh in all: the renderer reads and decodes each
+URL on its own, so one 17 MB PNG shown as ``big.png?1`` to ``?300`` costs 300 times."""
 
 
 class RemoteRefused(PermissionError):
@@ -58,8 +62,16 @@ class LocalFiles:
         self.project, self.theme_dirs = roots[0].resolve(), roots[1:]
 
     def project_file(self, relative: str) -> tuple[bytes, str]:
-        """The bytes of a file below the project, and its path."""
-        return _read_inside((self.project / relative).resolve(), self.project)
+        """The bytes of a file below the project, and its path; a file whose real
+        path lies in the site's ``static/`` is read by that folder's rules, however
+        its URL reaches it (``content/st -> ../static``)."""
+        from . import sitestatic
+
+        path = (self.project / relative).resolve()
+        static = sitestatic.folder(self.project).resolve()
+        if path.is_relative_to(static):
+            return sitestatic.read(path, static), str(path)
+        return _read_inside(path, self.project)
 
     def theme_file(self, name: str) -> tuple[bytes, str]:
         """The bytes of ``static/name`` from the first theme folder that has it."""
@@ -145,13 +157,7 @@ def _read_inside(path: Path, root: Path) -> tuple[bytes, str]:
         raise PermissionError("outside the project")
     if not path.is_file():
         raise FileNotFoundError("no such file")
-    if path.stat().st_size > MAX_RESOURCE_BYTES:
-        raise ValueError(f"larger than {MAX_RESOURCE_BYTES // 2**20} MiB")
-    with path.open("rb") as handle:  # a file may grow after its size was read
-        data = handle.read(MAX_RESOURCE_BYTES + 1)
-    if len(data) > MAX_RESOURCE_BYTES:
-        raise ValueError(f"larger than {MAX_RESOURCE_BYTES // 2**20} MiB")
-    return data, str(path)
+    return images.read_inside(path, root, "outside the project"), str(path)
 
 
 class Sandbox:
@@ -167,6 +173,9 @@ class Sandbox:
         self.files, self.allow_remote, self.remote = files, allow_remote, remote
         self.read: set[str] = set()
         self.svgs = SvgGraph(self)
+        self.image_bytes = self.image_pixels = 0
+        self._files: dict[str, tuple[bytes, str]] = {}
+        """Each file read, by its path: ``big.png?1`` and ``big.png?2`` read it once."""
 
     def load(self, url: str, headers=None):
         """The checked bytes ``url`` names, where they came from ('project',
@@ -185,14 +194,30 @@ class Sandbox:
         else:
             (data, received), kind = self._remote(parts, headers), "remote"
         if kind != "theme":
-            if kind != "static":  # checked by its name: an image, CSS or a font
-                images.check(data)
+            if kind != "static" or images.is_image_name(parts.path):
+                self._spend(len(data), images.pixels(data))
             if images.is_svg(data):
                 self.svgs.check(parts, data)
         return data, kind, received
 
+    def _spend(self, size: int, pixels: int) -> None:
+        """Count an image the renderer decodes against the page's budget."""
+        self.image_bytes += size
+        self.image_pixels += pixels
+        if self.image_bytes > MAX_DOCUMENT_BYTES:
+            raise ValueError(f"the page's images pass {MAX_DOCUMENT_BYTES // 2**20} MiB "
+                             "in all")
+        if self.image_pixels > MAX_DOCUMENT_PIXELS:
+            raise ValueError(f"the page's images pass {MAX_DOCUMENT_PIXELS // 1_000_000} "
+                             "million pixels in all")
+
     def _file(self, parts: SplitResult) -> tuple[bytes, str]:
         path = posixpath.normpath(unquote(parts.path))
+        if path not in self._files:
+            self._files[path] = self._read_file(path)
+        return self._files[path]
+
+    def _read_file(self, path: str) -> tuple[bytes, str]:
         site_static, assets = (f"{VIRTUAL_ROOT}/{folder}/" for folder in (SITE_STATIC, ASSETS))
         if path.startswith(site_static):
             data, origin = self.files.static_file(path[len(site_static):])

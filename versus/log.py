@@ -6,6 +6,9 @@
 - WARNING: something the build went on past (an unknown front matter key), as
   ``warning: path:line:col: message``. Errors and warnings are labelled alike,
   and the SPEC's ``path:line:col: message`` follows the label unchanged.
+- Every message is printed with its control characters escaped (``\\x1b``,
+  ``\\r``, ``\\n``): content's text reaches messages, and must not rewrite the
+  terminal, its title or the lines before.
 - INFO: one line per output written, and the final summary (hidden by --quiet).
 - DEBUG: why each step happened (shown by --verbose, with WeasyPrint's own log).
 - WeasyPrint's own log is shown only with --verbose: its failed fetches and
@@ -17,6 +20,8 @@ from __future__ import annotations
 
 import logging
 import sys
+
+from .errors import printable
 
 
 def configure(verbosity: int) -> None:
@@ -46,7 +51,7 @@ class _Formatter(logging.Formatter):
     """Plain messages; warnings and errors labelled alike: ``error: path:line:col: …``."""
 
     def format(self, record: logging.LogRecord) -> str:
-        message = record.getMessage()
+        message = printable(record.getMessage())
         if record.name.startswith("weasyprint"):
             return f"weasyprint: {message}"
         label = LABELS.get(record.levelno)

@@ -79,6 +79,10 @@ def render_job(job: PdfJob) -> PdfResult:
     except RenderError as error:
         renderer_for.cache_clear()  # a stopped render may leave it half-way
         return PdfResult(job.slug, error=error)
+    except MemoryError:
+        renderer_for.cache_clear()
+        return PdfResult(job.slug, error=RenderError(
+            "rendering the PDF ran out of memory; stopped", job.source))
     except Exception as error:  # WeasyPrint may fail in many ways on odd input.
         return PdfResult(job.slug, error=RenderError(
             f"PDF rendering failed: {type(error).__name__}: {error}", job.source))
@@ -311,6 +315,10 @@ def render_shipped(shipped: ShippedJob, theme: ThemeBundle) -> PdfResult:
                          warnings=tuple(renderer.fetcher.warnings))
     except RenderError as error:
         return PdfResult(job.slug, error=error)
+    except MemoryError:
+        _SHIPPED_RENDERERS.clear()
+        return PdfResult(job.slug, error=RenderError(
+            "rendering the PDF ran out of memory; stopped", job.source))
     except Exception as error:
         return PdfResult(job.slug, error=RenderError(
             f"PDF rendering failed: {type(error).__name__}: {error}", job.source))

@@ -48,8 +48,8 @@ def _publish_image(run, source: Path, target: Path, static: Path | None = None) 
     never left published."""
     try:
         if static is None:
-            images.publishable(source, run.project / CONTENT_DIR)
-            mirror(source, target, read=images.read_for_web)
+            content = run.project / CONTENT_DIR
+            mirror(source, target, read=lambda path: images.read_for_web(path, content))
         else:
             mirror(source, target,
                    read=lambda path: sitestatic.read(path, static, web=True))

@@ -45,6 +45,9 @@ little punctuation that no block, inline pattern or smart punctuation reads
 SMART_RE = re.compile(r"\.\.|\. \.|--")
 ELEMENT_RE = re.compile(r"<[a-zA-Z]")
 MAX_ELEMENTS = 5000
+MAX_HTML_CHARS = 8_000_000
+"""Characters of HTML one handout's content may make: four times the largest
+content file, though a footnote called many times is copied at every call."""
 SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’)\]]*(?=\s|$)|[。！？]")
 NOTE_CALL_RE = re.compile(r'<sup class="footnote-ref".*?</sup>', re.DOTALL)
 MAX_DESCRIPTION = 300
@@ -139,7 +142,8 @@ class Markdown:
         self._md.versus_names_re = self._names_pattern(items)
         self._md.versus_notes = self._note_state()
         converted = {label: self.inline(text, screen) for label, text in notes.items()}
-        self._md.versus_notes = self._note_state(converted, print_=not screen)
+        self._md.versus_notes = self._note_state(converted, print_=not screen,
+                                                 budget=MAX_HTML_CHARS)
 
     def notes(self) -> list[Markup]:
         """The footnotes called so far in this handout, in order."""
@@ -200,6 +204,11 @@ def _check_elements(handout: Handout, parts: list[str]) -> int:
                           f"{MAX_ELEMENTS:,} (a printed handout never needs more)",
                           handout.source)
     return count
+
+
+def _too_much_html(handout: Handout) -> RenderError:
+    return RenderError(f"the content makes more than {MAX_HTML_CHARS:,} characters of "
+                       "HTML (a footnote is copied wherever it is called)", handout.source)
 
 
 def first_sentence(html: str) -> str:
@@ -284,7 +293,7 @@ class Pages:
     def convert(self, handout: Handout, medium: str) -> Content:
         """The content of ``handout`` converted from Markdown for ``medium``: most of
         the cost of a page, so ``check`` converts once and fills both media's templates."""
-        from .typeset import extract_notes
+        from .typeset import TooMuchHtml, extract_notes
 
         try:
             screen = medium == "screen"
@@ -300,9 +309,14 @@ class Pages:
         except RecursionError:
             raise RenderError("the Markdown is nested too deeply to convert",
                               handout.source) from None
-        elements = _check_elements(handout,
-                                   [lead, body, *(c for row in table for c in row[1])])
-        return Content(lead, body, table, self.markdown.notes(), elements)
+        except TooMuchHtml:
+            raise _too_much_html(handout) from None
+        notes = self.markdown.notes()
+        parts = [lead, body, *(c for row in table for c in row[1])]
+        if sum(map(len, parts + notes)) > MAX_HTML_CHARS:
+            raise _too_much_html(handout)
+        elements = _check_elements(handout, parts)
+        return Content(lead, body, table, notes, elements)
 
     def page(self, handout: Handout, content: Content, medium: str, root: str = "") -> str:
         """The HTML of ``handout``'s page for ``medium`` from its converted ``content``."""

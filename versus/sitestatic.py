@@ -51,13 +51,6 @@ def read(path: Path, root: Path, web: bool = False) -> bytes:
                               f"stylesheets and fonts: {', '.join(sorted(SUFFIXES))})")
     if not os.path.lexists(path):
         raise FileNotFoundError("no such file")
-    images.publishable(path, root)
     if path.suffix.lower() in images.SUFFIXES:
-        return images.read_for_web(path) if web else images.read(path)
-    if path.stat().st_size > images.MAX_BYTES:
-        raise ValueError(f"larger than {images.MAX_BYTES // 2**20} MiB")
-    with path.open("rb") as handle:  # a file may grow after its size was read
-        data = handle.read(images.MAX_BYTES + 1)
-    if len(data) > images.MAX_BYTES:
-        raise ValueError(f"larger than {images.MAX_BYTES // 2**20} MiB")
-    return data
+        return images.read_for_web(path, root) if web else images.read(path, root)
+    return images.read_inside(path, root)

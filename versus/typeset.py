@@ -53,14 +53,22 @@ def extract_notes(text: str) -> tuple[str, dict[str, str]]:
     return NOTE_DEFINITION_RE.sub(take, text), notes
 
 
+class TooMuchHtml(ValueError):
+    """Footnotes copied where they are called would make more HTML than allowed."""
+
+
 class NoteState:
     """The footnotes of the handout being rendered: definitions and numbers given."""
 
-    def __init__(self, notes: dict[str, str] | None = None, print_: bool = False):
+    def __init__(self, notes: dict[str, str] | None = None, print_: bool = False,
+                 budget: int | None = None):
         self.notes = notes or {}
         """Label -> the note's HTML."""
         self.print = print_
         self.numbers: dict[str, int] = {}
+        self.budget = budget
+        """Characters of note HTML print may copy in all (each call holds a copy)."""
+        self.copied = 0
 
     def ordered(self) -> list[str]:
         """The notes' HTML in the order they were first called."""
@@ -78,6 +86,11 @@ class NoteCalls(InlineProcessor):
         first = label not in state.numbers
         number = state.numbers.setdefault(label, len(state.numbers) + 1)
         if state.print:
+            state.copied += len(state.notes[label])
+            if state.budget is not None and state.copied > state.budget:
+                # refused before the copies are joined: 1,000 calls of a 500 KB
+                # note would make 500 MB of HTML
+                raise TooMuchHtml(state.copied)
             note = etree.Element("span", {"class": "footnote"})
             note.text = AtomicString(self.md.htmlStash.store(state.notes[label]))
             return note, match.start(0), match.end(0)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import collections
 import logging
+import math
 import os
 import signal
 import subprocess
@@ -172,8 +173,16 @@ class WatchedPool:
             elif kind == "stage":
                 worker.begin(value, limit)
             elif kind in ("done", "error"):
-                worker.done += _cost(worker.queue.popleft())
+                job, what = worker.queue.popleft(), worker.what
+                worker.done += _cost(job)
                 worker.begin(None, None)
+                if kind == "error" and isinstance(value, MemoryError) and limit:
+                    # one handout's fault, not the build's; a fresh worker
+                    # follows, since the heap of this one may stay swollen
+                    worker.done = math.inf
+                    results.append(limit.stopped(job, f"{what or limit.what} ran out of "
+                                                      "memory; stopped"))
+                    continue
                 if kind == "error":
                     raise value
                 results.append(value)
