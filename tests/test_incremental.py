@@ -597,6 +597,10 @@ def test_state_with_a_mangled_record_warns_once_and_rebuilds(html_project, caplo
     con = sqlite3.connect(html_project / "output" / STATE)
     with con:
         con.execute(mangle)
+        # A build whose snapshot shows nothing changed reads no record at all (and
+        # so cannot trip on a mangled one); whether the fixture's build could trust
+        # its files' times enough to keep a snapshot depends on the machine's speed.
+        con.execute("DELETE FROM meta WHERE key LIKE 'snapshot %'")
     con.close()
     _check_unreadable_state_recovers(
         html_project, caplog, f"a valid database but a wrong inner layout ({mangle})")
