@@ -23,12 +23,31 @@ logger = logging.getLogger("versus.cli")
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
-def _project(ctx, param, value: Path) -> Path:
-    """The project folder, which must exist: a typo must not build an empty project."""
-    if not value.is_dir():
+def _project(ctx, param, value: Path | None) -> Path:
+    """The project: the nearest folder holding versus.yaml or content/, from
+    --project (which must exist: a typo must not build an empty project) or the
+    current folder upward; outside every project the command stops, having
+    written nothing."""
+    from .project import find_project, not_found
+
+    start = Path(".") if value is None else value
+    if value is not None and not value.is_dir():
         problem = "not a folder" if value.exists() else "no such project folder"
         raise click.BadParameter(f"{problem}: {value}", ctx, param)
-    return value
+    project = find_project(start)
+    if project is None:
+        raise Refused(not_found(start.resolve()))
+    return project
+
+
+class Refused(click.ClickException):
+    """A command that will not run here (no project; an output/ Versus did not
+    make): one line, as every other error, and exit status 2."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", file=file, err=True)
 
 
 def _scheduler(ctx, param, value: str | None) -> str | None:
@@ -55,8 +74,10 @@ def _check_environment() -> None:
 def common_options(command):
     """The options every command shares."""
     @click.option("--project", type=click.Path(file_okay=False, path_type=Path),
-                  default=".", show_default=True, callback=_project,
-                  help="The project folder (it must exist).")
+                  callback=_project, metavar="DIR",
+                  help="The project: DIR or the nearest folder above it holding "
+                       "versus.yaml or content/.  [default: found from the current "
+                       "folder upward]")
     @click.option("--quiet", "-q", "verbosity", flag_value=-1,
                   help="Print only warnings and errors.")
     @click.option("--verbose", "-v", "verbosity", flag_value=1,
@@ -75,7 +96,11 @@ def _complete_slugs(ctx, param, incomplete: str):
 
     from .content import discover
 
-    project = ctx.params.get("project") or Path(".")
+    from .project import find_project
+
+    project = ctx.params.get("project") or find_project(Path("."))
+    if project is None:
+        return []
     try:
         found, _ = discover(Path(project))
     except OSError:
@@ -353,11 +378,24 @@ def init(folder, verbosity=0, debug=False):
 @main.command()
 @common_options
 def clean(project):
-    """Delete the generated output/ folder (and nothing else)."""
-    from .output import OUTPUT_DIR, clean as remove
+    """Delete what builds made in output/ (and nothing else): files you put
+    there are kept, and an output/ no build made is refused."""
+    from .cleaning import NotVersus, clean as remove
+    from .errors import display_path
+    from .output import OUTPUT_DIR
 
     output = project / OUTPUT_DIR
-    logger.info("removed %s" if remove(output) else "nothing to remove at %s", output)
+    try:
+        cleaned = remove(output)
+    except NotVersus as error:
+        raise Refused(str(error)) from None
+    if cleaned is None:
+        logger.info("nothing to remove at %s", display_path(output))
+        return
+    for path in cleaned.kept:
+        logger.info("kept %s: Versus did not make it", display_path(path))
+    logger.info("removed %s" if not cleaned.kept else "removed what Versus made in %s",
+                display_path(output))
 
 
 def live_options(command):

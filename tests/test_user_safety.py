@@ -1,0 +1,108 @@
+"""Nothing a user owns is lost, and a command never reports success having done
+nothing: clean deletes only what builds made, commands find their project from
+any folder inside it, --strict writes no handout with a warning, and the reports
+say what happened in words that read right."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers import write
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4"
+                    "890000000d4944415478da63f8cfc0f01f0005000201a5d5e4c10000000049454e"
+                    "44ae426082")
+FRONT = "---\nitems: [Alpha, Beta]\nattributes:\n  Colour: {Alpha: Red, Beta: Blue}\n---\n"
+
+
+def lines(result) -> list[str]:
+    return result.output.splitlines()
+
+
+# --- clean deletes only what Versus made --------------------------------------------
+
+def test_clean_refuses_an_output_folder_no_build_made(tmp_path, run_cli, monkeypatch):
+    """A user's folder with output/thesis.pdf, and no Versus project: nothing goes."""
+    thesis = write(tmp_path, "output/thesis.pdf", b"%PDF-1.7 my thesis")
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("clean")
+    assert result.exit_code == 2, result.output
+    assert thesis.read_bytes() == b"%PDF-1.7 my thesis"
+    write(tmp_path, "content/notes.txt", "not a handout")  # now it is a project
+    result = run_cli("clean", "--project", tmp_path)
+    assert result.exit_code == 2, result.output
+    assert lines(result) == ["error: output: not removed: no build of Versus wrote it "
+                             "(no .versus-output in it)"]
+    assert thesis.read_bytes() == b"%PDF-1.7 my thesis"
+
+
+def test_clean_deletes_what_a_build_made_and_keeps_a_users_file(
+        tmp_path, make_project, build, run_cli, monkeypatch):
+    project = make_project()
+    build(project, "all", "--jobs", "1")
+    assert (project / "output" / ".versus-output").is_file()
+    mine = write(project, "output/thesis.pdf", b"%PDF-1.7 mine")
+    monkeypatch.chdir(project)
+    result = run_cli("clean")
+    assert result.exit_code == 0, result.output
+    assert "kept output/thesis.pdf: Versus did not make it" in lines(result)
+    assert sorted(path.name for path in (project / "output").iterdir()) == ["thesis.pdf"]
+    assert mine.read_bytes() == b"%PDF-1.7 mine"
+
+
+def test_clean_removes_the_whole_output_of_every_command(
+        tmp_path, make_project, build, run_cli, monkeypatch):
+    """Every file any build writes is known to clean as Versus's: nothing is left."""
+    project = make_project(tags=["one"], settings={"base_url": "https://example.org/"})
+    write(project, "content/dot.png", PNG)
+    write(project, "static/site.css", "body { color: black }\n")
+    write(project, "content/alpha-vs-beta.md", (project / "content/alpha-vs-beta.md")
+          .read_text(encoding="utf-8") + "\n![A dot](dot.png)\n")
+    build(project, "all", "--jobs", "1")
+    build(project, "check")
+    made = {path.name for path in (project / "output").iterdir()}
+    assert {"booklet.pdf", "sitemap.xml", "tags", "static", "html", "pdf"} <= made
+    result = run_cli("clean", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert not (project / "output").exists(), list((project / "output").rglob("*"))
+
+
+# --- commands find their project, or say there is none ------------------------------
+
+COMMANDS = [("pdf",), ("html",), ("all",), ("booklet",), ("check",), ("new", "A", "B"),
+            ("watch",), ("serve", "--port", "0"), ("clean",)]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=[c[0] for c in COMMANDS])
+def test_outside_a_project_every_command_says_so_and_writes_nothing(
+        tmp_path, run_cli, monkeypatch, command):
+    folder = tmp_path / "somewhere" / "deeper"
+    folder.mkdir(parents=True)
+    monkeypatch.chdir(folder)
+    result = run_cli(*command)
+    assert result.exit_code == 2, result.output
+    assert lines(result) == [f"error: no Versus project here (no versus.yaml or content/ "
+                             f"in {folder} or above); `versus init DIR` makes one"]
+    assert [path for path in tmp_path.rglob("*")] == [folder.parent, folder]
+
+
+def test_a_build_run_inside_content_builds_the_project(tmp_path, make_project, run_cli,
+                                                       monkeypatch):
+    project = make_project(slug="cloud/alpha-vs-beta")
+    monkeypatch.chdir(project / "content" / "cloud")
+    result = run_cli("pdf", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    assert (project / "output/pdf/cloud/alpha-vs-beta.pdf").is_file()
+    assert not (project / "content" / "cloud" / "output").exists()
+
+
+def test_a_project_with_only_settings_is_found_from_below(tmp_path, run_cli, monkeypatch):
+    write(tmp_path, "versus.yaml", "paper: A4\n")
+    (tmp_path / "notes").mkdir()
+    monkeypatch.chdir(tmp_path / "notes")
+    result = run_cli("new", "Kafka", "Pulsar")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "content/kafka-vs-pulsar.md").is_file()
+    assert not (tmp_path / "notes" / "content").exists()
