@@ -239,7 +239,7 @@ def test_new_handout_passes_check_but_not_a_strict_one(project, run_cli):
     assert new(run_cli, project, "Kafka", "Pulsar").exit_code == 0
     result = run_cli("check", "--project", project)
     assert result.exit_code == 0, result.output
-    assert "0 error(s), 19 warning(s)" in result.output  # its empty cells and placeholders
+    assert "0 errors, 19 warnings" in result.output  # its empty cells and placeholders
     assert run_cli("check", "--project", project, "--strict").exit_code == 1
 
 

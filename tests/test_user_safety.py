@@ -106,3 +106,25 @@ def test_a_project_with_only_settings_is_found_from_below(tmp_path, run_cli, mon
     assert result.exit_code == 0, result.output
     assert (tmp_path / "content/kafka-vs-pulsar.md").is_file()
     assert not (tmp_path / "notes" / "content").exists()
+
+
+# --- the summary counts handouts as handouts and files as files -----------------------
+
+def test_the_summary_counts_handouts_and_files_in_words_that_read_right(
+        make_project, build):
+    project = make_project()
+    result = build(project, "all", "--jobs", "1")
+    assert any(line.startswith("1 handout: 3 files built, 0 up to date, 0 errors in ")
+               for line in lines(result)), result.output
+    assert any(line.startswith("built booklet.pdf: 1 handout, ") for line in
+               lines(result)), result.output
+    make_project(slug="gamma-vs-delta", items=("Gamma", "Delta"),
+                 attributes={"Colour": {"Gamma": "Red", "Delta": "Blue"}}, project=project)
+    result = build(project, "pdf", "--jobs", "1", "gamma-vs-delta")
+    assert any(line.startswith("1 handout: 1 file built, 0 up to date, 0 errors in ")
+               for line in lines(result)), result.output
+    result = build(project, "pdf")
+    assert any(line.startswith("2 handouts: 0 files built, 2 up to date, 0 errors in ")
+               for line in lines(result)), result.output
+    result = build(project, "check")
+    assert "2 handouts checked: 0 errors, 0 warnings" in lines(result)

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__, log
+from .log import counted
 from .errors import Problems, TargetError, VersusError
 from .limits import RENDER_SECONDS
 from .variants import VARIANTS
@@ -218,9 +219,17 @@ def _print_report(report) -> None:
         logger.warning("%s", warning)
     for error in report.errors:
         logger.error("%s", error)
-    logger.info("%d handout(s): %d built, %d up to date, %d failed in %.2f s",
-                report.handouts, len(report.built), report.up_to_date,
-                len(report.errors), report.seconds)
+    logger.info("%s", summary(report))
+
+
+def summary(report, errors: int | None = None) -> str:
+    """One line: the handouts, then the files (pages, PDFs, the index) built and up
+    to date, and the errors; 'in S s' when it knows the time."""
+    errors = len(report.errors) if errors is None else errors
+    line = (f"{counted(report.handouts, 'handout')}: "
+            f"{counted(len(report.built), 'file')} built, {report.up_to_date:,} up to "
+            f"date, {counted(errors, 'error')}")
+    return f"{line} in {report.seconds:.2f} s" if report.seconds else line
 
 
 @main.command()
@@ -266,11 +275,11 @@ def _booklet(formats, project, duplex=False, explain=False, tags=(), globs=(),
         logger.warning("%s", warning)
     for error in build.errors + report.errors:
         logger.error("%s", error)
-    logger.info("%d handout(s): %d built, %d up to date, %d failed",
-                build.handouts, len(build.built), build.up_to_date, len(build.errors))
+    logger.info("%s", summary(build, len(build.errors) + len(report.errors)))
     if report.path:
-        logger.info("built %s: %d handout(s), %d pages in %.2f s", BOOKLET,
-                    report.handouts, report.pages, report.seconds)
+        logger.info("built %s: %s, %s in %.2f s", BOOKLET,
+                    counted(report.handouts, "handout"), counted(report.pages, "page"),
+                    report.seconds)
     elif report.up_to_date:
         logger.info("%s is up to date", BOOKLET)
     elif report.ok:
@@ -327,8 +336,9 @@ def check(project, output_format, strict, timeout):
                 "%s", finding)
     reused = (f" ({problems.reused} unchanged: findings reused)" if problems.reused
               else "")
-    logger.info("%d handout(s) checked%s: %d error(s), %d warning(s)", problems.handouts,
-                reused, len(problems.errors), len(problems.warnings))
+    logger.info("%s checked%s: %s, %s", counted(problems.handouts, "handout"), reused,
+                counted(len(problems.errors), "error"),
+                counted(len(problems.warnings), "warning"))
     return EXIT_ERRORS if problems.failed(strict) else EXIT_OK
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from stat import S_ISREG
 
 from .errors import VersusError, display_path
+from .log import counted
 
 logger = logging.getLogger(__name__)
 OUTPUT_DIR = "output"
@@ -155,8 +156,8 @@ def build_lock(output: Path, wait: bool = True) -> Iterator[None]:
             if not _finished(handle):  # walking a big site's output/ costs a tenth of a second
                 removed = remove_stale_temps(output)
                 if removed:
-                    logger.info("removed %d temporary file(s) an interrupted build left",
-                                removed)
+                    logger.info("removed %s an interrupted build left",
+                                counted(removed, "temporary file"))
             _say(handle, "building\n")
             _mark(output)
             yield
