@@ -128,3 +128,48 @@ def test_the_summary_counts_handouts_and_files_in_words_that_read_right(
                for line in lines(result)), result.output
     result = build(project, "check")
     assert "2 handouts checked: 0 errors, 0 warnings" in lines(result)
+
+
+# --- --strict: a handout with a warning is not written --------------------------------
+
+def test_strict_pdf_with_an_unknown_front_matter_key_writes_nothing(
+        make_project, run_cli, build, monkeypatch):
+    project = make_project(colour="blue")
+    monkeypatch.chdir(project)
+    result = run_cli("pdf", "--strict", "--jobs", "1")
+    assert result.exit_code == 1, result.output
+    assert "error: content/alpha-vs-beta.md:5:1: unknown front matter key 'colour'" \
+        in lines(result), result.output
+    assert not (project / "output/pdf/alpha-vs-beta.pdf").exists()
+    result = build(project, "pdf", "--jobs", "1")  # without --strict: a warning
+    assert "warning: content/alpha-vs-beta.md:5:1: unknown front matter key 'colour'" \
+        in lines(result), result.output
+    assert (project / "output/pdf/alpha-vs-beta.pdf").is_file()
+
+
+def test_strict_all_on_an_unfilled_skeleton_fails_and_writes_no_page(
+        tmp_path, run_cli, monkeypatch):
+    (tmp_path / "content").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("new", "Kafka", "Pulsar").exit_code == 0
+    result = run_cli("all", "--strict", "--jobs", "1")
+    assert result.exit_code == 1, result.output
+    assert ("error: content/kafka-vs-pulsar.md:8:12: attribute 'Focus' has no text for "
+            "item 'Kafka'") in lines(result), result.output
+    assert any(line.startswith("error: content/kafka-vs-pulsar.md:") and
+               "placeholder text left from 'versus new'" in line for line in lines(result))
+    assert not (tmp_path / "output/html/kafka-vs-pulsar.html").exists()
+    assert not (tmp_path / "output/pdf/kafka-vs-pulsar.pdf").exists()
+    assert not (tmp_path / "output/booklet.pdf").exists()
+
+
+def test_strict_reports_every_remote_image_of_a_pdf(make_project, run_cli, monkeypatch):
+    body = ("Lead.\n\n![One](https://example.invalid/one.png)\n\n"
+            "![Two](https://example.invalid/two.png)\n")
+    project = make_project(body=body)
+    monkeypatch.chdir(project)
+    result = run_cli("pdf", "--strict", "--jobs", "1")
+    assert result.exit_code == 1, result.output
+    errors = [line for line in lines(result) if line.startswith("error: ")]
+    assert len(errors) == 2 and "one.png" in errors[0] and "two.png" in errors[1], errors
+    assert not (project / "output/pdf/alpha-vs-beta.pdf").exists()

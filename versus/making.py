@@ -97,7 +97,10 @@ def _finish(run, output: Output, made: dict) -> bool:
     error = output.error
     run.report.errors.extend(output.more)
     if warnings and run.options.strict and not error:
-        error = warnings[0]
+        # --strict: not written, every warning an error (the last one the output's,
+        # reported after the others: they print in the order they were met)
+        run.report.errors.extend(warnings[:-1])
+        error = warnings[-1]
     else:
         run.report.warnings.extend(warnings)
     if error is None:
