@@ -173,3 +173,30 @@ def test_strict_reports_every_remote_image_of_a_pdf(make_project, run_cli, monke
     errors = [line for line in lines(result) if line.startswith("error: ")]
     assert len(errors) == 2 and "one.png" in errors[0] and "two.png" in errors[1], errors
     assert not (project / "output/pdf/alpha-vs-beta.pdf").exists()
+
+
+# --- a build reports every missing image as check does --------------------------------
+
+MISSING = ("Lead.\n\n![One](pic.png) and ![Two](gone.png)\n\n"
+           '<img src="img/Chart.PNG" alt="chart">\n')
+MISSING_LINES = [
+    "error: content/alpha-vs-beta.md:15:1: image 'pic.png' not found; did you mean "
+    "'Pic.png'?",
+    "error: content/alpha-vs-beta.md:15:21: image 'gone.png' not found",
+    "error: content/alpha-vs-beta.md:17:11: image 'img/Chart.PNG' not found; did you "
+    "mean 'img/chart.png'?"]
+
+
+@pytest.mark.parametrize("command", ["pdf", "html", "check"])
+def test_every_missing_image_is_reported_at_its_place_with_did_you_mean(
+        make_project, run_cli, monkeypatch, command):
+    project = make_project(body=MISSING)
+    write(project, "content/Pic.png", PNG)
+    write(project, "content/img/chart.png", PNG)
+    monkeypatch.chdir(project)
+    result = run_cli(command, *(() if command == "check" else ("--jobs", "1")))
+    assert result.exit_code == 1, result.output
+    assert [line for line in lines(result) if line.startswith("error: ")] \
+        == MISSING_LINES, result.output
+    assert not (project / "output/pdf/alpha-vs-beta.pdf").exists()
+    assert not (project / "output/html/alpha-vs-beta.html").exists()
