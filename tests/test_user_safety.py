@@ -200,3 +200,41 @@ def test_every_missing_image_is_reported_at_its_place_with_did_you_mean(
         == MISSING_LINES, result.output
     assert not (project / "output/pdf/alpha-vs-beta.pdf").exists()
     assert not (project / "output/html/alpha-vs-beta.html").exists()
+
+
+# --- a glyph no font draws is found however the YAML writes it ------------------------
+
+UNDRAWN = "\U0010fffd"  # private use, plane 16: no font has it
+
+
+def test_an_undrawn_character_written_as_a_yaml_escape_is_warned_at_its_cell(
+        tmp_path, run_cli, monkeypatch):
+    write(tmp_path, "content/a-vs-b.md",
+          '---\nitems: [Alpha, Beta]\ntagline: "Which \\uE001 one?"\n---\nLead.\n')
+    write(tmp_path, "content/a-vs-b.yaml",
+          'Colour:\n  Alpha: Red\n  Beta: "Blue \\U0010FFFD"\n')
+    monkeypatch.chdir(tmp_path)
+    expected = ["content/a-vs-b.md:3:10: no font for U+E001 'private use character'",
+                "content/a-vs-b.yaml:3:9: no font for U+10FFFD 'private use character'"]
+    check = run_cli("check")
+    assert [line.removeprefix("warning: ") for line in lines(check)
+            if line.startswith("warning: ")] == expected, check.output
+    built = run_cli("html", "--jobs", "1")
+    assert built.exit_code == 0, built.output
+    assert [line.removeprefix("warning: ") for line in lines(built)
+            if line.startswith("warning: ")] == expected, built.output
+    strict = run_cli("pdf", "--strict", "--jobs", "1")
+    assert strict.exit_code == 1, strict.output
+    assert not (tmp_path / "output/pdf/a-vs-b.pdf").exists()
+
+
+def test_a_character_written_out_and_escaped_is_warned_once_at_its_first_place(
+        tmp_path, run_cli, monkeypatch):
+    write(tmp_path, "content/a-vs-b.md",
+          f'---\nitems: [Alpha, Beta]\ntagline: "Which \\U0010FFFD one?"\nattributes:\n'
+          f'  Colour: {{Alpha: Red, Beta: Blue}}\n---\nLead {UNDRAWN}.\n')
+    monkeypatch.chdir(tmp_path)
+    check = run_cli("check")
+    assert [line for line in lines(check) if line.startswith("warning: ")] == [
+        "warning: content/a-vs-b.md:3:10: no font for U+10FFFD 'private use "
+        "character'"], check.output
