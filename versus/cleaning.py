@@ -9,16 +9,18 @@ output/ — a user's own folder, a file, a link — is refused and left as it is
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import site, sitestatic
-from .errors import VersusError
-from .output import FORMATS, LOCK_FILE, MARKER, TEMP_PREFIX
+from .errors import VersusError, display_path
+from .output import FORMATS, LOCK_FILE, MARKER, OUTPUT_DIR, TEMP_PREFIX
 from .state import OLD_STATE_FILE, STATE_FILE
 
+logger = logging.getLogger(__name__)
 BOOKLET = "booklet.pdf"
 """``booklet.BOOKLET``, named here: importing the booklet would import the renderer."""
 MADE_FOLDERS = {*FORMATS, "assets", sitestatic.OUTPUT_DIR, site.TAGS_DIR}
@@ -43,6 +45,19 @@ def made(name: str) -> bool:
     """Whether a build writes an entry of this name at the top of output/."""
     return (name in MADE_FOLDERS or name in MADE_FILES or name == MARKER
             or name.startswith(TEMP_PREFIX) or bool(site.LISTING_RE.match(name)))
+
+
+def clean_project(project: Path) -> None:
+    """Clean ``project``'s output/ and say what was removed and what was kept."""
+    output = project / OUTPUT_DIR
+    cleaned = clean(output)
+    if cleaned is None:
+        logger.info("nothing to remove at %s", display_path(output))
+        return
+    for path in cleaned.kept:
+        logger.info("kept %s: Versus did not make it", display_path(path))
+    logger.info("removed what Versus made in %s" if cleaned.kept else "removed %s",
+                display_path(output))
 
 
 def clean(output: Path) -> Cleaned | None:

@@ -219,17 +219,9 @@ def _print_report(report) -> None:
         logger.warning("%s", warning)
     for error in report.errors:
         logger.error("%s", error)
+    from .progress import summary
+
     logger.info("%s", summary(report))
-
-
-def summary(report, errors: int | None = None) -> str:
-    """One line: the handouts, then the files (pages, PDFs, the index) built and up
-    to date, and the errors; 'in S s' when it knows the time."""
-    errors = len(report.errors) if errors is None else errors
-    line = (f"{counted(report.handouts, 'handout')}: "
-            f"{counted(len(report.built), 'file')} built, {report.up_to_date:,} up to "
-            f"date, {counted(errors, 'error')}")
-    return f"{line} in {report.seconds:.2f} s" if report.seconds else line
 
 
 @main.command()
@@ -260,7 +252,7 @@ def _booklet(formats, project, duplex=False, explain=False, tags=(), globs=(),
              **options) -> int:
     from .booklet import BOOKLET, Selection, make_booklet
     from .pipeline import BuildOptions
-    from .progress import ProgressListener
+    from .progress import ProgressListener, summary
 
     listener = ProgressListener(explain=explain,
                                 quiet=not logger.isEnabledFor(logging.INFO))
@@ -390,22 +382,12 @@ def init(folder, verbosity=0, debug=False):
 def clean(project):
     """Delete what builds made in output/ (and nothing else): files you put
     there are kept, and an output/ no build made is refused."""
-    from .cleaning import NotVersus, clean as remove
-    from .errors import display_path
-    from .output import OUTPUT_DIR
+    from .cleaning import NotVersus, clean_project
 
-    output = project / OUTPUT_DIR
     try:
-        cleaned = remove(output)
+        clean_project(project)
     except NotVersus as error:
         raise Refused(str(error)) from None
-    if cleaned is None:
-        logger.info("nothing to remove at %s", display_path(output))
-        return
-    for path in cleaned.kept:
-        logger.info("kept %s: Versus did not make it", display_path(path))
-    logger.info("removed %s" if not cleaned.kept else "removed what Versus made in %s",
-                display_path(output))
 
 
 def live_options(command):
