@@ -15,9 +15,9 @@ from pathlib import Path
 import click
 
 from . import __version__, log
-from .log import counted
 from .errors import Problems, TargetError, VersusError
 from .limits import RENDER_SECONDS
+from .log import counted
 from .variants import VARIANTS
 
 logger = logging.getLogger("versus.cli")
@@ -96,7 +96,6 @@ def _complete_slugs(ctx, param, incomplete: str):
     from click.shell_completion import CompletionItem
 
     from .content import discover
-
     from .project import find_project
 
     project = ctx.params.get("project") or find_project(Path("."))
