@@ -345,7 +345,7 @@ def test_text_output_is_one_line_per_finding(project, run_cli):
         "handout ('nope' does not exist)",
         f"warning: content/a-vs-b.md:{section[0]}:{section[1]}: section 'Empty' has no text",
         f"error: content/a-vs-b.md:{image[0]}:{image[1]}: image 'gone.png' not found",
-        "1 handout(s) checked: 1 error(s), 3 warning(s)",
+        "1 handout checked: 1 error, 3 warnings",
     ]
     assert result.output.splitlines() == expected
     assert result.stdout == ""

@@ -87,7 +87,7 @@ def test_a_new_image_clears_its_missing_image_error(project):
 def test_the_summary_says_how_many_were_reused(project, run_cli):
     run_cli("check", "--project", project)
     result = run_cli("check", "--project", project)
-    assert "3 handout(s) checked (3 unchanged: findings reused)" in result.output
+    assert "3 handouts checked (3 unchanged: findings reused)" in result.output
 
 
 def test_an_edited_data_file_checks_its_handout_again(project):

@@ -251,6 +251,7 @@ def test_clean_removes_output_only(project):
     write(project, "templates/static/extra.css", "p {}\n")
     write(project, "output/html/a-vs-b.html", "<p>old</p>")
     write(project, "output/pdf/a-vs-b.pdf", b"%PDF-old")
+    write(project, "output/.versus-output", "")  # what every build writes
     result = versus(project, "clean")
     assert result.exit_code == 0, result.output
     assert not (project / "output").exists()

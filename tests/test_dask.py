@@ -87,8 +87,9 @@ def test_a_missing_image_is_the_handouts_error_on_the_cluster_too(tmp_path, clus
     finally:
         executor.close()
     assert [error.message for error in report.errors] == [
-        "cannot load 'content/images/dot.png': no such file"]
+        "image 'images/dot.png' not found"]
     assert Path(report.errors[0].path).name == "x0-vs-y0.md"
+    assert (report.errors[0].line, report.errors[0].column) == (10, 1)
 
 
 class KillOneWorker(Listener):

@@ -51,6 +51,7 @@ def fake_core(monkeypatch):
 
 @pytest.mark.parametrize("command", BUILDING)
 def test_every_listed_option_is_accepted(command, tmp_path, run_cli, fake_core):
+    (tmp_path / "content").mkdir()
     text = help_text(run_cli, command)
     options = listed_options(text)
     assert "--force" in options and "--project" in options

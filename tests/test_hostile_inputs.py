@@ -192,14 +192,14 @@ CASES = [
     Case("read-only-project", setup=read_only(""),
          expect="output/.versus.lock: cannot write: Read-only file system"),
     Case("read-only-project-new", command="new", args=("X", "Y"), handout=NO_HANDOUT,
-         setup=read_only(""), expect="content/x-vs-y.md: cannot write: Read-only file "
+         files={"versus.yaml": "paper: A4\n"}, setup=read_only(""), expect="content/x-vs-y.md: cannot write: Read-only file "
                                      "system"),
     Case("new-item-name-too-long", command="new", args=("a" * 300, "B"),
          expect="-vs-b.md: cannot write: File name too long"),
     Case("new-content-is-a-file", command="new", args=("X", "Y"), handout=NO_HANDOUT,
          files={"content": "x\n"},
          expect="content/x-vs-y.md: cannot write: content is a file, not a folder"),
-    Case("clean-output-is-a-file", command="clean", files={"output": "x\n"},
+    Case("clean-output-is-a-file", command="clean", files={"output": "x\n"}, status=2,
          expect="output: not a folder Versus made: not removed"),
     # Any other file-system error a command meets is one line with its path, too.
     Case("serve-output-is-a-file", command="serve", args=("--port", "0"),

@@ -236,7 +236,7 @@ def test_editing_the_extra_css_rebuilds_the_pdf(run_cli, build, tmp_path):
     build(site, "pdf")
     pdf = site / f"output/pdf/{EXAMPLE_SLUG}.pdf"
     first = pdf.read_bytes()
-    assert "0 built" in build(site, "pdf").output
+    assert "0 files built" in build(site, "pdf").output
     write(site, "static/extra.css", ":root { --accent: #aa0000; }\n")
     build(site, "pdf")
     assert pdf.read_bytes() != first

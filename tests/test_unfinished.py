@@ -26,6 +26,7 @@ def codes(found: list[dict], *wanted: str) -> list[tuple]:
 
 def test_an_untouched_skeleton_fails_check_strict(tmp_path, run_cli, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "content").mkdir()
     result = run_cli("new", "--project", tmp_path, "Kafka", "Pulsar")
     assert result.exit_code == 0, result.output
     status, found = findings(run_cli, tmp_path)
@@ -89,6 +90,7 @@ def test_translated_skeleton_sentences_are_placeholders(tmp_path, run_cli, monke
 def test_every_skeleton_sentence_of_a_language_is_found_where_it_stands(
         tmp_path, run_cli, monkeypatch, lang):
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "content").mkdir()
     assert run_cli("new", "--project", tmp_path, "--lang", lang, "Kafka",
                    "Pulsar").exit_code == 0
     text = (tmp_path / "content/kafka-vs-pulsar.md").read_text(encoding="utf-8")

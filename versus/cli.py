@@ -17,18 +17,38 @@ import click
 from . import __version__, log
 from .errors import Problems, TargetError, VersusError
 from .limits import RENDER_SECONDS
+from .log import counted
 from .variants import VARIANTS
 
 logger = logging.getLogger("versus.cli")
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
-def _project(ctx, param, value: Path) -> Path:
-    """The project folder, which must exist: a typo must not build an empty project."""
-    if not value.is_dir():
+def _project(ctx, param, value: Path | None) -> Path:
+    """The project: the nearest folder holding versus.yaml or content/, from
+    --project (which must exist: a typo must not build an empty project) or the
+    current folder upward; outside every project the command stops, having
+    written nothing."""
+    from .project import find_project, not_found
+
+    start = Path(".") if value is None else value
+    if value is not None and not value.is_dir():
         problem = "not a folder" if value.exists() else "no such project folder"
         raise click.BadParameter(f"{problem}: {value}", ctx, param)
-    return value
+    project = find_project(start)
+    if project is None:
+        raise Refused(not_found(start.resolve()))
+    return project
+
+
+class Refused(click.ClickException):
+    """A command that will not run here (no project; an output/ Versus did not
+    make): one line, as every other error, and exit status 2."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", file=file, err=True)
 
 
 def _scheduler(ctx, param, value: str | None) -> str | None:
@@ -55,8 +75,10 @@ def _check_environment() -> None:
 def common_options(command):
     """The options every command shares."""
     @click.option("--project", type=click.Path(file_okay=False, path_type=Path),
-                  default=".", show_default=True, callback=_project,
-                  help="The project folder (it must exist).")
+                  callback=_project, metavar="DIR",
+                  help="The project: DIR or the nearest folder above it holding "
+                       "versus.yaml or content/.  [default: found from the current "
+                       "folder upward]")
     @click.option("--quiet", "-q", "verbosity", flag_value=-1,
                   help="Print only warnings and errors.")
     @click.option("--verbose", "-v", "verbosity", flag_value=1,
@@ -74,8 +96,11 @@ def _complete_slugs(ctx, param, incomplete: str):
     from click.shell_completion import CompletionItem
 
     from .content import discover
+    from .project import find_project
 
-    project = ctx.params.get("project") or Path(".")
+    project = ctx.params.get("project") or find_project(Path("."))
+    if project is None:
+        return []
     try:
         found, _ = discover(Path(project))
     except OSError:
@@ -193,9 +218,9 @@ def _print_report(report) -> None:
         logger.warning("%s", warning)
     for error in report.errors:
         logger.error("%s", error)
-    logger.info("%d handout(s): %d built, %d up to date, %d failed in %.2f s",
-                report.handouts, len(report.built), report.up_to_date,
-                len(report.errors), report.seconds)
+    from .progress import summary
+
+    logger.info("%s", summary(report))
 
 
 @main.command()
@@ -226,7 +251,7 @@ def _booklet(formats, project, duplex=False, explain=False, tags=(), globs=(),
              **options) -> int:
     from .booklet import BOOKLET, Selection, make_booklet
     from .pipeline import BuildOptions
-    from .progress import ProgressListener
+    from .progress import ProgressListener, summary
 
     listener = ProgressListener(explain=explain,
                                 quiet=not logger.isEnabledFor(logging.INFO))
@@ -241,11 +266,11 @@ def _booklet(formats, project, duplex=False, explain=False, tags=(), globs=(),
         logger.warning("%s", warning)
     for error in build.errors + report.errors:
         logger.error("%s", error)
-    logger.info("%d handout(s): %d built, %d up to date, %d failed",
-                build.handouts, len(build.built), build.up_to_date, len(build.errors))
+    logger.info("%s", summary(build, len(build.errors) + len(report.errors)))
     if report.path:
-        logger.info("built %s: %d handout(s), %d pages in %.2f s", BOOKLET,
-                    report.handouts, report.pages, report.seconds)
+        logger.info("built %s: %s, %s in %.2f s", BOOKLET,
+                    counted(report.handouts, "handout"), counted(report.pages, "page"),
+                    report.seconds)
     elif report.up_to_date:
         logger.info("%s is up to date", BOOKLET)
     elif report.ok:
@@ -302,8 +327,9 @@ def check(project, output_format, strict, timeout):
                 "%s", finding)
     reused = (f" ({problems.reused} unchanged: findings reused)" if problems.reused
               else "")
-    logger.info("%d handout(s) checked%s: %d error(s), %d warning(s)", problems.handouts,
-                reused, len(problems.errors), len(problems.warnings))
+    logger.info("%s checked%s: %s, %s", counted(problems.handouts, "handout"), reused,
+                counted(len(problems.errors), "error"),
+                counted(len(problems.warnings), "warning"))
     return EXIT_ERRORS if problems.failed(strict) else EXIT_OK
 
 
@@ -353,11 +379,14 @@ def init(folder, verbosity=0, debug=False):
 @main.command()
 @common_options
 def clean(project):
-    """Delete the generated output/ folder (and nothing else)."""
-    from .output import OUTPUT_DIR, clean as remove
+    """Delete what builds made in output/ (and nothing else): files you put
+    there are kept, and an output/ no build made is refused."""
+    from .cleaning import NotVersus, clean_project
 
-    output = project / OUTPUT_DIR
-    logger.info("removed %s" if remove(output) else "nothing to remove at %s", output)
+    try:
+        clean_project(project)
+    except NotVersus as error:
+        raise Refused(str(error)) from None
 
 
 def live_options(command):

@@ -46,6 +46,10 @@ class ContentError(VersusError):
     """A handout's Markdown, front matter or attribute data is invalid."""
 
 
+class MissingImage(ContentError):
+    """An image a handout names is not there."""
+
+
 class TemplateError(VersusError):
     """A template could not be loaded or rendered."""
 

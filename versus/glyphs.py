@@ -18,6 +18,8 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
+import yaml
+
 from .errors import ContentError
 
 logger = logging.getLogger(__name__)
@@ -93,22 +95,72 @@ def theme_fonts(static: dict[str, Path]) -> tuple[str, ...]:
 
 
 def missing(paths: Iterable[Path], font_files: tuple[str, ...]) -> list[ContentError]:
-    """A warning for the first place of each character in ``paths`` no font draws."""
+    """A warning for the first place of each character in ``paths`` no font draws,
+    written as itself or as a YAML escape (``"\\uE001"``) in front matter or a
+    .yaml data file."""
     warnings, seen = [], set()
     for path in paths:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue  # loading the handout reports this
-        if text.isascii():
-            continue
-        undrawn = [char for char in set(text) - seen
-                   if ord(char) >= 0x80 and _drawn(char)
-                   and ord(char) not in coverage(font_files)]
+        places: dict[str, tuple[int, int]] = {}
+        if not text.isascii():
+            for char in set(text) - seen:
+                if _undrawn(char, font_files):
+                    places[char] = _place(text, text.index(char))
+        for char, place in _escaped(path, text):
+            if char not in seen and _undrawn(char, font_files):
+                places[char] = min(place, places.get(char, place))
         seen.update(text)
-        for offset, char in sorted((text.index(char), char) for char in undrawn):
-            warnings.append(_warning(path, text, offset, char))
+        seen.update(places)
+        for char, (line, column) in sorted(places.items(), key=lambda item: item[1]):
+            warnings.append(_warning(path, line, column, char))
     return warnings
+
+
+def _undrawn(char: str, font_files: tuple[str, ...]) -> bool:
+    return ord(char) >= 0x80 and _drawn(char) and ord(char) not in coverage(font_files)
+
+
+def _place(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of ``offset`` in ``text``."""
+    return (text.count("\n", 0, offset) + 1,
+            offset - (text.rfind("\n", 0, offset) + 1) + 1)
+
+
+def _escaped(path: Path, text: str) -> list[tuple[str, tuple[int, int]]]:
+    """Each character a double-quoted YAML scalar of ``path`` holds but does not
+    spell out (an escape such as ``\\uE001``), at the scalar's line and column."""
+    if "\\" not in text or path.suffix not in (".md", ".yaml"):
+        return []  # only double-quoted YAML has escapes, each begins with a backslash
+    from .content import split_front_matter
+    from .yamldoc import load_yaml
+
+    try:
+        if path.suffix == ".md":  # its front matter, which starts on line 2
+            front, offset = split_front_matter(text, path)[0], 1
+        else:
+            front, offset = text, 0
+        root = load_yaml(front, str(path), line_offset=offset).node
+    except ContentError:
+        return []  # loading the handout reports this
+    found, stack, visited = [], [root] if root is not None else [], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in visited:  # an alias names a node met already
+            continue
+        visited.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if node.style == '"':
+                spelled = front[node.start_mark.index:node.end_mark.index]
+                place = (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
+                found += [(char, place) for char in set(node.value) - set(spelled)]
+        elif isinstance(node, yaml.MappingNode):
+            stack += [child for pair in node.value for child in pair]
+        else:
+            stack += node.value
+    return found
 
 
 def _drawn(char: str) -> bool:
@@ -118,9 +170,7 @@ def _drawn(char: str) -> bool:
             and not 0xFE00 <= code <= 0xFE0F and not 0xE0100 <= code <= 0xE01EF)
 
 
-def _warning(path: Path, text: str, offset: int, char: str) -> ContentError:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+def _warning(path: Path, line: int, column: int, char: str) -> ContentError:
     name = unicodedata.name(char, "") or {
         "Co": "private use character", "Cn": "unassigned character"}.get(
         unicodedata.category(char), "unnamed character")

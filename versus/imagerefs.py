@@ -7,10 +7,15 @@ files name it.
 
 from __future__ import annotations
 
+import difflib
+import os
+import posixpath
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+from urllib.request import url2pathname
 
 from .content import Handout
-from .errors import ContentError
+from .errors import ContentError, MissingImage
 from .fetch import LocalFiles, base_url, reason, refused_images
 
 
@@ -21,12 +26,36 @@ def refused(handout: Handout, html: str, roots: tuple[Path, ...],
     found = []
     base = base_url(roots[0], handout.source.parent)
     for src, error in refused_images(html, base, LocalFiles(roots)):
-        problem = ("not found" if isinstance(error, FileNotFoundError)
-                   else f"is refused: {reason(error)}")
         path, line, column = locate(handout, src)
-        if line is not None or not located_only:
-            found.append((src, ContentError(f"image '{src}' {problem}", path, line, column)))
+        if line is None and located_only:
+            continue
+        if isinstance(error, FileNotFoundError):
+            found.append((src, MissingImage(not_found(src, handout.source.parent), path,
+                                            line, column)))
+        else:
+            found.append((src, ContentError(f"image '{src}' is refused: {reason(error)}",
+                                            path, line, column)))
     return found
+
+
+def not_found(src: str, folder: Path) -> str:
+    """The message for image ``src``, named in a file in ``folder``, that does not
+    exist: with "did you mean" the file a case or a typo away, written as ``src``
+    was (web servers and other systems tell 'Pic.png' from 'pic.png')."""
+    message = f"image '{src}' not found"
+    path = Path(url2pathname(unquote(urlsplit(urljoin(folder.resolve().as_uri() + "/",
+                                                      src)).path)))
+    try:
+        names = sorted(os.listdir(path.parent))
+    except OSError:  # its folder is missing too
+        return message
+    wanted = path.name
+    close = ([name for name in names if name.casefold() == wanted.casefold()]
+             or difflib.get_close_matches(wanted, names, n=1, cutoff=0.8))
+    if not close:
+        return message
+    written = unquote(urlsplit(src).path)
+    return f"{message}; did you mean '{posixpath.join(posixpath.dirname(written), close[0])}'?"
 
 
 def locate(handout: Handout, text: str) -> tuple[Path, int | None, int | None]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .content import Handout
-from .errors import RenderError, VersusError
+from .errors import MissingImage, RenderError, VersusError
 from .limits import time_limit
 from .render import Pages, Theme
 from .settings import Settings
@@ -77,10 +77,11 @@ def make(job: PageJob) -> Output:
         html = _html(job)
     except VersusError as error:
         return Output(job.target, error=error)
-    if job.fmt == "html":
-        missing = _missing_images(job, html)
-        if missing:
-            return Output(job.target, error=missing[0], more=tuple(missing[1:]))
+    missing = _missing_images(job, html)  # every one, at its place, before rendering
+    if job.fmt != "html":  # the others the PDF renderer's sandbox refuses, saying why
+        missing = [error for error in missing if isinstance(error, MissingImage)]
+    if missing:
+        return Output(job.target, error=missing[0], more=tuple(missing[1:]))
     if job.fmt != "pdf":
         return Output(job.target, data=html)
     from .pdf import render_job, warm_up
@@ -122,8 +123,8 @@ def _html(job: PageJob) -> str:
 
 
 def _missing_images(job: PageJob, html: str) -> list[VersusError]:
-    """The images the handout names that its web page cannot show (the PDF fails
-    for them too); a page without an image is not parsed for them."""
+    """The images the handout names that its page cannot show, as ``check``
+    reports them; a page without an image is not parsed for them."""
     from .fetch import IMG_TAG_RE
     from .imagerefs import missing
 

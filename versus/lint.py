@@ -31,7 +31,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from .content import (CONTENT_DIR, FENCE_RE, HEADING_RE, SETEXT_RE, SLUG_PART_RE,
                       discover, read_text, sources, split_front_matter)
-from .errors import ContentError, VersusError, display_path
+from .errors import ContentError, MissingImage, VersusError, display_path
 
 ERROR, WARNING = "error", "warning"
 HANDOUT_SUFFIXES = (".md", ".html", ".pdf")
@@ -144,11 +144,12 @@ class _Body:
             self.definitions.setdefault(_label(match["label"]),
                                         (_strip_angle(match["url"]), place))
 
-    def error(self, message: str, offset: int) -> ContentError:
-        """A ``ContentError`` at ``offset`` in the body, placed in the .md file."""
+    def error(self, message: str, offset: int, kind: type = ContentError) -> ContentError:
+        """A ``ContentError`` (or ``kind``) at ``offset`` in the body, placed in the
+        .md file."""
         index = bisect.bisect_right(self.starts, offset) - 1
-        return ContentError(message, self.path, self.first_line + index,
-                            offset - self.starts[index] + 1)
+        return kind(message, self.path, self.first_line + index,
+                    offset - self.starts[index] + 1)
 
     @functools.cached_property
     def links(self) -> list[re.Match]:
@@ -309,13 +310,15 @@ def _images(body: _Body, roots: tuple[Path, ...]) -> Iterator[Finding]:
             continue
         path = Path(url2pathname(unquote(url.path))).resolve()
         if not any(path.is_relative_to(root) for root in roots):
-            problem = "is outside the project"
+            error = body.error(f"image '{src}' is outside the project", match.start())
         elif not path.is_file():
-            problem = "not found"
+            from .imagerefs import not_found  # the message the build gives, too
+
+            error = body.error(not_found(src, body.path.parent), match.start(),
+                               MissingImage)
         else:
             continue
-        yield Finding(ERROR, "missing-image", body.error(f"image '{src}' {problem}",
-                                                         match.start()))
+        yield Finding(ERROR, "missing-image", error)
 
 
 def _empty_sections(body: _Body) -> Iterator[Finding]:

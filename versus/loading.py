@@ -16,8 +16,9 @@ from .output import FORMATS
 
 
 def load(run, found: list[tuple[str, Path]]) -> dict[str, Handout]:
-    """Parse these handouts; errors go to the report, drafts are left out."""
-    loaded, fonts = {}, None
+    """Parse these handouts; errors go to the report, drafts are left out. A
+    handout with a warning is left out too under --strict, its warnings errors."""
+    loaded, fonts, sentences = {}, None, None
     for slug, path in found:
         try:
             handout = load_handout(path, slug, run.pages.settings)
@@ -29,13 +30,20 @@ def load(run, found: list[tuple[str, Path]]) -> dict[str, Handout]:
         if not (run.options.drafts or not handout.draft):
             continue
         if fonts is None:  # the theme's font files: with the machine's, what a page can draw
+            # Imported here: a build with nothing to load need not compile lint's patterns.
+            from .unfinished import placeholders, unfinished
+
             fonts = glyphs.theme_fonts(run.pages.theme.static_files())
-        undrawn = glyphs.missing(handout.inputs, fonts)
-        if undrawn and run.options.strict:
-            run.report.errors.extend(undrawn)  # --strict: not written
+            sentences = placeholders(run.pages.theme.dirs)
+        warnings = [*handout.warnings, *glyphs.missing(handout.inputs, fonts),
+                    *(finding.error for finding in unfinished(
+                        handout, run.pages.theme.dirs, sentences=sentences))]
+        if warnings and run.options.strict:
+            run.report.errors.extend(warnings)  # --strict: not written
+            _keep_last_good(run, slug, path)
             continue
         loaded[slug] = handout
-        run.report.warnings.extend([*handout.warnings, *undrawn])
+        run.report.warnings.extend(warnings)
     return loaded
 
 

@@ -56,3 +56,8 @@ class _Formatter(logging.Formatter):
             return f"weasyprint: {message}"
         label = LABELS.get(record.levelno)
         return f"{label}: {message}" if label else message
+
+
+def counted(number: int, noun: str) -> str:
+    """``number`` and ``noun``, plural unless one: '1 handout', '3 files', '0 errors'."""
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"

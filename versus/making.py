@@ -91,13 +91,12 @@ def _render_remote(run, printed: list[Output], executor: Executor, made) -> None
 
 
 def _finish(run, output: Output, made: dict) -> bool:
-    """Write a made output, or report its error; whether to go on."""
+    """Write a made output, or report its errors; whether to go on."""
     job, inputs = made[output.target]
     warnings = [VersusError(text, job.handout.source) for text in output.warnings]
-    error = output.error
-    run.report.errors.extend(output.more)
+    error, more = output.error, list(output.more)
     if warnings and run.options.strict and not error:
-        error = warnings[0]
+        error, more = warnings[0], warnings[1:]  # --strict: every warning an error
     else:
         run.report.warnings.extend(warnings)
     if error is None:
@@ -107,6 +106,7 @@ def _finish(run, output: Output, made: dict) -> bool:
             error = failure  # this output fails; the others are still tried
     if error is not None:
         run.failed(output.target, error)
+        run.report.errors.extend(more)  # after the first: in the order they were met
         return run.options.keep_going
     read = {run.digests.name(Path(p)): run.digests.of(Path(p)) for p in output.read}
     run.done(output.target, inputs, read)

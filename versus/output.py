@@ -2,7 +2,8 @@
 
 A build holds a lock on ``output/.versus.lock`` while it writes, so two builds of one
 project never mix their outputs; with the lock held it first removes the
-temporary files a killed build could not (only ``.versus-tmp-*`` below output/).
+temporary files a killed build could not (only ``.versus-tmp-*`` below output/),
+and writes ``output/.versus-output``, which tells ``clean`` the folder is Versus's.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ import contextlib
 import errno
 import logging
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from stat import S_ISREG
 
 from .errors import VersusError, display_path
+from .log import counted
 
 logger = logging.getLogger(__name__)
 OUTPUT_DIR = "output"
@@ -25,6 +26,9 @@ FORMATS = ("html", "pdf")
 """What a build makes: each in its folder below output/."""
 TEMP_PREFIX = ".versus-tmp-"
 LOCK_FILE = ".versus.lock"
+MARKER = ".versus-output"
+"""Written into output/ by every build: the folder is Versus's (``versus.cleaning``)."""
+MARKER_TEXT = "Versus writes this folder; `versus clean` deletes what Versus made here.\n"
 FINISHED = "finished\n"
 """What the lock file says after a build that ended; while one runs it says
 otherwise, so after a killed one the next looks for its temporary files."""
@@ -105,20 +109,6 @@ def _holds(target: Path, source: Path, stat: os.stat_result, read) -> bool:
         return False
 
 
-def clean(output: Path) -> bool:
-    """Delete the generated ``output`` folder; False when there was none."""
-    if not os.path.lexists(output):
-        return False
-    if output.is_symlink() or not output.is_dir():
-        raise VersusError("not a folder Versus made: not removed", output)
-    try:
-        shutil.rmtree(output)
-    except OSError as error:
-        raise VersusError(f"cannot remove: {error.strerror or error}",
-                          error.filename or output) from None
-    return True
-
-
 def remove_stale_temps(output: Path) -> int:
     """Delete the temporary files a killed build left below ``output``; how many."""
     removed = 0
@@ -166,13 +156,21 @@ def build_lock(output: Path, wait: bool = True) -> Iterator[None]:
             if not _finished(handle):  # walking a big site's output/ costs a tenth of a second
                 removed = remove_stale_temps(output)
                 if removed:
-                    logger.info("removed %d temporary file(s) an interrupted build left",
-                                removed)
+                    logger.info("removed %s an interrupted build left",
+                                counted(removed, "temporary file"))
             _say(handle, "building\n")
+            _mark(output)
             yield
         finally:
             _say(handle, FINISHED)
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _mark(output: Path) -> None:
+    """Write the marker, unless it is there (a build with nothing to do writes nothing)."""
+    marker = output / MARKER
+    if not marker.is_file():
+        write_atomic(marker, MARKER_TEXT)
 
 
 def _finished(lock) -> bool:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import sys
 
-from .pipeline import Listener
+from .log import counted
+from .pipeline import BuildReport, Listener
 
 logger = logging.getLogger(__name__)
 
@@ -50,3 +51,13 @@ class ProgressListener(Listener):
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
+
+
+def summary(report: BuildReport, errors: int | None = None) -> str:
+    """One line: the handouts, then the files (pages, PDFs, the index) built and up
+    to date, and the errors; 'in S s' when it knows the time."""
+    errors = len(report.errors) if errors is None else errors
+    line = (f"{counted(report.handouts, 'handout')}: "
+            f"{counted(len(report.built), 'file')} built, {report.up_to_date:,} up to "
+            f"date, {counted(errors, 'error')}")
+    return f"{line} in {report.seconds:.2f} s" if report.seconds else line
