@@ -21,7 +21,9 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r $(LOCK)
-	$(PY) -m pip install --quiet --no-deps -e .
+	@# -qq: setuptools warns at every editable install of a package whose theme
+	@# folder is mapped (versus.theme is templates/), a warning for its developers
+	$(PY) -m pip install -qq --no-deps -e .
 	touch $(STAMP)
 
 lock: $(STAMP)  ## re-pin requirements.lock to the newest releases pyproject.toml allows
