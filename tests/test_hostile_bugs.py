@@ -1,0 +1,29 @@
+"""Bugs a hostile review found: each test fails without its fix."""
+
+from __future__ import annotations
+
+import errno
+
+from versus.workers import Limit, WatchedPool
+
+
+def fail_on_odd(number: int) -> int:
+    """A job that raises an OSError for odd numbers (in a worker)."""
+    if number % 2:
+        raise OSError(errno.EACCES, "Permission denied", f"file{number}")
+    return number
+
+
+def test_os_error_in_a_job_is_that_jobs_error_and_the_worker_goes_on():
+    pool = WatchedPool(1, 100)
+    limit = Limit(60, "working", lambda job, message: ("stopped", job, message))
+    try:
+        results = list(pool.map(fail_on_odd, range(5), limit))
+        # The same worker ran every job: none was taken for a dead worker.
+        assert len(pool._idle) == 1
+    finally:
+        pool.close()
+    assert sorted(r for r in results if isinstance(r, int)) == [0, 2, 4]
+    stopped = sorted(r for r in results if isinstance(r, tuple))
+    assert stopped == [("stopped", 1, "working failed: file1: Permission denied"),
+                       ("stopped", 3, "working failed: file3: Permission denied")]
