@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import errno
 
+import pytest
+
 from versus.workers import Limit, WatchedPool
 
 
@@ -27,3 +29,14 @@ def test_os_error_in_a_job_is_that_jobs_error_and_the_worker_goes_on():
     stopped = sorted(r for r in results if isinstance(r, tuple))
     assert stopped == [("stopped", 1, "working failed: file1: Permission denied"),
                        ("stopped", 3, "working failed: file3: Permission denied")]
+
+
+@pytest.mark.parametrize("command", ["booklet", "all"])
+def test_booklet_with_every_handout_a_draft_says_so(make_project, run_cli, command):
+    project = make_project(draft=True)
+    result = run_cli(command, "--project", project)
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        result.exception)
+    assert result.exit_code == 0, result.output
+    assert "booklet.pdf not written: no handout to bind" in result.output
+    assert not (project / "output" / "booklet.pdf").exists()
