@@ -40,3 +40,16 @@ def test_booklet_with_every_handout_a_draft_says_so(make_project, run_cli, comma
     assert result.exit_code == 0, result.output
     assert "booklet.pdf not written: no handout to bind" in result.output
     assert not (project / "output" / "booklet.pdf").exists()
+
+
+def test_a_too_long_slug_is_refused_and_the_rest_built(make_project, run_cli):
+    longest, too_long = "a" * 196 + "-vs-", "b" * 247 + "-vs-"
+    project = make_project(slug=longest)
+    make_project(slug=too_long, project=project)
+    result = run_cli("html", "--project", project)
+    assert result.exit_code == 1, result.output
+    assert f"content/{too_long}.md: slug part '{'b' * 20}…' is 251 characters long" in (
+        result.output)
+    assert "Traceback" not in result.output
+    assert (project / "output" / "html" / f"{longest}.html").is_file()
+    assert (project / "output" / "index.html").is_file()

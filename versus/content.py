@@ -22,7 +22,10 @@ from .spreadsheet import MAX_ROWS, XLSX_SUFFIX, read_csv, read_xlsx, table as sh
 from .yamldoc import YamlDoc, load_yaml, nfc
 
 CONTENT_DIR = "content"
-SLUG_PART_RE = re.compile(r"^[a-z0-9-]+$")
+MAX_SLUG_PART = 200
+"""Characters (bytes: they are ASCII) in a slug part: room left below the file
+systems' 255-byte names for the outputs' suffixes and temporary names."""
+SLUG_PART_RE = re.compile(r"^[a-z0-9-]{1,%d}$" % MAX_SLUG_PART)
 MIN_ITEMS, MAX_ITEMS = 2, 6
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_INDENT = 200
@@ -103,11 +106,12 @@ def discover(project: Path) -> tuple[list[tuple[str, Path]], list[ContentError]]
     for path in sources(project):
         slug = path.relative_to(root).with_suffix("").as_posix()
         bad = [part for part in slug.split("/") if not SLUG_PART_RE.match(part)]
-        outside = [p for p in (path, *data_files(path))
-                   if not os.path.realpath(p).startswith(inside)]
+        # A refused name is not looked at further: its data files' names may be
+        # too long to ask about.
+        outside = [] if bad else [p for p in (path, *data_files(path))
+                                  if not os.path.realpath(p).startswith(inside)]
         if bad:
-            errors.append(ContentError(
-                f"slug part '{bad[0]}' may use only lowercase a-z, 0-9 and '-'", path))
+            errors.append(ContentError(_bad_part(bad[0]), path))
         elif outside:
             errors.append(ContentError(
                 f"'{outside[0].name}' is a link to '{outside[0].resolve()}', "
@@ -117,6 +121,14 @@ def discover(project: Path) -> tuple[list[tuple[str, Path]], list[ContentError]]
         else:
             found.append((slug, path))
     return found, errors
+
+
+def _bad_part(part: str) -> str:
+    """Why slug part ``part`` is refused."""
+    if len(part) > MAX_SLUG_PART and re.fullmatch(r"[a-z0-9-]+", part):
+        return (f"slug part '{part[:20]}…' is {len(part)} characters long; "
+                f"at most {MAX_SLUG_PART} make a file name every system can write")
+    return f"slug part '{part}' may use only lowercase a-z, 0-9 and '-'"
 
 
 def load_all(project: Path, settings: Settings, drafts: bool = False,
