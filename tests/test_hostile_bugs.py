@@ -53,3 +53,31 @@ def test_a_too_long_slug_is_refused_and_the_rest_built(make_project, run_cli):
     assert "Traceback" not in result.output
     assert (project / "output" / "html" / f"{longest}.html").is_file()
     assert (project / "output" / "index.html").is_file()
+
+
+def test_tag_slugs_fit_a_file_name_and_never_collide():
+    from versus.site import tag_slug
+
+    wide = tag_slug("\U0001d400" * 80)  # MATHEMATICAL BOLD CAPITAL A, 4 bytes each
+    assert len(f"{wide}.999.html".encode()) <= 200
+    digested = tag_slug("C++")
+    assert tag_slug(digested) != digested
+    assert tag_slug("Machine Learning") == "machine-learning"
+    assert tag_slug("machine   LEARNING") == "machine-learning"
+
+
+def test_a_tag_of_wide_characters_builds_the_whole_index(make_project, run_cli):
+    wide = "\U0001d400" * 80
+    project = make_project(tags=[wide, "C++"], settings={"base_url": "https://x.test/"})
+    from versus.site import tag_slug
+
+    make_project(slug="gamma-vs-delta", items=("Gamma", "Delta"),
+                 attributes={"Size": {"Gamma": "S", "Delta": "L"}},
+                 tags=[tag_slug("C++")], project=project)
+    result = run_cli("html", "--project", project)
+    assert result.exit_code == 0, result.output
+    output = project / "output"
+    assert (output / "search-index.js").is_file()
+    assert (output / "sitemap.xml").is_file()
+    pages = sorted(path.name for path in (output / "tags").glob("*.html"))
+    assert len(pages) == 3, pages
