@@ -81,3 +81,20 @@ def test_a_tag_of_wide_characters_builds_the_whole_index(make_project, run_cli):
     assert (output / "sitemap.xml").is_file()
     pages = sorted(path.name for path in (output / "tags").glob("*.html"))
     assert len(pages) == 3, pages
+
+
+def test_a_handout_made_a_draft_loses_its_published_outputs(make_project, build):
+    project = make_project()
+    make_project(slug="gamma-vs-delta", items=("Gamma", "Delta"),
+                 attributes={"Size": {"Gamma": "S", "Delta": "L"}}, project=project)
+    output = project / "output"
+    build(project, "html")
+    build(project, "pdf", "alpha-vs-beta")
+    make_project(draft=True, project=project)
+    build(project, "html")
+    build(project, "pdf")
+    assert not (output / "html" / "alpha-vs-beta.html").exists()
+    assert not (output / "pdf" / "alpha-vs-beta.pdf").exists()
+    assert "alpha-vs-beta" not in (output / "index.html").read_text(encoding="utf-8")
+    assert "alpha-vs-beta" not in (output / "search-index.js").read_text(encoding="utf-8")
+    assert (output / "html" / "gamma-vs-delta.html").is_file()
