@@ -98,3 +98,17 @@ def test_a_handout_made_a_draft_loses_its_published_outputs(make_project, build)
     assert "alpha-vs-beta" not in (output / "index.html").read_text(encoding="utf-8")
     assert "alpha-vs-beta" not in (output / "search-index.js").read_text(encoding="utf-8")
     assert (output / "html" / "gamma-vs-delta.html").is_file()
+
+
+def test_attribute_names_count_towards_the_element_cap(make_project, run_cli):
+    from versus.render import MAX_ELEMENTS
+
+    rows = 10
+    name = " ".join(["*a*"] * (MAX_ELEMENTS // rows + 1))
+    attributes = {f"{name} {row}": {"Alpha": "x", "Beta": "y"} for row in range(rows)}
+    project = make_project(attributes=attributes)
+    result = run_cli("html", "--project", project)
+    assert result.exit_code == 1, result.output
+    assert "content/alpha-vs-beta.md: the content makes" in result.output
+    assert f"at most {MAX_ELEMENTS:,}" in result.output
+    assert not (project / "output" / "html" / "alpha-vs-beta.html").exists()

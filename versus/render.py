@@ -300,8 +300,9 @@ class Pages:
         except RecursionError:
             raise RenderError("the Markdown is nested too deeply to convert",
                               handout.source) from None
-        elements = _check_elements(handout,
-                                   [lead, body, *(c for row in table for c in row[1])])
+        # The attribute names too: a name is Markdown, and can make elements.
+        cells = [cell for name, values in table for cell in (name, *values)]
+        elements = _check_elements(handout, [lead, body, *cells])
         return Content(lead, body, table, self.markdown.notes(), elements)
 
     def page(self, handout: Handout, content: Content, medium: str, root: str = "") -> str:
