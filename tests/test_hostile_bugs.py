@@ -112,3 +112,93 @@ def test_attribute_names_count_towards_the_element_cap(make_project, run_cli):
     assert "content/alpha-vs-beta.md: the content makes" in result.output
     assert f"at most {MAX_ELEMENTS:,}" in result.output
     assert not (project / "output" / "html" / "alpha-vs-beta.html").exists()
+
+
+def _workbook(path, edit: str | None = None):
+    """A workbook as a user writes it; ``edit`` replaces the XML of cell B3."""
+    import datetime
+    import re
+    import zipfile
+
+    import openpyxl
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Attribute", "Alpha", "Beta"])
+    sheet.append(["Size", 3, 4.5])
+    sheet.append(["Since", datetime.date(2020, 1, 2), True])
+    sheet.append(["Style", CellRichText(TextBlock(InlineFont(b=True), "bold"), " plain"),
+                  "text"])
+    sheet.append(["Note", "merged across", None])
+    sheet.merge_cells("B5:C5")
+    book.save(path)
+    if edit is not None:
+        with zipfile.ZipFile(path) as archive:
+            members = {name: archive.read(name) for name in archive.namelist()}
+        name = "xl/worksheets/sheet1.xml"
+        members[name] = re.sub(rb'<c r="B3".*?</c>', edit.encode(), members[name])
+        with zipfile.ZipFile(path, "w") as archive:
+            for member, data in members.items():
+                archive.writestr(member, data)
+    return path
+
+
+def test_a_workbook_as_a_user_writes_it_checks_clean(make_project, run_cli):
+    project = make_project(attributes={"Size": {"Alpha": "S", "Beta": "L"}})
+    handout = project / "content" / "alpha-vs-beta.md"
+    text = handout.read_text(encoding="utf-8")
+    handout.write_text(text.replace("attributes:\n  Size: {Alpha: S, Beta: L}\n", "")
+                       .replace("attributes:\n  Size:\n    Alpha: S\n    Beta: L\n", ""),
+                       encoding="utf-8")
+    assert "attributes" not in handout.read_text(encoding="utf-8")
+    path = _workbook(project / "content" / "alpha-vs-beta.xlsx")
+    # Merged cells leave the others of the range empty: give the second its text.
+    import openpyxl
+    book = openpyxl.load_workbook(path)
+    book.active.unmerge_cells("B5:C5")
+    book.active["C5"] = "its own"
+    book.save(path)
+    result = run_cli("check", "--strict", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert "empty" not in result.output
+
+
+@pytest.mark.parametrize("edit, message", [
+    ('<c r="B3" t="e"><v>#DIV/0!</v></c>', "3:2: the cell holds an error value #DIV/0!"),
+    ('<c r="B3" t="e"><f>1/0</f></c>', "3:2: the cell holds an error value"),
+    ('<c r="B3" t="d"><v>someday</v></c>', "3:1: row 3 has a cell that cannot be read"),
+    ('<c r="B3" t="b"><v>maybe</v></c>', "3:1: row 3 has a cell that cannot be read"),
+    ('<c r="B3"><v>many</v></c>', "3:1: row 3 has a cell that cannot be read"),
+    ('<c r="B3" t="inlineStr"><is><r><rPr><sz val="big"/></rPr><t>x</t></r></is></c>',
+     "3:1: row 3 has a cell that cannot be read"),
+    ('<c r="B3" t="s"><v>999</v></c>', "3:1: row 3 has a cell that cannot be read"),
+])
+def test_a_malformed_workbook_cell_is_a_clean_error(tmp_path, edit, message):
+    from versus.errors import ContentError
+    from versus.spreadsheet import read_xlsx
+
+    path = _workbook(tmp_path / "table.xlsx", edit)
+    with pytest.raises(ContentError) as caught:
+        read_xlsx(path, 10 ** 7)
+    assert str(caught.value).startswith(f"{path}:{message}"), str(caught.value)
+
+
+def test_a_workbook_with_only_a_chart_sheet_is_a_clean_error(tmp_path):
+    import openpyxl
+    from openpyxl.chart import BarChart
+
+    from versus.errors import ContentError
+    from versus.spreadsheet import read_xlsx
+
+    book = openpyxl.Workbook()
+    chart = book.create_chartsheet()
+    book.remove(book.active)
+    chart.add_chart(BarChart())
+    path = tmp_path / "chart.xlsx"
+    book.save(path)
+    with pytest.raises(ContentError) as caught:
+        read_xlsx(path, 10 ** 7)
+    assert str(caught.value) == (f"{path}:1:1: the workbook has no worksheet "
+                                 "(a chart sheet holds no table)")
