@@ -202,3 +202,18 @@ def test_a_workbook_with_only_a_chart_sheet_is_a_clean_error(tmp_path):
         read_xlsx(path, 10 ** 7)
     assert str(caught.value) == (f"{path}:1:1: the workbook has no worksheet "
                                  "(a chart sheet holds no table)")
+
+
+@pytest.mark.parametrize("folder", ["sedan", "4913", "sedimentary"])
+def test_watch_sees_a_folder_named_like_an_editor_file(tmp_path, folder):
+    from watchfiles import Change
+
+    from versus.watch import change_filter
+
+    relevant = change_filter(tmp_path)
+    (tmp_path / "content" / folder).mkdir(parents=True)
+    assert relevant(Change.added, str(tmp_path / "content" / folder))
+    assert relevant(Change.added, str(tmp_path / "content" / folder / "a-vs-b.md"))
+    assert relevant(Change.added, str(tmp_path / "content" / "sedan.md"))
+    for temporary in ("4913", "sedAb12Cd"):  # what Vim and sed -i write, as files
+        assert not relevant(Change.added, str(tmp_path / "content" / "x" / temporary))
