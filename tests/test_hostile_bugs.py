@@ -217,3 +217,28 @@ def test_watch_sees_a_folder_named_like_an_editor_file(tmp_path, folder):
     assert relevant(Change.added, str(tmp_path / "content" / "sedan.md"))
     for temporary in ("4913", "sedAb12Cd"):  # what Vim and sed -i write, as files
         assert not relevant(Change.added, str(tmp_path / "content" / "x" / temporary))
+
+
+@pytest.mark.parametrize("tag, normal", [("DE", "de"), ("pt-br", "pt-BR"),
+                                         ("ZH-HANT-tw", "zh-Hant-TW"), ("es-419", "es-419")])
+def test_language_tags_ignore_case(tag, normal):
+    from versus.settings import normal_lang
+
+    assert normal_lang(tag) == normal
+
+
+def test_an_upper_case_lang_gets_its_theme_words(make_project, build):
+    project = make_project(lang="DE", settings={"lang": "FR"})
+    make_project(slug="gamma-vs-delta", items=("Gamma", "Delta"),
+                 attributes={"Size": {"Gamma": "S", "Delta": "L"}}, project=project)
+    build(project, "html")
+    german = (project / "output" / "html" / "alpha-vs-beta.html").read_text("utf-8")
+    french = (project / "output" / "html" / "gamma-vs-delta.html").read_text("utf-8")
+    assert '<html lang="de"' in german
+    assert '<html lang="fr"' in french
+    from versus.i18n import catalogs
+    from versus.render import Theme
+
+    dirs = Theme.for_project(project).dirs
+    assert catalogs(dirs, "de")["tagline"] in german.replace("\u2019", "'")
+    assert catalogs(dirs, "fr")["tagline"] in french.replace("\u2019", "'")

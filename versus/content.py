@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .errors import ContentError, Problems
 from .images import SUFFIXES as IMAGE_SUFFIXES
-from .settings import LANG_RE, Settings
+from .settings import LANG_RE, Settings, normal_lang
 from .spreadsheet import MAX_ROWS, XLSX_SUFFIX, read_csv, read_xlsx, table as sheet_table
 from .yamldoc import YamlDoc, load_yaml, nfc
 
@@ -284,7 +284,7 @@ def _check_meta(doc: YamlDoc, settings: Settings, errors: list) -> dict:
             errors.append(doc.error(f"'lang' must be a language tag such as 'en', "
                                     f"not '{value}'", key))
         else:
-            meta[key] = value.strip()
+            meta[key] = normal_lang(value) if key == "lang" else value.strip()
     meta["date"] = _check_date(doc, errors)
     tags = data.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
