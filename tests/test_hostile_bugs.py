@@ -242,3 +242,20 @@ def test_an_upper_case_lang_gets_its_theme_words(make_project, build):
     dirs = Theme.for_project(project).dirs
     assert catalogs(dirs, "de")["tagline"] in german.replace("\u2019", "'")
     assert catalogs(dirs, "fr")["tagline"] in french.replace("\u2019", "'")
+
+
+@pytest.mark.parametrize("other", ["\u0410lpha", "Al\u200bpha", "\uff21lpha", "ALPHA"])
+def test_look_alike_items_are_refused(make_project, run_cli, other):
+    project = make_project(items=("Alpha", other),
+                           attributes={"Size": {"Alpha": "S", other: "L"}})
+    result = run_cli("html", "--project", project)
+    assert result.exit_code == 1, result.output
+    assert (f"content/alpha-vs-beta.md:3:1: items 'Alpha' and {ascii(other)} look the "
+            "same") in result.output, result.output
+
+
+def test_items_that_only_share_letters_are_kept(make_project, build):
+    project = make_project(items=("Café", "Cafe", "Ca\u0301fe 2"),
+                           attributes={"Size": {"Café": "S", "Cafe": "M",
+                                                "Ca\u0301fe 2": "L"}})
+    build(project, "html")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -252,6 +253,30 @@ def _unknown_keys(doc: YamlDoc):
                             at_key=True)
 
 
+def look_alike(names: list[str]) -> tuple[str, str] | None:
+    """The first two of ``names`` a reader cannot tell apart, or None: the same
+    once invisible (format) characters are dropped, compatibility forms folded
+    (NFKC), look-alike letters of other scripts taken for one (Unicode's
+    confusables) and case ignored."""
+    seen: dict[str, str] = {}
+    for name in names:
+        first = seen.setdefault(skeleton(name), name)
+        if first != name:
+            return first, name
+    return None
+
+
+def skeleton(name: str) -> str:
+    """What ``name`` looks like: one spelling for all the names that look alike."""
+    from confusable_homoglyphs.confusables import confusables_data
+
+    visible = "".join(char for char in unicodedata.normalize("NFKC", name)
+                      if unicodedata.category(char) != "Cf").casefold()
+    # Of a letter and its look-alikes, the lowest code point stands for them all.
+    return "".join(min([char, *(glyph["c"] for glyph in confusables_data.get(char, ()))])
+                   for char in visible)
+
+
 def _check_meta(doc: YamlDoc, settings: Settings, errors: list) -> dict:
     """The handout's fields from front matter, with defaults; problems into ``errors``."""
     data = doc.data
@@ -266,12 +291,17 @@ def _check_meta(doc: YamlDoc, settings: Settings, errors: list) -> dict:
     else:
         names = [nfc(str(item).strip()) for item in items]  # 'Café' is one name
         duplicates = sorted({name for name in names if names.count(name) > 1})
+        alike = None if duplicates else look_alike(names)
         if not MIN_ITEMS <= len(names) <= MAX_ITEMS:
             errors.append(doc.error(
                 f"'items' must name {MIN_ITEMS} to {MAX_ITEMS} things, not {len(names)}",
                 "items"))
         elif duplicates:
             errors.append(doc.error(f"item '{duplicates[0]}' is named twice", "items"))
+        elif alike:
+            errors.append(doc.error(
+                f"items {ascii(alike[0])} and {ascii(alike[1])} look the same (they differ "
+                "only in look-alike or invisible characters): name them apart", "items"))
         else:
             meta["items"] = tuple(names)
     for key, default in (("title", " vs. ".join(meta.get("items", ()))),
