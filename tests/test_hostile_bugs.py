@@ -259,3 +259,29 @@ def test_items_that_only_share_letters_are_kept(make_project, build):
                            attributes={"Size": {"Café": "S", "Cafe": "M",
                                                 "Ca\u0301fe 2": "L"}})
     build(project, "html")
+
+
+def test_a_full_disk_while_saving_the_state_says_so(make_project, build, run_cli,
+                                                    monkeypatch):
+    import sqlite3
+
+    project = make_project()
+    build(project, "html")
+    page = project / "output" / "html" / "alpha-vs-beta.html"
+    before = page.read_bytes()
+    make_project(body="A changed lead.\n", project=project)
+
+    reading = sqlite3.connect
+
+    def full(database, *args, **kwargs):
+        if kwargs.get("uri"):  # the state is read as a URI, written as a path
+            return reading(database, *args, **kwargs)
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(sqlite3, "connect", full)
+    result = run_cli("html", "--project", project)
+    assert result.exit_code == 1, result.output
+    assert ("cannot write: no space left on device while saving the build state; "
+            "the outputs are kept") in result.output, result.output
+    assert "Errno" not in result.output and "unreadable" not in result.output
+    assert page.read_bytes() != before and b"A changed lead." in page.read_bytes()
