@@ -285,3 +285,29 @@ def test_a_full_disk_while_saving_the_state_says_so(make_project, build, run_cli
             "the outputs are kept") in result.output, result.output
     assert "Errno" not in result.output and "unreadable" not in result.output
     assert page.read_bytes() != before and b"A changed lead." in page.read_bytes()
+
+
+@pytest.mark.parametrize("part", ["a" * 255, "a" * 256, "%C3%A9" * 200])
+def test_serve_answers_a_request_with_a_long_path_part(tmp_path, part, caplog):
+    import http.client
+    import logging
+
+    from versus.serve import LiveReload, start_server
+
+    server = start_server(tmp_path, 0, LiveReload(tmp_path))
+    try:
+        port = server.server_address[1]
+        for path in (f"/{part}", f"/html/{part}.html", f"/{part}/"):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            try:
+                with caplog.at_level(logging.DEBUG, logger="versus"):
+                    connection.request("GET", path)
+                    response = connection.getresponse()
+                    assert response.status == 404, path
+                    response.read()
+            finally:
+                connection.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
