@@ -311,3 +311,31 @@ def test_serve_answers_a_request_with_a_long_path_part(tmp_path, part, caplog):
         server.shutdown()
         server.server_close()
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_init_on_a_full_disk_leaves_nothing_half_made(tmp_path, run_cli, monkeypatch):
+    from pathlib import Path
+
+    target = tmp_path / "site"
+    real, calls = Path.open, []
+
+    def fill_up(path, mode="r", *args, **kwargs):
+        if "x" in mode:  # a new file: the second one meets a full disk
+            calls.append(path)
+            if len(calls) == 2:
+                raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", fill_up)
+    result = run_cli("init", target)
+    assert result.exit_code == 1, result.output
+    assert "cannot write: No space left on device" in result.output, result.output
+    assert f"{target}/versus.yaml" in result.output
+    assert sorted(tmp_path.iterdir()) == []  # nothing beside it either
+    monkeypatch.setattr(Path, "open", real)
+    target.mkdir()  # an empty folder, as a user may make first
+    result = run_cli("init", target)
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in target.iterdir()) == [
+        "content", "static", "templates", "versus.yaml"]
+    assert sorted(tmp_path.iterdir()) == [target]
