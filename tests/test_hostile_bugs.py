@@ -339,3 +339,59 @@ def test_init_on_a_full_disk_leaves_nothing_half_made(tmp_path, run_cli, monkeyp
     assert sorted(path.name for path in target.iterdir()) == [
         "content", "static", "templates", "versus.yaml"]
     assert sorted(tmp_path.iterdir()) == [target]
+
+
+DOT_PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4"
+                        "890000000d4944415478da63f8cfc0f01f0005000201a5d5e4c10000000049454e"
+                        "44ae426082")
+IMAGE_HANDOUT = ("---\nitems: [A, B]\nattributes:\n  Focus:\n    A: one\n    B: two\n---\n"
+                 "Lead.\n\n![A dot](dot.png)\n")
+
+
+def test_check_sees_a_re_pointed_image(tmp_path):
+    from versus.check import check_project
+
+    project = tmp_path / "project"
+    (project / "output").mkdir(parents=True)
+    (project / "content").mkdir()
+    (project / "content" / "a-vs-b.md").write_text(IMAGE_HANDOUT, encoding="utf-8")
+    (project / "content" / "real.png").write_bytes(DOT_PNG)
+    (tmp_path / "outside.png").write_bytes(DOT_PNG)
+    (project / "content" / "dot.png").symlink_to("real.png")
+    assert [str(f) for f in check_project(project, jobs=1).findings] == []
+    (project / "content" / "dot.png").unlink()
+    (project / "content" / "dot.png").symlink_to("../../outside.png")
+    found = [str(f) for f in check_project(project, jobs=1).findings]
+    assert found == [f"{project / 'content' / 'a-vs-b.md'}:10:1: image 'dot.png' is "
+                     "outside the project"]
+
+
+def test_check_keeps_a_time_limit_finding_only_under_that_limit(tmp_path, monkeypatch):
+    from versus import check
+
+    project = tmp_path / "project"
+    (project / "output").mkdir(parents=True)
+    (project / "content").mkdir()
+    (project / "content" / "a-vs-b.md").write_text(IMAGE_HANDOUT.replace(
+        "![A dot](dot.png)", "Text."), encoding="utf-8")
+    real = check._check_all
+
+    def all_stopped(checks, slugs, jobs, timeout, result, cache):
+        # As if every handout overran the limit: no time is spent, none depended on.
+        for job in checks:
+            stopped = check._stopped(job, f"{check.CHECKING} took longer than "
+                                          f"{timeout:g} s; stopped")
+            result.findings.extend(stopped.findings)
+            cache.keep(stopped.slug, stopped.findings)
+        return []
+
+    monkeypatch.setattr(check, "_check_all", all_stopped)
+    first = check.check_project(project, timeout=1, jobs=1)
+    assert [f.error.message for f in first.findings] == [
+        "checking the handout took longer than 1 s; stopped"]
+    monkeypatch.setattr(check, "_check_all", real)
+    again = check.check_project(project, timeout=1, jobs=1)
+    assert again.reused == 1 and len(again.findings) == 1
+    longer = check.check_project(project, timeout=120, jobs=1)
+    assert longer.reused == 0
+    assert [str(f) for f in longer.findings] == []
