@@ -276,7 +276,7 @@ class _Booklet:
                 self.target.unlink()
                 logger.info("removed %s: no handouts are left", BOOKLET)
             self.state.forget(BOOKLET)
-            if self.state.dirty:
+            if self.state.changed:
                 self.state.save()
 
 

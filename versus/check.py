@@ -12,7 +12,8 @@ Each finding has a place (``path:line:col``), a severity and a short code:
 ``check`` is incremental: each handout's findings are kept in the build state
 under a key of everything they depend on (its files by the build's fingerprints,
 the settings, templates, translations, the theme's files, every slug and every
-image's name), and reused, warnings included, while that key holds. It keeps
+image's name, size, time and inode; a finding a time limit made, that limit too),
+and reused, warnings included, while that key holds. It keeps
 them only in a project that has an output/ folder: on one never built, check
 writes nothing.
 """
@@ -23,6 +24,7 @@ import dataclasses
 import gc
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +45,8 @@ from .state import STATE_FILE, BuildState, canonical
 # tenth of that check's time.
 
 CHECKING = "checking the handout"
+TIMED_OUT_RE = re.compile(r" took longer than [0-9.e+]+ s; stopped$")
+"""The message of a finding a time limit made (``versus.limits``, ``versus.workers``)."""
 SCREEN_ELEMENTS = 3
 """At most how many times the elements of the print content a web page's content
 makes: a note called is one element in print (it floats there), up to three on
@@ -112,7 +116,7 @@ def check_project(project: Path, timeout: float | None = RENDER_SECONDS,
         theme = Theme.for_project(project)
         state = BuildState.load(project / OUTPUT_DIR / STATE_FILE)
         cache = _Cache(project, Pages(theme, settings, state.template_references),
-                       state, scanned)
+                       state, scanned, timeout)
         slugs = frozenset(slug for slug, _ in found)
         todo = [(slug, path) for slug, path in found
                 if not cache.reuse(slug, path, result)]
@@ -188,9 +192,12 @@ def _check_all(checks: list[CheckJob], slugs: frozenset[str], jobs: int | None,
 class _Cache:
     """The findings of the last check, by slug, and the keys they hold under."""
 
-    def __init__(self, project: Path, pages: Pages, state: BuildState, scanned: Scan):
+    def __init__(self, project: Path, pages: Pages, state: BuildState, scanned: Scan,
+                 timeout: float | None = None):
         self.project, self.pages, self.state, self.scanned = (project, pages, state,
                                                               scanned)
+        self.limit = f"timeout={timeout!r}"
+        """Part of the key of findings that a time limit stopped."""
         self.digests = Digests(project, state.all_fingerprints(), scanned.stats)
         self.old = state.checks()
         self.new: dict[str, tuple[str, str]] = {}
@@ -205,11 +212,21 @@ class _Cache:
         # names none, and the theme's files are few.
         files = sorted(path for folder in pages.theme.dirs for path in folder.rglob("*")
                        if path.is_file())
-        images = [self.digests.name(path) for path in self.scanned.assets(self.project)]
-        images += [self.digests.name(path) for path in _project_images(self.project)]
+        images = [self._image(path) for path in [*self.scanned.assets(self.project),
+                                                 *_project_images(self.project)]]
         settings = dataclasses.asdict(pages.settings)
         return value_digest([self.digests.files(files), settings, tool_versions(),
                              sorted(slug for slug, _ in self.scanned.found), images])
+
+    def _image(self, path: Path) -> str:
+        """An image by name and by what says it is the same file (size, time, inode,
+        of the file a link points to): one replaced or re-pointed is another."""
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return f"{self.digests.name(path)} missing"
+        return (f"{self.digests.name(path)} {stat.st_size} "
+                f"{max(stat.st_mtime_ns, stat.st_ctime_ns)} {stat.st_dev} {stat.st_ino}")
 
     def key(self, slug: str, path: Path | None) -> str:
         """The key of ``slug``'s findings (of the index's, when ``path`` is None)."""
@@ -230,7 +247,7 @@ class _Cache:
         """Add the kept findings of ``slug`` to ``result`` if they still hold."""
         key = self.key(slug, path)
         old = self.old.get(slug)
-        if old is None or old[0] != key:
+        if old is None or old[0] not in (key, f"{key} {self.limit}"):
             return False
         try:
             result.findings.extend(_load(old[1], self.project))
@@ -243,9 +260,11 @@ class _Cache:
     def keep(self, slug: str, findings) -> None:
         """Remember the findings just made for ``slug``."""
         if slug in self.own or slug == INDEX_KEY:
-            self.new[slug] = (self.key(slug, None) if slug == INDEX_KEY
-                              else f"{self.shared} {self.own[slug]}",
-                              _dump(findings, self.project))
+            key = (self.key(slug, None) if slug == INDEX_KEY
+                   else f"{self.shared} {self.own[slug]}")
+            if any(TIMED_OUT_RE.search(finding.error.message) for finding in findings):
+                key += f" {self.limit}"  # holds only under the same time limit
+            self.new[slug] = (key, _dump(findings, self.project))
 
     def save(self) -> None:
         """Save the findings and fingerprints, if anything changed."""

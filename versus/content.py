@@ -12,17 +12,21 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ContentError, Problems
 from .images import SUFFIXES as IMAGE_SUFFIXES
-from .settings import LANG_RE, Settings
+from .settings import LANG_RE, Settings, normal_lang
 from .spreadsheet import MAX_ROWS, XLSX_SUFFIX, read_csv, read_xlsx, table as sheet_table
 from .yamldoc import YamlDoc, load_yaml, nfc
 
 CONTENT_DIR = "content"
-SLUG_PART_RE = re.compile(r"^[a-z0-9-]+$")
+MAX_SLUG_PART = 200
+"""Characters (bytes: they are ASCII) in a slug part: room left below the file
+systems' 255-byte names for the outputs' suffixes and temporary names."""
+SLUG_PART_RE = re.compile(r"^[a-z0-9-]{1,%d}$" % MAX_SLUG_PART)
 MIN_ITEMS, MAX_ITEMS = 2, 6
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_INDENT = 200
@@ -115,11 +119,12 @@ def discover(project: Path) -> tuple[list[tuple[str, Path]], list[ContentError]]
     for path in sources(project):
         slug = path.relative_to(root).with_suffix("").as_posix()
         bad = [part for part in slug.split("/") if not SLUG_PART_RE.match(part)]
-        outside = [p for p in (path, *data_files(path))
-                   if not os.path.realpath(p).startswith(inside)]
+        # A refused name is not looked at further: its data files' names may be
+        # too long to ask about.
+        outside = [] if bad else [p for p in (path, *data_files(path))
+                                  if not os.path.realpath(p).startswith(inside)]
         if bad:
-            errors.append(ContentError(
-                f"slug part '{bad[0]}' may use only lowercase a-z, 0-9 and '-'", path))
+            errors.append(ContentError(_bad_part(bad[0]), path))
         elif outside:
             errors.append(ContentError(
                 f"'{outside[0].name}' is a link to '{outside[0].resolve()}', "
@@ -129,6 +134,14 @@ def discover(project: Path) -> tuple[list[tuple[str, Path]], list[ContentError]]
         else:
             found.append((slug, path))
     return found, errors
+
+
+def _bad_part(part: str) -> str:
+    """Why slug part ``part`` is refused."""
+    if len(part) > MAX_SLUG_PART and re.fullmatch(r"[a-z0-9-]+", part):
+        return (f"slug part '{part[:20]}…' is {len(part)} characters long; "
+                f"at most {MAX_SLUG_PART} make a file name every system can write")
+    return f"slug part '{part}' may use only lowercase a-z, 0-9 and '-'"
 
 
 def load_all(project: Path, settings: Settings, drafts: bool = False,
@@ -274,6 +287,30 @@ def _unknown_keys(doc: YamlDoc):
                             at_key=True)
 
 
+def look_alike(names: list[str]) -> tuple[str, str] | None:
+    """The first two of ``names`` a reader cannot tell apart, or None: the same
+    once invisible (format) characters are dropped, compatibility forms folded
+    (NFKC), look-alike letters of other scripts taken for one (Unicode's
+    confusables) and case ignored."""
+    seen: dict[str, str] = {}
+    for name in names:
+        first = seen.setdefault(skeleton(name), name)
+        if first != name:
+            return first, name
+    return None
+
+
+def skeleton(name: str) -> str:
+    """What ``name`` looks like: one spelling for all the names that look alike."""
+    from confusable_homoglyphs.confusables import confusables_data
+
+    visible = "".join(char for char in unicodedata.normalize("NFKC", name)
+                      if unicodedata.category(char) != "Cf").casefold()
+    # Of a letter and its look-alikes, the lowest code point stands for them all.
+    return "".join(min([char, *(glyph["c"] for glyph in confusables_data.get(char, ()))])
+                   for char in visible)
+
+
 def _check_meta(doc: YamlDoc, settings: Settings, errors: list) -> dict:
     """The handout's fields from front matter, with defaults; problems into ``errors``."""
     data = doc.data
@@ -288,6 +325,7 @@ def _check_meta(doc: YamlDoc, settings: Settings, errors: list) -> dict:
     else:
         names = [nfc(str(item).strip()) for item in items]  # 'Café' is one name
         duplicates = sorted({name for name in names if names.count(name) > 1})
+        alike = None if duplicates else look_alike(names)
         if not MIN_ITEMS <= len(names) <= MAX_ITEMS:
             errors.append(doc.error(
                 f"'items' must name {MIN_ITEMS} to {MAX_ITEMS} things, not {len(names)}",
@@ -297,6 +335,10 @@ def _check_meta(doc: YamlDoc, settings: Settings, errors: list) -> dict:
         elif (longest := max(map(len, names))) > MAX_ITEM:
             errors.append(doc.error(f"an item name is {longest:,} characters long; at "
                                     f"most {MAX_ITEM}", "items"))
+        elif alike:
+            errors.append(doc.error(
+                f"items {ascii(alike[0])} and {ascii(alike[1])} look the same (they differ "
+                "only in look-alike or invisible characters): name them apart", "items"))
         else:
             meta["items"] = tuple(names)
     for key, default in (("title", " vs. ".join(meta.get("items", ()))),
@@ -312,7 +354,7 @@ def _check_meta(doc: YamlDoc, settings: Settings, errors: list) -> dict:
             errors.append(doc.error(f"'lang' must be a language tag such as 'en', "
                                     f"not '{value}'", key))
         else:
-            meta[key] = value.strip()
+            meta[key] = normal_lang(value) if key == "lang" else value.strip()
     meta["date"] = _check_date(doc, errors)
     tags = data.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):

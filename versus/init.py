@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import ast
 import inspect
+import os
+import secrets
+import shutil
 import textwrap
 from dataclasses import MISSING, fields
 from pathlib import Path
@@ -18,6 +21,8 @@ from .scaffold import today
 from .settings import SETTINGS_FILE, SITE_STATIC, Settings
 
 EXAMPLE_SLUG = "merge-vs-rebase"
+STAGING_PREFIX = ".versus-init-"
+"""The folder a site is made in, beside its own, before it is renamed into place."""
 EXAMPLE = """\
 ---
 items: [Merge, Rebase]
@@ -156,17 +161,36 @@ def init_site(folder: Path) -> list[Path]:
         Path(SETTINGS_FILE): settings_text(words),
         Path("templates") / "README.txt": TEMPLATES_README,
     }
-    written = []
+    # Made in a folder beside it, then renamed into place: a failure (a full disk)
+    # leaves no half site that init would then refuse as not empty.
+    staging = folder.parent / f"{STAGING_PREFIX}{secrets.token_hex(4)}"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / SITE_STATIC).mkdir()
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging.mkdir()
         for relative, text in files.items():
-            path = folder / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("x", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-            written.append(path)
+            _write(staging / relative, text)
+        (staging / SITE_STATIC).mkdir()
+        os.rename(staging, folder)  # an empty folder is replaced as a whole
     except OSError as error:
-        raise write_error(Path(error.filename or folder), error, kept=False) from None
-    return written
+        shutil.rmtree(staging, ignore_errors=True)
+        raise write_error(_in_place(error.filename, staging, folder), error,
+                          kept=False) from None
+    return [folder / relative for relative in files]
+
+
+def _write(path: Path, text: str) -> None:
+    """Write a new file ``path`` (and its folder)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+
+
+def _in_place(name: str | None, staging: Path, folder: Path) -> Path:
+    """Where a file of the staging folder was to be, for the message."""
+    if name is None:
+        return folder
+    try:
+        return folder / Path(name).relative_to(staging)
+    except ValueError:  # not in it: the folder above, say
+        return Path(name)
 

@@ -247,7 +247,9 @@ class _Run:
         self.report.up_to_date += len(decisions) - len(stale)
         self.listener.started(len(stale) + bool(index and index[0].stale))
         if not self.options.targets:
-            self._prune({slug for slug, _ in found})
+            # A draft left out is published no more: its outputs go as a deleted one's.
+            self._prune({slug for slug, _ in found},
+                        {slug for slug, _ in found if not included(self, slug)})
         if index:
             listed = list(loaded.values())
             if index[0].stale and len(everything) > len(found):  # targets were named
@@ -273,15 +275,18 @@ class _Run:
                 "using the last good version in the index", handout.source))
         return kept
 
-    def _prune(self, slugs: set[str]) -> None:
-        """Remove the outputs, and their records, of handouts that no longer exist."""
-        gone = [target for target in self.state.records
+    def _prune(self, slugs: set[str], drafts: set[str]) -> None:
+        """Remove the outputs, and their records, of handouts that no longer exist
+        or are ``drafts`` this build leaves out."""
+        gone = {target: slug for target in self.state.records
                 if (fmt := target.partition("/")[0]) in self.formats
-                and target[len(fmt) + 1:].removesuffix(f".{fmt}") not in slugs]
-        for target in sorted(gone):
+                and ((slug := target[len(fmt) + 1:].removesuffix(f".{fmt}")) not in slugs
+                     or slug in drafts)}
+        for target, slug in sorted(gone.items()):
             (self.output / target).unlink(missing_ok=True)
             self.state.forget(target)
-            logger.info("removed %s: its handout is gone", target)
+            logger.info("removed %s: its handout is %s", target,
+                        "a draft" if slug in drafts else "gone")
 
     @functools.cache
     def shared_inputs(self, fmt: str) -> dict[str, str]:

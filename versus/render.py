@@ -312,7 +312,8 @@ class Pages:
         except TooMuchHtml:
             raise _too_much_html(handout) from None
         notes = self.markdown.notes()
-        parts = [lead, body, *(c for row in table for c in row[1])]
+        # The attribute names too: a name is Markdown, and can make elements.
+        parts = [lead, body, *(cell for name, values in table for cell in (name, *values))]
         if sum(map(len, parts + notes)) > MAX_HTML_CHARS:
             raise _too_much_html(handout)
         elements = _check_elements(handout, parts)

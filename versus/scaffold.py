@@ -22,7 +22,7 @@ from .content import CONTENT_DIR, MAX_ITEMS, MIN_ITEMS, data_files
 from .errors import ContentError, VersusError
 from .i18n import format_list
 from .output import write_error
-from .settings import LANG_RE, load_settings, source_date
+from .settings import LANG_RE, load_settings, normal_lang, source_date
 
 # The skeleton's words are the theme's (``attribute_<key>``, ``heading_<key>``,
 # ``skeleton_<key>`` in i18n/<lang>.yaml), so ``new --lang`` writes it in that
@@ -85,6 +85,7 @@ def new_handout(project: Path, items: Sequence[str], date: datetime.date,
     if lang is not None and not LANG_RE.match(lang):
         raise ValueError(f"--lang must be a language tag such as 'de' or 'pt-BR', "
                          f"not '{lang}'")
+    lang = normal_lang(lang) if lang is not None else None
     if not project.is_dir():
         raise VersusError("no such project folder", project)
     settings = load_settings(project)

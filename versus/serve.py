@@ -136,7 +136,10 @@ def published(root: Path, url_path: str) -> tuple[Path | None, bool]:
     if any(name.startswith(".") or "\\" in name or "\0" in name for name in names):
         return None, False  # dotfiles, '..', and names no build writes
     local = root.joinpath(*names)
-    folder = local.is_dir()
+    try:
+        folder = local.is_dir()
+    except OSError:  # a name too long for the file system (ENAMETOOLONG): none is
+        return None, False
     if folder:
         local = local / "index.html"
     if local.suffix.lower() not in TYPES:

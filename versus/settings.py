@@ -22,6 +22,21 @@ from .yamldoc import load_yaml
 SETTINGS_FILE = "versus.yaml"
 PAPER_SIZES = {"a4": "A4", "letter": "Letter", "a5": "A5"}
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def normal_lang(tag: str) -> str:
+    """Language tag ``tag`` in BCP 47's usual case ('DE' -> 'de', 'pt-br' -> 'pt-BR',
+    'zh-hant-tw' -> 'zh-Hant-TW'): tags ignore case, file names and lookups do not."""
+    first, *rest = tag.strip().split("-")
+    parts = [first.lower()]
+    for part in rest:
+        if len(part) == 4 and part.isalpha():
+            parts.append(part.title())  # a script
+        elif len(part) == 2 and part.isalpha() or len(part) == 3 and part.isdigit():
+            parts.append(part.upper())  # a region
+        else:
+            parts.append(part.lower())
+    return "-".join(parts)
 SCHEDULER_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx")
 """The protocols Dask's scheduler addresses use (tcp:// when none is given)."""
 HOST_RE = re.compile(r"^[A-Za-z0-9._-]+$|^[0-9A-Fa-f:.]+$")
@@ -136,7 +151,8 @@ def load_settings(project: Path) -> Settings:
         if problem:
             errors.append(SettingsError(problem, display, *doc.where(key)))
         else:
-            values[key] = PAPER_SIZES[value.lower()] if key == "paper" else value
+            values[key] = (PAPER_SIZES[value.lower()] if key == "paper" else
+                           normal_lang(value) if key == "lang" else value)
     if errors:
         raise Problems(errors)
     return Settings(**values)

@@ -33,6 +33,11 @@ LISTING_RE = re.compile(r"^index\.[0-9]+\.html$")
 """The index's later pages (index.2.html...): made, and pruned, by the build."""
 SLUG_DROP_RE = re.compile(r"[^\w]+")
 MAX_SLUG = 80
+MAX_SLUG_BYTES = 160
+"""A tag page's name in UTF-8, digest left out: with it, a page number and a
+temporary file's prefix, still below the file systems' 255-byte names."""
+DIGESTED_RE = re.compile(r"(^|-)[0-9a-f]{8}$")
+"""How a slug with a digest ends: a plain one that ends so gets a digest too."""
 SMART_RE = re.compile(r"['\"]|--|\.\.\.")
 
 
@@ -64,13 +69,21 @@ def tag_slug(name: str) -> str:
     """The file name of the page of tag ``name``: lower case, its words joined by '-'
     ('Machine Learning' -> 'machine-learning', 'Café' -> 'café'). A name that loses
     more than that ('C++', 'a/b', a very long one) gets a digest of itself after it, so
-    two tags share a page only when they differ in case and spacing alone."""
+    two tags share a page only when they differ in case and spacing alone. A name
+    that looks like a slug with a digest gets one too, so that it never takes the
+    page of the tag that slug is made for."""
     folded = "-".join(unicodedata.normalize("NFC", name).casefold().split())
-    slug = SLUG_DROP_RE.sub("-", folded).replace("_", "-").strip("-")[:MAX_SLUG].strip("-")
-    if slug != folded or not slug:
+    slug = SLUG_DROP_RE.sub("-", folded).replace("_", "-").strip("-")[:MAX_SLUG]
+    slug = _cut(slug, MAX_SLUG_BYTES).strip("-")
+    if slug != folded or not slug or DIGESTED_RE.search(slug):
         digest = hashlib.sha256(folded.encode("utf-8")).hexdigest()[:8]
         slug = f"{slug}-{digest}" if slug else f"tag-{digest}"
     return slug
+
+
+def _cut(text: str, size: int) -> str:
+    """``text`` cut to at most ``size`` bytes of UTF-8, at a character's end."""
+    return text.encode("utf-8")[:size].decode("utf-8", "ignore")
 
 
 def tag_slugs(names) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,16 +114,49 @@ def read_xlsx(path: Path, max_bytes: int) -> Sheet:
         raise ContentError(f"not a readable .xlsx workbook ({type(error).__name__})",
                            path) from None
     try:
+        if not book.worksheets:
+            raise ContentError("the workbook has no worksheet (a chart sheet holds no "
+                               "table)", path, 1, 1)
         sheet = book.worksheets[0]
-        rows = []
-        for number, values in enumerate(sheet.iter_rows(
-                max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS, values_only=True), start=1):
-            cells = [_text(value) for value in values]
-            if any(cell.strip() for cell in cells):
-                rows.append((number, cells))
-        return Sheet(path, rows, name=sheet.title)
+        with warnings.catch_warnings():  # what openpyxl warns of is reported, or harmless
+            warnings.simplefilter("ignore")
+            return Sheet(path, _trimmed(_rows(path, sheet)), name=sheet.title)
     finally:
         book.close()
+
+
+def _rows(path: Path, sheet) -> list[tuple[int, list[str]]]:
+    """The non-blank rows of ``sheet`` as text; a cell openpyxl cannot read, or
+    one that holds a formula's error, is a ContentError."""
+    rows, number = [], 0
+    cells = iter(sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS))
+    while True:
+        try:
+            row = next(cells, None)
+        except Exception as error:  # openpyxl raises many kinds for a broken cell
+            raise ContentError(f"row {number + 1} has a cell that cannot be read "
+                               f"({type(error).__name__}: {error})", path,
+                               number + 1, 1) from None
+        if row is None:
+            return rows
+        number += 1
+        for index, cell in enumerate(row):
+            if getattr(cell, "data_type", None) == "e":
+                raise Sheet(path, [], name=sheet.title).error(
+                    f"the cell holds an error value {cell.value or ''}".rstrip()
+                    + ": give the value itself",
+                    number, index)
+        texts = [_text(cell.value) for cell in row]
+        if any(text.strip() for text in texts):
+            rows.append((number, texts))
+
+
+def _trimmed(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """``rows`` cut to the columns any of them fills: a workbook is read
+    ``MAX_COLUMNS`` wide, and the blank cells past its table are no empty cells."""
+    width = max((max(i for i, text in enumerate(texts) if text.strip()) + 1
+                 for _, texts in rows), default=0)
+    return [(number, (texts + [""] * width)[:width]) for number, texts in rows]
 
 
 def _check_archive(path: Path, max_bytes: int) -> None:

@@ -12,13 +12,16 @@ undoes a half-written one). An unreadable state is a warning and a full rebuild.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import os
 import re
 import sqlite3
 import time
 from pathlib import Path
 
+from .errors import VersusError
 from .plan import Decision, Digests, changes, value_digest
 
 logger = logging.getLogger("versus.plan")  # where the state's warnings always came from
@@ -356,9 +359,7 @@ class BuildState:
         try:
             self._save()
         except sqlite3.Error as error:  # a full disk, a read-only folder
-            from .output import write_error
-
-            raise write_error(self.path, OSError(0, str(error))) from None
+            raise _save_error(self.path, error) from None
         self._written.clear()
         self._forgotten.clear()
         self._new_facts.clear()
@@ -432,4 +433,21 @@ def dump(path: Path) -> dict:
                for target, (own, shared, read) in state.records.items()}
     return {"targets": targets,
             "handouts": {slug: json.loads(text) for slug, text in state._handouts.items()}}
+
+
+SQLITE_ERRNOS = {"SQLITE_FULL": errno.ENOSPC, "SQLITE_READONLY": errno.EROFS,
+                 "SQLITE_PERM": errno.EACCES, "SQLITE_CANTOPEN": errno.EACCES}
+"""The file-system errors behind SQLite's result codes."""
+SQLITE_MESSAGES = {"database or disk is full": errno.ENOSPC,
+                   "attempt to write a readonly database": errno.EROFS}
+"""The same, known by their messages (an error may come without its code)."""
+
+
+def _save_error(path: Path, error: sqlite3.Error) -> VersusError:
+    """The one-line error for ``error``, met while saving the state at ``path``."""
+    code = SQLITE_ERRNOS.get(getattr(error, "sqlite_errorname", None) or "",
+                             SQLITE_MESSAGES.get(str(error)))
+    reason = os.strerror(code).lower() if code else str(error) or type(error).__name__
+    return VersusError(f"cannot write: {reason} while saving the build state; the "
+                       "outputs are kept", path)
 

@@ -11,6 +11,7 @@ the same while ``versus.serve`` serves ``output/`` on 127.0.0.1 with live reload
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -44,20 +45,27 @@ def watched_paths(project: Path) -> list[Path]:
 # backups (x~), Emacs locks (.#x), Vim swap files (.x.swp, .x.swx) and the file
 # Vim writes to test a folder (4913), Kate's swap files, *.tmp, sed -i's sedXXXXXX.
 EDITOR_FILES = (r"~$", r"^\.#", r"\.sw[a-z]$", r"^4913$", r"^\..*\.kate-swp$",
-                r"\.tmp$", r"^sed[^.]*$")
+                r"\.tmp$", r"^sed[A-Za-z0-9]{6}$")
 
 
 def change_filter(project: Path):
     """watchfiles' default filter, also ignoring editors' and our own temporary
-    files and everything in output/."""
+    files (files only: a folder of that name is content) and everything in output/."""
     import re
 
     import watchfiles
 
-    return watchfiles.DefaultFilter(
-        ignore_entity_patterns=(*watchfiles.DefaultFilter.ignore_entity_patterns,
-                                *EDITOR_FILES, f"^{re.escape(TEMP_PREFIX)}"),
-        ignore_paths=(str(project / OUTPUT_DIR),))
+    temporary = [re.compile(pattern) for pattern in (*EDITOR_FILES,
+                                                     f"^{re.escape(TEMP_PREFIX)}")]
+    default = watchfiles.DefaultFilter(ignore_paths=(str(project / OUTPUT_DIR),))
+
+    def relevant(change, path: str) -> bool:
+        if not default(change, path):
+            return False
+        return os.path.isdir(path) or not any(
+            pattern.search(os.path.basename(path)) for pattern in temporary)
+
+    return relevant
 
 
 def watch(project: Path, options: BuildOptions, on_report: Callable[[BuildReport], None],

@@ -142,13 +142,15 @@ class WatchedPool:
         for conn in wait(list(busy), timeout):
             worker = busy[conn]
             try:
-                self._read(worker, limit, results)
+                failed = self._read(worker, limit, results)
             except (EOFError, OSError):  # the worker died: a crash, or killed
                 del busy[conn]
                 message = self._lost(worker, limit, worker.kill())
                 results.append(limit.stopped(worker.queue.popleft(), message))
                 again.extend(worker.queue)
                 continue
+            if failed is not None:  # raised here, where it is not taken for a death
+                raise failed
             if not worker.queue:
                 del busy[conn]
                 self._release(worker)
@@ -164,8 +166,9 @@ class WatchedPool:
         return results
 
     @staticmethod
-    def _read(worker: _Worker, limit: Limit | None, results: list) -> None:
-        """Read what the worker sent; add the results of the jobs that ended."""
+    def _read(worker: _Worker, limit: Limit | None, results: list) -> BaseException | None:
+        """Read what the worker sent; add the results of the jobs that ended. A
+        job's error that is no handout's is returned, for the caller to raise."""
         while worker.conn.poll():
             kind, value = worker.conn.recv()
             if kind == "started":
@@ -183,10 +186,12 @@ class WatchedPool:
                     results.append(limit.stopped(job, f"{what or limit.what} ran out of "
                                                       "memory; stopped"))
                     continue
-                if kind == "error":
-                    raise value
-                results.append(value)
+                if kind == "error" and not (limit and isinstance(value, OSError)):
+                    return value
+                results.append(value if kind == "done" else limit.stopped(
+                    job, f"{what or limit.what} failed: {_os_error(value)}"))
             # "ready": the initializer ran
+        return None
 
     def _lost(self, worker: _Worker, limit: Limit | None, status: int | None) -> str:
         self._replace()
@@ -261,6 +266,12 @@ class _Worker:
 def _cost(job) -> float:
     """How much of a worker's life ``job`` uses: 1 unless it says less."""
     return getattr(job, "cost", 1)
+
+
+def _os_error(error: OSError) -> str:
+    """An OSError a job raised, in words (its file, if it names one)."""
+    text = error.strerror or str(error) or type(error).__name__
+    return f"{error.filename}: {text}" if error.filename else text
 
 
 def _describe(status: int | None) -> str:
