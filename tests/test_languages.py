@@ -145,6 +145,7 @@ def test_a_latin_title_on_an_arabic_page_keeps_its_own_order(tmp_path):
     from versus.cli import main
 
     run = CliRunner().invoke
+    (tmp_path / "content").mkdir()  # a project: `new` writes into one, never makes one
     result = run(main, ["new", "--project", str(tmp_path), "--lang", "ar",
                         "--slug", "csharp-vs-cpp", "C#", "C++"])
     assert result.exit_code == 0, result.output
