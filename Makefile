@@ -59,7 +59,7 @@ system-deps:
 		&& fc-list | grep -q NotoSansCJK || scripts/install-system-deps
 
 test: $(STAMP) system-deps $(NODE_STAMP)  ## the suite, on the versions of requirements.lock
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=20 $(ARGS)
 
 test-latest: system-deps $(NODE_STAMP)  ## the suite on the newest releases pyproject.toml allows
 	$(PYTHON) -m venv $(LATEST)
