@@ -146,9 +146,14 @@ def browser():
 
 
 def wait_for(condition, what: str, timeout: float = TIMEOUT):
+    from selenium.common.exceptions import StaleElementReferenceException
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        value = condition()
+        try:
+            value = condition()
+        except StaleElementReferenceException:  # the page reloaded while being read
+            value = None
         if value:
             return value
         time.sleep(0.1)
