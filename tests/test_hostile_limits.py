@@ -40,7 +40,10 @@ import os, signal, time
 import versus.lint, versus.pdf, versus.render
 
 def stubborn():
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    except ValueError:  # not in a main thread (a Dask worker's)
+        pass
     while True:  # swallows every interruption, as WeasyPrint's SVG drawing does
         try:
             time.sleep(0.05)
@@ -169,6 +172,32 @@ def test_a_render_that_swallows_interruptions_is_stopped_and_the_rest_build(
     assert "Traceback" not in stderr
     assert sorted(p.name for p in (tmp_path / "output/pdf").glob("*.pdf")) == [
         "quick-vs-b.pdf", "quick-vs-c.pdf"]  # not lost, not failed
+
+
+def test_a_render_on_the_cluster_is_stopped_at_the_limit_and_its_worker_goes_on(
+        tmp_path, monkeypatch):
+    # A Dask worker's thread cannot be interrupted: the render runs in a process
+    # the worker watches and kills. One worker thread, slow handout first: the
+    # others build only if that thread is freed.
+    import distributed
+
+    project(tmp_path, "a-slow-render-vs-z", "quick-vs-b", "quick-vs-c")
+    inject = tmp_path / "inject"
+    write(inject, "sitecustomize.py", INJECTED)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(inject), str(REPO)]))
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
+        status, stderr = run(tmp_path, "pdf", "--timeout", "2",
+                             "--scheduler", cluster.scheduler_address)
+        (worker,) = cluster.workers.values()
+        left = alive(descendants(worker.process.process.pid))
+    assert status == 1, stderr
+    assert ("content/a-slow-render-vs-z.md: rendering the PDF took longer than 2 s; "
+            "stopped") in stderr
+    assert "Traceback" not in stderr
+    assert sorted(p.name for p in (tmp_path / "output/pdf").glob("*.pdf")) == [
+        "quick-vs-b.pdf", "quick-vs-c.pdf"]
+    assert len(left) <= 1  # the render process of the quick ones, not the slow one
 
 
 def test_svgs_that_refer_to_each_other_stop_within_the_time_limit(tmp_path):

@@ -326,8 +326,9 @@ def test_a_render_out_of_memory_is_an_error_of_its_handout(monkeypatch, where):
                      "a4", "versus.css", ("/nonexistent",))
     monkeypatch.setattr(pdf, "PdfRenderer", lambda *args: ExhaustedRenderer())
     monkeypatch.setattr(pdf, "_digest", lambda path: "")
-    theme = pdf.ThemeBundle("", {})
+    monkeypatch.setattr(pdf, "_THEME", pdf.ThemeBundle("", {}))
+    # On a cluster worker, what its watched render process runs:
     result = (pdf.render_job(job) if where == "here"
-              else pdf.render_shipped(pdf.ShippedJob(job, {}), theme))
+              else pdf._render_shipped_here(pdf.ShippedJob(job, {})))
     assert str(result.error) == ("content/a-vs-b.md: rendering the PDF ran out of memory; "
                                  "stopped")

@@ -14,13 +14,12 @@ from pathlib import Path
 
 from .content import Handout
 from .errors import MissingImage, RenderError, VersusError
-from .limits import time_limit
+from .limits import RENDERING, time_limit
 from .render import Pages, Theme
 from .settings import Settings
 from .workers import Limit, stage
 
 CONVERTING = "converting the Markdown"
-RENDERING = "rendering the PDF"
 WEB_PAGE_COST = 0.02
 """A web page's share of a worker's life: 5,000 of them before it is renewed,
 where a new one costs as much as 40 pages (starting Python, the theme)."""

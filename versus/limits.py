@@ -22,6 +22,8 @@ RENDER_SECONDS = 120.0
 """How long one handout's HTML or PDF may take by default."""
 REPEAT_SECONDS = 0.2
 """How soon the timer interrupts again if its first interruption was lost."""
+RENDERING = "rendering the PDF"
+"""What a PDF render does, as a time limit's message names it."""
 
 
 class _Expired(BaseException):

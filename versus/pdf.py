@@ -15,6 +15,8 @@ import hashlib
 import logging
 import posixpath
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,6 +26,7 @@ from .errors import RenderError
 from .fetch import (STATIC, VIRTUAL_ROOT, VIRTUAL_THEME, LocalFiles, PackedFiles,
                     RemoteRefused, Sandbox, ShippedFiles, parse_url, reason, references,
                     short)
+from .limits import RENDERING, time_limit
 from .variants import page_css, register
 
 REMOTE_TIMEOUT = 10
@@ -68,21 +71,27 @@ class PdfResult:
 
 def render_job(job: PdfJob) -> PdfResult:
     """Render one job with this process's renderer for its theme; never raises."""
-    from .limits import time_limit
+    return _render_safely(
+        job, lambda: renderer_for(job.stylesheet, job.roots, _digest(job.stylesheet)),
+        renderer_for.cache_clear)
 
+
+def _render_safely(job: PdfJob, renderer: Callable[[], PdfRenderer],
+                   forget: Callable[[], None]) -> PdfResult:
+    """Render ``job`` with ``renderer()`` under its time limit; every failure is
+    the job's error, and ``forget`` drops a renderer a failure may have spoiled."""
     try:
-        renderer = renderer_for(job.stylesheet, job.roots, _digest(job.stylesheet))
-        with time_limit(job.timeout, "rendering the PDF", job.source):
-            pdf, read = renderer.render(job)
-        return PdfResult(job.slug, pdf=pdf, read=read,
-                         warnings=tuple(renderer.fetcher.warnings))
+        made = renderer()
+        with time_limit(job.timeout, RENDERING, job.source):
+            pdf, read = made.render(job)
+        return PdfResult(job.slug, pdf=pdf, read=read, warnings=tuple(made.fetcher.warnings))
     except RenderError as error:
-        renderer_for.cache_clear()  # a stopped render may leave it half-way
+        forget()  # a stopped render may leave it half-way
         return PdfResult(job.slug, error=error)
     except MemoryError:
-        renderer_for.cache_clear()
+        forget()
         return PdfResult(job.slug, error=RenderError(
-            "rendering the PDF ran out of memory; stopped", job.source))
+            f"{RENDERING} ran out of memory; stopped", job.source))
     except Exception as error:  # WeasyPrint may fail in many ways on odd input.
         return PdfResult(job.slug, error=RenderError(
             f"PDF rendering failed: {type(error).__name__}: {error}", job.source))
@@ -304,26 +313,57 @@ def css_references(css: bytes) -> list[str]:
 
 
 def render_shipped(shipped: ShippedJob, theme: ThemeBundle) -> PdfResult:
-    """Render a shipped job on a cluster worker; never raises."""
-    job = shipped.job
-    try:
-        renderer = _shipped_renderer(theme, Path(job.stylesheet).name)
-        renderer.files.assets = shipped.assets  # this job's images
-        renderer.files.refused = shipped.refused
-        pdf, read = renderer.render(job)
-        return PdfResult(job.slug, pdf=pdf, read=read,
-                         warnings=tuple(renderer.fetcher.warnings))
-    except RenderError as error:
-        return PdfResult(job.slug, error=error)
-    except MemoryError:
-        _SHIPPED_RENDERERS.clear()
-        return PdfResult(job.slug, error=RenderError(
-            "rendering the PDF ran out of memory; stopped", job.source))
-    except Exception as error:
-        return PdfResult(job.slug, error=RenderError(
-            f"PDF rendering failed: {type(error).__name__}: {error}", job.source))
+    """Render a shipped job on a cluster worker; never raises.
+
+    The render runs in a worker process this cluster worker's thread watches
+    (``versus.workers``), under the job's time limit, as a local render does:
+    a render that overruns it is killed there, not left running on the cluster.
+    """
+    from .workers import Limit, WatchedPool
+
+    watched = _WATCHED
+    if getattr(watched, "digest", None) != theme.digest:  # one theme at a time
+        if getattr(watched, "pool", None) is not None:
+            watched.pool.close()
+        watched.pool = WatchedPool(1, SHIPPED_PER_WORKER, (_receive_theme, theme))
+        watched.digest = theme.digest
+    limit = Limit(shipped.job.timeout, RENDERING, _stopped_shipped)
+    return list(watched.pool.map(_render_shipped_here, [shipped], limit))[0]
 
 
+SHIPPED_PER_WORKER = 100
+"""Renders a cluster worker's render process does before it is renewed."""
+
+
+def _stopped_shipped(shipped: ShippedJob, message: str) -> PdfResult:
+    return PdfResult(shipped.job.slug, error=RenderError(message, shipped.job.source))
+
+
+def _receive_theme(theme: ThemeBundle) -> None:
+    """In a cluster worker's render process: the theme its jobs render with."""
+    global _THEME
+    _THEME = theme
+
+
+def _render_shipped_here(shipped: ShippedJob) -> PdfResult:
+    """Render a shipped job in this process, with the theme it was sent."""
+    from .workers import stage
+
+    def renderer() -> PdfRenderer:
+        stage(None)  # trusted set-up, not limited: WeasyPrint, the fonts, the CSS
+        made = _shipped_renderer(_THEME, Path(shipped.job.stylesheet).name)
+        stage(RENDERING)
+        made.files.assets = shipped.assets  # this job's images
+        made.files.refused = shipped.refused
+        return made
+
+    return _render_safely(shipped.job, renderer, _SHIPPED_RENDERERS.clear)
+
+
+_WATCHED = threading.local()
+"""A cluster worker thread's watched render process and its theme's digest."""
+_THEME: ThemeBundle | None = None
+"""In a render process of a cluster worker: the theme it was sent."""
 _SHIPPED_RENDERERS: dict[tuple[str, str], PdfRenderer] = {}
 """This worker process's renderer for the theme it was last sent (one at a time)."""
 
