@@ -15,14 +15,21 @@ seed_text           session: the original handout, tests/fixtures/devops-vs-mlop
 run_cli             call the CLI in-process: ``run_cli("pdf", "--project", dir)``
 build               like run_cli but asserts exit status 0: ``build(project, "html")``
 make_project        write a tiny project below tmp_path (see its docstring)
+warm_workers        autouse: the builds of one test process borrow warm worker
+                    processes (``Shelf``) instead of starting their own; a test
+                    marked ``cold_workers`` (one that counts or kills workers)
+                    gets the builds' own, as the CLI does
 read_pdf            ``read_pdf(path) -> PdfText``
 parse_html          ``parse_html(path_or_text) -> HtmlDoc``
 """
 
 from __future__ import annotations
 
+import collections
 import logging
+import os
 import shutil
+import sys
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -31,7 +38,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+import versus.making
 from versus.cli import main
+from versus.executors import ProcessExecutor, make_executor
+from versus.workers import _verbosity
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_SLUG = "devops-vs-mlops"
@@ -91,6 +101,71 @@ def build():
             f"exited {result.exit_code}:\n{_describe(result)}")
         return result
     return run
+
+
+# ------------------------------------------------------------- warm workers
+
+class Shelf:
+    """Worker pools kept warm between the builds of this test process.
+
+    A build of the CLI starts its workers and ends them when it is done; each
+    one starts Python and imports WeasyPrint (a second of CPU), more than most
+    test handouts take to render. Here a build borrows a pool whose workers
+    were started with the same environment, path and log level (a job names
+    its files by absolute path, so the working folder does not matter), and
+    gives it back when it would end it. At most ``KEPT`` pools stay warm.
+    """
+
+    KEPT = 3
+
+    def __init__(self):
+        self.pools: collections.OrderedDict = collections.OrderedDict()
+
+    def lend(self, jobs: int, scheduler: str | None = None):
+        if scheduler:  # a Dask cluster: the build's own client
+            return make_executor(jobs, scheduler)
+        environment = {name: value for name, value in os.environ.items()
+                       if name != "PYTEST_CURRENT_TEST"}  # pytest's, set for each test
+        key = (jobs, tuple(sorted(environment.items())), tuple(sys.path), _verbosity())
+        pool = self.pools.pop(key, None) or ProcessExecutor(jobs)
+        return _Borrowed(pool, lambda: self.give_back(key, pool))
+
+    def give_back(self, key, pool) -> None:
+        self.pools[key] = pool
+        while len(self.pools) > self.KEPT:
+            self.pools.popitem(last=False)[1].close()
+
+    def close(self) -> None:
+        while self.pools:
+            self.pools.popitem()[1].close()
+
+
+class _Borrowed:
+    """A shelf's pool as one build sees it: closing it puts it back."""
+
+    def __init__(self, pool, give_back):
+        self.pool, self.close = pool, give_back
+
+    def map(self, fn, jobs, limit=None):
+        return self.pool.map(fn, jobs, limit)
+
+
+@pytest.fixture(scope="session")
+def _shelf():
+    shelf = Shelf()
+    yield shelf
+    shelf.close()
+
+
+@pytest.fixture(autouse=True)
+def warm_workers(request, _shelf, monkeypatch):
+    if request.node.get_closest_marker("cold_workers") is None:
+        monkeypatch.setattr(versus.making, "make_executor", _shelf.lend)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "cold_workers: the builds start and end their own "
+                                       "worker processes, as the CLI does")
 
 
 # ---------------------------------------------------------------- seed project

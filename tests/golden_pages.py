@@ -39,11 +39,11 @@ TOLERANCE = 0.002
 """Largest share of pixels that may differ noticeably from the golden page."""
 
 
-def build_fixtures(project: Path, paper: str) -> Path:
-    """Copy the fixtures into a new project at ``project``, build their PDFs on
-    ``paper``; the folder holding the PDFs."""
+def build_fixtures(project: Path, paper: str, handouts=HANDOUTS) -> Path:
+    """Copy ``handouts`` (fixtures' names) into a new project at ``project``, build
+    their PDFs on ``paper``; the folder holding the PDFs."""
     (project / "content").mkdir(parents=True)
-    for name in HANDOUTS:
+    for name in handouts:
         shutil.copy(FIXTURES / f"{name}.md", project / "content" / f"{Path(name).name}.md")
     for name in ASSETS:
         shutil.copy(FIXTURES / name, project / "content" / name)
@@ -60,8 +60,10 @@ def render_pages(target: Path) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="versus-golden-") as folder:
         built: dict[str, Path] = {}
         for name, (handout, paper) in SETS.items():
-            if paper not in built:
-                built[paper] = build_fixtures(Path(folder) / paper, paper)
+            if paper not in built:  # only the handouts a set shows on that paper
+                wanted = {each for each, on in SETS.values() if on == paper}
+                built[paper] = build_fixtures(Path(folder) / paper, paper, [
+                    fixture for fixture in HANDOUTS if Path(fixture).name in wanted])
             subprocess.run(["pdftoppm", "-png", "-r", str(DPI),
                             str(built[paper] / f"{handout}.pdf"), str(target / name)],
                            check=True)

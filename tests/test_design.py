@@ -117,7 +117,8 @@ def built(tmp_path_factory) -> dict[str, dict[str, Pages]]:
     """paper -> handout -> its pages, the fixtures built once on each paper."""
     result = {}
     for paper in ("A4", "Letter", "A5"):
-        folder = build_fixtures(tmp_path_factory.mktemp(f"design-{paper}"), paper)
+        folder = build_fixtures(tmp_path_factory.mktemp(f"design-{paper}"), paper,
+                                (SEED, SIX, FEATURE))
         result[paper] = {name: Pages(folder / f"{name}.pdf")
                          for name in (SEED, SIX, FEATURE)}
         result[paper]["folder"] = folder

@@ -75,6 +75,8 @@ patch(versus.render.Pages, "convert", lambda args: "sleepy-markdown" in str(args
       sleepy)
 """
 
+pytestmark = pytest.mark.cold_workers  # they count, kill or starve the workers
+
 
 def project(root: Path, *slugs: str) -> Path:
     for slug in slugs:
