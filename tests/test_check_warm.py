@@ -44,3 +44,10 @@ def test_a_check_with_nothing_to_do_imports_no_worker_modules(tmp_path):
     reused, again, imported = _check(tmp_path)
     assert (reused, again) == (2, findings)
     assert imported == []
+
+
+def test_every_module_named_above_exists():
+    """Else a renamed module would be "not imported" for want of existing."""
+    import importlib.util
+
+    assert [name for name in WORKER_MODULES if importlib.util.find_spec(name) is None] == []
