@@ -40,7 +40,8 @@ from click.testing import CliRunner
 
 import versus.making
 from versus.cli import main
-from versus.executors import ProcessExecutor, make_executor
+from versus.executors import ProcessExecutor
+from versus.making import make_executor
 from versus.workers import _verbosity
 
 REPO = Path(__file__).resolve().parent.parent

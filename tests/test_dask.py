@@ -15,7 +15,7 @@ import pytest
 
 from helpers import write
 from versus.errors import VersusError
-from versus.executors import DaskExecutor
+from versus.cluster import DaskExecutor
 from versus.pipeline import BuildOptions, Listener, build
 
 HANDOUT = """---
@@ -132,12 +132,12 @@ def test_an_unreachable_scheduler_is_a_clear_error():
 
 
 def test_the_scheduler_setting_is_used_and_its_failure_reported(tmp_path, monkeypatch):
-    from versus import executors
+    from versus import cluster
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    monkeypatch.setattr(executors, "CONNECT_TIMEOUT", 1)
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 1)
     project = make_project(tmp_path, 1)
     write(project, "versus.yaml", f"scheduler: tcp://127.0.0.1:{port}\n")
     report = build(project, BuildOptions(formats=("pdf",)))

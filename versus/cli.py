@@ -18,7 +18,7 @@ from . import __version__, log
 from .errors import Problems, TargetError, VersusError
 from .limits import RENDER_SECONDS
 from .log import counted
-from .variants import VARIANTS
+from .settings import VARIANTS
 
 logger = logging.getLogger("versus.cli")
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .content import Handout
 from .errors import VersusError
-from .executors import Executor, default_jobs, make_executor
+from .executors import Executor, ProcessExecutor, default_jobs
 from .jobs import Output, PageJob, make
 from .jobs import limit as page_limit
 from .output import write_atomic
@@ -111,3 +111,13 @@ def _finish(run, output: Output, made: dict) -> bool:
     read = {run.digests.name(Path(p)): run.digests.of(Path(p)) for p in output.read}
     run.done(output.target, inputs, read)
     return True
+
+
+def make_executor(jobs: int, scheduler: str | None = None) -> Executor:
+    """The Dask cluster at ``scheduler`` if given; else ``jobs`` watched worker
+    processes (one job too runs in a worker: only there can it be stopped)."""
+    if scheduler:
+        from .cluster import DaskExecutor
+
+        return DaskExecutor(scheduler)
+    return ProcessExecutor(jobs)

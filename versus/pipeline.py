@@ -28,9 +28,8 @@ from .plan import Decision, Digests, tool_versions, value_digest
 from .publish import publish
 from .render import INDEX_TEMPLATE, STYLESHEET, TAG_TEMPLATE, Pages, Theme, source_date
 from .scan import Scan, paused_gc, scan
-from .settings import Settings, load_settings
+from .settings import Settings, check_bleed, load_settings
 from .state import STATE_FILE, BuildState
-from .variants import check_bleed
 
 logger = logging.getLogger(__name__)
 INDEX = site.INDEX

@@ -16,12 +16,34 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import ContentError, Problems, SettingsError
-from .variants import check_variant
 from .yamldoc import load_yaml
 
 SETTINGS_FILE = "versus.yaml"
 PAPER_SIZES = {"a4": "A4", "letter": "Letter", "a5": "A5"}
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-2b", "pdf/a-3b", "pdf/a-4", "pdf/x-4")
+"""Accessibility (UA), archiving (A), printing (X)."""
+BLEED_VARIANTS = ("pdf/x-4",)
+"""The variants a bleed and crop marks make sense for: print-shop files."""
+BLEED_RE = re.compile(r"^(\d{1,2}(\.\d+)?)(mm|pt|in|cm)$")
+
+
+def check_variant(value: str) -> str | None:
+    """Why ``value`` is no variant Versus offers, or ``None``."""
+    if value and value not in VARIANTS:
+        return f"pdf_variant must be one of {', '.join(VARIANTS)}, not '{value}'"
+    return None
+
+
+def check_bleed(bleed: str | None, variant: str | None) -> str | None:
+    """Why a bleed of ``bleed`` cannot go with ``variant``, or ``None``."""
+    if not bleed:
+        return None
+    if not BLEED_RE.match(bleed):
+        return f"bleed must be a length such as 3mm or 0.125in, not '{bleed}'"
+    if variant not in BLEED_VARIANTS:
+        return f"--bleed needs --pdf-variant {' or '.join(BLEED_VARIANTS)}"
+    return None
 
 
 def normal_lang(tag: str) -> str:
