@@ -11,7 +11,7 @@ NODE := tests/node
 NODE_STAMP := $(NODE)/node_modules/.installed-stamp
 ARGS ?=
 ITEMS ?=
-# The sizes issue 14 names; a full run takes about half an hour on 2 cores.
+# 200 to 100,000 handouts; a full run takes about half an hour on 2 cores.
 SCALE_ARGS ?= --count 200 --count 2000 --count 10000 --huge 100000 --pairs 2 --pdfs 2000
 
 .PHONY: pdf html booklet all check new clean test test-latest lock venv bench watch \

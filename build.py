@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 try:
-    from versus.cli import main
+    from versus.cli.main import main
 except ModuleNotFoundError as error:
     venv = Path(__file__).resolve().parent / ".venv"
     python = venv / "bin" / "python"

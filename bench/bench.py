@@ -382,8 +382,8 @@ def floor_render(job: tuple[str, str, str, str, str]) -> None:
 
 def floor_jobs(setup: Setup) -> tuple[list[tuple], str, str]:
     """The print HTML Versus renders for every handout, as floor jobs."""
-    from versus.content import load_all
-    from versus.render import STYLESHEET, Pages, Theme
+    from versus.content.handouts import load_all
+    from versus.render.pages import STYLESHEET, Pages, Theme
     from versus.settings import load_settings
 
     settings = load_settings(setup.project)
@@ -537,8 +537,8 @@ def tagging(samples: Samples, renders: int = 10) -> None:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
-    from versus.content import load_handout
-    from versus.render import STYLESHEET, Pages, Theme
+    from versus.content.handouts import load_handout
+    from versus.render.pages import STYLESHEET, Pages, Theme
     from versus.settings import load_settings
 
     settings = load_settings(ROOT)

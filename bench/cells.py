@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from versus.content import load_handout  # noqa: E402
-from versus.render import Markdown, Pages, Theme  # noqa: E402
+from versus.content.handouts import load_handout  # noqa: E402
+from versus.render.pages import Markdown, Pages, Theme  # noqa: E402
 from versus.settings import load_settings  # noqa: E402
 
 MARK = "<!--versus-cell-->"
@@ -55,7 +55,7 @@ def joined(self, texts, screen=False):
 def _unwrap(self, html, screen):
     from markupsafe import Markup
 
-    from versus.render import PARAGRAPH_RE
+    from versus.render.pages import PARAGRAPH_RE
 
     html = self._clean(html, screen)
     match = PARAGRAPH_RE.match(html)

@@ -3,7 +3,7 @@
 The seed is rendered to PDF alternately with versus.css as it is (Inter, then the
 Noto fonts of other scripts) and with Inter alone, each with its stylesheet parsed
 and its fonts loaded once, as a worker does; the medians of the runs after the
-first are compared. The target (issue 11): at most 5 % slower.
+first are compared. The target: at most 5 % slower.
 
     .venv/bin/python bench/fonts.py [--runs 15]     (from the checkout)
 """
@@ -27,8 +27,8 @@ def seed_html() -> tuple[str, str]:
     """The seed handout's print HTML, and the base URL it is rendered against."""
     import shutil
 
-    from versus.content import load_handout
-    from versus.render import Pages, Theme
+    from versus.content.handouts import load_handout
+    from versus.render.pages import Pages, Theme
     from versus.settings import Settings
 
     project = Path(tempfile.mkdtemp())

@@ -37,7 +37,7 @@ sys.path[:0] = [str(BENCH), str(ROOT)]
 from corpus import make_corpus  # noqa: E402  (bench/ is not a package)
 from tests.helpers import StubExecutor  # noqa: E402
 
-HEADING = "## Scale (issue 14)"
+HEADING = "## Scale"
 STARTUP = [sys.executable, "-c", "import click, jinja2, yaml, markdown"]
 
 
@@ -80,7 +80,7 @@ def versus(*args) -> list[str]:
 def _convert(path: str) -> int:
     from markdown import Markdown
 
-    from versus.render import MARKDOWN_CONFIG, MARKDOWN_EXTENSIONS
+    from versus.render.pages import MARKDOWN_CONFIG, MARKDOWN_EXTENSIONS
 
     md = _convert.md = getattr(_convert, "md", None) or Markdown(
         extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG)
@@ -128,7 +128,7 @@ def measure(count: int, repeat: int, check: bool, pairs: int) -> dict:
             row["check_cold"] = statistics.median(r[2] for r in rounds)
             row["cold_full"] = statistics.median(r[2] / r[0] for r in rounds)
         # One no-op first: files changed within 2 s of a save are read again once
-        # (versus.state.RACY_NS), and a corpus just written may be that young.
+        # (versus.build.state.RACY_NS), and a corpus just written may be that young.
         timed(versus("html", "--project", project))
         row["noop"], row["noop_mb"] = median_of(versus("html", "--project", project),
                                                 repeat)
@@ -140,7 +140,7 @@ def measure(count: int, repeat: int, check: bool, pairs: int) -> dict:
 
 
 def measure_huge(count: int, repeat: int, keep: Path | None) -> dict:
-    from versus.pipeline import BuildOptions, build
+    from versus.build.pipeline import BuildOptions, build
 
     folder = keep or Path(tempfile.mkdtemp(prefix="versus-scale-huge-"))
     try:

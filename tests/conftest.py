@@ -38,11 +38,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-import versus.making
-from versus.cli import main
-from versus.executors import ProcessExecutor
-from versus.making import make_executor
-from versus.workers import _verbosity
+import versus.build.making
+from versus.cli.main import main
+from versus.executors.local import ProcessExecutor
+from versus.build.making import make_executor
+from versus.executors.workers import _verbosity
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_SLUG = "devops-vs-mlops"
@@ -161,7 +161,7 @@ def _shelf():
 @pytest.fixture(autouse=True)
 def warm_workers(request, _shelf, monkeypatch):
     if request.node.get_closest_marker("cold_workers") is None:
-        monkeypatch.setattr(versus.making, "make_executor", _shelf.lend)
+        monkeypatch.setattr(versus.build.making, "make_executor", _shelf.lend)
 
 
 def pytest_configure(config):

@@ -23,7 +23,7 @@ class StubExecutor:
     remote = False
 
     def map(self, fn, jobs, limit=None):
-        from versus.jobs import Output
+        from versus.build.jobs import Output
 
         for job in jobs:
             yield Output(job.target, f"<p>{job.handout.slug}</p>\n")

@@ -16,8 +16,8 @@ import pypdf
 import pytest
 
 from helpers import write
-from versus.booklet import make_booklet, page_starts
-from versus.pipeline import BuildOptions
+from versus.booklet.binder import make_booklet, page_starts
+from versus.build.pipeline import BuildOptions
 
 TABLE = "attributes:\n  Colour: {%s: Red, %s: Blue}\n  Size: {%s: Small, %s: Large}\n"
 LONG_BODY = "\n\n".join(
@@ -345,7 +345,7 @@ def test_a_wrong_guess_of_the_contents_length_is_corrected(copy, build):
     """The last booklet's count of front pages is only a first guess."""
     import sqlite3
 
-    from versus.state import dump
+    from versus.build.state import dump
 
     state_path = copy / "output" / ".versus-state.db"
     state = dump(state_path)

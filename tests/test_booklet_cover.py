@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 
 from helpers import write
-from versus.booklet import Entry, tag_counts
-from versus.render import Pages, Theme
+from versus.booklet.binder import Entry, tag_counts
+from versus.render.pages import Pages, Theme
 from versus.settings import Settings
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from helpers import write
 from tagcheck import elements, parent_tree, pdfua_problems, qpdf_check, unreachable_content
-from versus.assemble import Layout, Part, assemble
+from versus.booklet.assemble import Layout, Part, assemble
 
 TABLE = "attributes:\n  Colour: {%s: Red, %s: Blue}\n  Size: {%s: Small, %s: Large}\n"
 LONG = "\n\n".join(f"## Part {n}\n\n" + "Gamma differs from Delta in many ways. " * 45

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from versus import render
-from versus.content import load_handout
-from versus.render import Markdown
+from versus.render import pages as render
+from versus.content.handouts import load_handout
+from versus.render.pages import Markdown
 from versus.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

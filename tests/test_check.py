@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from helpers import write
-from versus.lint import handout_slugs
+from versus.content.lint import handout_slugs
 
 PNG = bytes.fromhex(  # a valid 1×1 image: check refuses what the renderer would
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"

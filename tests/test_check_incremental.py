@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from helpers import write
-from versus.check import check_project
+from versus.check.checks import check_project
 
 FRONT = "---\nitems: [Alpha, Beta]\n{extra}attributes:\n  Focus: {{Alpha: One, Beta: Two}}\n---\n"
 REPO = Path(__file__).resolve().parent.parent

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from helpers import write
-from versus import check, render
-from versus.check import CheckJob, check_handout, check_project, know_slugs
-from versus.render import Theme
+from versus.check import checks as check
+from versus.render import pages as render
+from versus.check.checks import CheckJob, check_handout, check_project, know_slugs
+from versus.render.pages import Theme
 from versus.settings import load_settings
 
 HANDOUT = """\

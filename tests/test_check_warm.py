@@ -16,15 +16,15 @@ HANDOUT = "---\nitems: [Alpha, Beta]\nattributes:\n  Focus: {Alpha: One, Beta: T
 CODE = """
 import json, sys
 from pathlib import Path
-from versus.check import check_project
+from versus.check.checks import check_project
 result = check_project(Path(sys.argv[1]), jobs=1)
 print(json.dumps([result.reused, [str(f) for f in result.findings],
                   sorted(name for name in sys.modules if name.startswith("markdown")
                          or name in WORKER_MODULES)]))
 """
-WORKER_MODULES = ("versus.executors", "versus.workers", "versus.jobs", "versus.pipeline",
-                  "versus.glyphs", "versus.unfinished", "versus.templateimages",
-                  "versus.imagerefs", "versus.fetch", "urllib.request")
+WORKER_MODULES = ("versus.executors.local", "versus.executors.workers", "versus.build.jobs", "versus.build.pipeline",
+                  "versus.content.glyphs", "versus.content.unfinished", "versus.render.templateimages",
+                  "versus.content.imagerefs", "versus.security.sandbox", "urllib.request")
 
 
 def _check(project: Path) -> list:

@@ -2,7 +2,7 @@
 the guarantee that a failed build keeps the last good output.
 
 Each test writes a tiny project into ``tmp_path``, makes it the working directory
-(so error paths print relative to it, as a user sees them) and runs ``versus.cli.main``
+(so error paths print relative to it, as a user sees them) and runs ``versus.cli.main.main``
 in-process through Click's ``CliRunner``. Only the PDF tests render with WeasyPrint.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from versus.cli import main
+from versus.cli.main import main
 from helpers import write
 
 GOOD = """\

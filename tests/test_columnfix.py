@@ -3,7 +3,7 @@
 WeasyPrint 70 balances the columns before a ``column-span: all`` heading; when a
 balancing step passes the room left on the page although the columns fit there,
 it used to end the layout and leave the heading and the rest out of the PDF
-(``versus.columnfix``). Blocks of fixed height make the case exact, whatever
+(``versus.pdf.columnfix``). Blocks of fixed height make the case exact, whatever
 the fonts: 100 px of page under the first block, then columns holding a 55 px
 and an 85 px block.
 """
@@ -16,10 +16,10 @@ import types
 import pypdf
 import pytest
 
-from versus import columnfix
-from versus.making import render_context
-from versus.pdf import PdfJob, render_job
-from versus.render import Theme
+from versus.pdf import columnfix
+from versus.build.making import render_context
+from versus.pdf.renderer import PdfJob, render_job
+from versus.render.pages import Theme
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><title>Columns</title><style>
 @page {{ size: 200px 300px; margin: 0;

@@ -10,7 +10,7 @@ from pathlib import Path
 from click.shell_completion import ShellComplete
 
 from helpers import write
-from versus.cli import main
+from versus.cli.main import main
 
 SCRIPT = Path(sys.executable).parent / "versus"
 

@@ -1,6 +1,6 @@
 """Content loading: front matter, items, attribute tables, slugs and the lead.
 
-Every test builds a tiny project in ``tmp_path`` and calls ``versus.content``
+Every test builds a tiny project in ``tmp_path`` and calls ``versus.content.handouts``
 directly. Line numbers count from the top of the ``.md`` file, so front matter
 line 1 is file line 2.
 """
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from versus.content import discover, load_all, load_handout, split_lead
+from versus.content.handouts import discover, load_all, load_handout, split_lead
 from helpers import write
 from versus.errors import ContentError, Problems
 from versus.settings import Settings, load_settings

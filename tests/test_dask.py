@@ -15,8 +15,8 @@ import pytest
 
 from helpers import write
 from versus.errors import VersusError
-from versus.cluster import DaskExecutor
-from versus.pipeline import BuildOptions, Listener, build
+from versus.pdf.cluster import DaskExecutor
+from versus.build.pipeline import BuildOptions, Listener, build
 
 HANDOUT = """---
 items: [{a}, {b}]
@@ -132,7 +132,7 @@ def test_an_unreachable_scheduler_is_a_clear_error():
 
 
 def test_the_scheduler_setting_is_used_and_its_failure_reported(tmp_path, monkeypatch):
-    from versus import cluster
+    from versus.pdf import cluster
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -162,7 +162,7 @@ def test_without_dask_the_option_says_how_to_install_it(monkeypatch):
 def test_the_cli_builds_through_the_scheduler(tmp_path, cluster):
     from click.testing import CliRunner
 
-    from versus.cli import main
+    from versus.cli.main import main
 
     project = make_project(tmp_path, 2)
     result = CliRunner().invoke(main, ["all", "--project", str(project),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from versus.executors import ProcessExecutor, SerialExecutor
+from versus.executors.local import ProcessExecutor, SerialExecutor
 
 
 def worker_pid(number: int) -> tuple[int, int]:

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from versus.cli import main
-from versus.pipeline import BuildOptions, build
+from versus.cli.main import main
+from versus.build.pipeline import BuildOptions, build
 from helpers import write
 
 REPO = Path(__file__).resolve().parent.parent

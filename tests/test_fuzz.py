@@ -9,9 +9,9 @@ from __future__ import annotations
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from versus.content import load_handout
+from versus.content.handouts import load_handout
 from versus.errors import ContentError, Problems, VersusError
-from versus.render import Pages, Theme, default_theme
+from versus.render.pages import Pages, Theme, default_theme
 from versus.settings import Settings
 
 KEYS = st.sampled_from(["items", "title", "tagline", "date", "lang", "author", "tags",

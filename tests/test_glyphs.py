@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from helpers import write
-from versus.glyphs import Coverage
+from versus.content.glyphs import Coverage
 
 FRONT = "---\nitems: [Alpha, Beta]\nattributes:\n  Colour: {Alpha: Red, Beta: Blue}\n---\n"
 UNDRAWN = "\U0010fffd"  # private use, plane 16: no font has it

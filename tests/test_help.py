@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-import versus.cli as cli
-from versus.pipeline import BuildOptions
+import versus.cli.main as cli
+from versus.build.pipeline import BuildOptions
 
 BUILDING = ["pdf", "html", "all", "booklet"]
 PDF_ONLY = ["--paper", "--pdf-variant", "--bleed", "--allow-remote"]

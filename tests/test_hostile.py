@@ -5,7 +5,7 @@ strips, what must not reach the page). SECURITY.md describes the policy.
 Each case is one handout ``content/a-vs-b.md`` (front matter ``FRONT`` plus a body)
 and any extra files; ``html`` and ``check`` where no PDF is needed, ``pdf`` where the
 sandboxed fetcher is what is tested. Cases marked ``xfail(strict=True)`` state the
-right expectation for behaviour that belongs to versus/pdf.py and is not there yet.
+right expectation for behaviour that belongs to versus/pdf/renderer.py and is not there yet.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from versus.cli import main
+from versus.cli.main import main
 from helpers import write
 
 FRONT = "---\nitems: [Alpha, Beta]\nattributes:\n  Colour: {Alpha: Red, Beta: Blue}\n---\n"
@@ -230,7 +230,7 @@ CASES = [
     Case("template-missing-include", files={"templates/comparison.html":
                                             '{% include "nope.html" %}\n'},
          expect="template 'nope.html' not found"),
-    # --- files the PDF renderer may not read (versus/pdf.py's sandboxed fetcher) ----
+    # --- files the PDF renderer may not read (versus/pdf/renderer.py's sandboxed fetcher) ----
     Case("image-file-url", "![p](file:///etc/passwd)", command="pdf",
          expect="content/a-vs-b.md: cannot load 'file:///etc/passwd': outside the project"),
     Case("image-dotdot", "![p](../../../../../etc/passwd)", command="pdf",
@@ -472,7 +472,7 @@ def test_links_out_of_content_are_not_published(tmp_path, monkeypatch):
 def peak_memory_mb(project: Path, command: str) -> float:
     """Peak resident memory of a fresh ``versus COMMAND`` process, in MB."""
     # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking process.
-    code = ("import sys; from versus.cli import main\n"
+    code = ("import sys; from versus.cli.main import main\n"
             "try: main([sys.argv[1], '--project', sys.argv[2]])\n"
             "except SystemExit: pass\n"
             "print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])")

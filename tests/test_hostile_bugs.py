@@ -6,7 +6,7 @@ import errno
 
 import pytest
 
-from versus.workers import Limit, WatchedPool
+from versus.executors.workers import Limit, WatchedPool
 
 
 def fail_on_odd(number: int) -> int:
@@ -56,7 +56,7 @@ def test_a_too_long_slug_is_refused_and_the_rest_built(make_project, run_cli):
 
 
 def test_tag_slugs_fit_a_file_name_and_never_collide():
-    from versus.site import tag_slug
+    from versus.web.site import tag_slug
 
     wide = tag_slug("\U0001d400" * 80)  # MATHEMATICAL BOLD CAPITAL A, 4 bytes each
     assert len(f"{wide}.999.html".encode()) <= 200
@@ -69,7 +69,7 @@ def test_tag_slugs_fit_a_file_name_and_never_collide():
 def test_a_tag_of_wide_characters_builds_the_whole_index(make_project, run_cli):
     wide = "\U0001d400" * 50  # the longest tag allowed: 200 bytes of UTF-8
     project = make_project(tags=[wide, "C++"], settings={"base_url": "https://x.test/"})
-    from versus.site import tag_slug
+    from versus.web.site import tag_slug
 
     make_project(slug="gamma-vs-delta", items=("Gamma", "Delta"),
                  attributes={"Size": {"Gamma": "S", "Delta": "L"}},
@@ -101,7 +101,7 @@ def test_a_handout_made_a_draft_loses_its_published_outputs(make_project, build)
 
 
 def test_attribute_names_count_towards_the_element_cap(make_project, run_cli):
-    from versus.render import MAX_ELEMENTS
+    from versus.render.pages import MAX_ELEMENTS
 
     rows = 10
     name = " ".join(["*a*"] * (MAX_ELEMENTS // rows + 1))
@@ -177,7 +177,7 @@ def test_a_workbook_as_a_user_writes_it_checks_clean(make_project, run_cli):
 ])
 def test_a_malformed_workbook_cell_is_a_clean_error(tmp_path, edit, message):
     from versus.errors import ContentError
-    from versus.spreadsheet import read_xlsx
+    from versus.content.spreadsheet import read_xlsx
 
     path = _workbook(tmp_path / "table.xlsx", edit)
     with pytest.raises(ContentError) as caught:
@@ -190,7 +190,7 @@ def test_a_workbook_with_only_a_chart_sheet_is_a_clean_error(tmp_path):
     from openpyxl.chart import BarChart
 
     from versus.errors import ContentError
-    from versus.spreadsheet import read_xlsx
+    from versus.content.spreadsheet import read_xlsx
 
     book = openpyxl.Workbook()
     chart = book.create_chartsheet()
@@ -208,7 +208,7 @@ def test_a_workbook_with_only_a_chart_sheet_is_a_clean_error(tmp_path):
 def test_watch_sees_a_folder_named_like_an_editor_file(tmp_path, folder):
     from watchfiles import Change
 
-    from versus.watch import change_filter
+    from versus.preview.watch import change_filter
 
     relevant = change_filter(tmp_path)
     (tmp_path / "content" / folder).mkdir(parents=True)
@@ -237,7 +237,7 @@ def test_an_upper_case_lang_gets_its_theme_words(make_project, build):
     assert '<html lang="de"' in german
     assert '<html lang="fr"' in french
     from versus.i18n import catalogs
-    from versus.render import Theme
+    from versus.render.pages import Theme
 
     dirs = Theme.for_project(project).dirs
     assert catalogs(dirs, "de")["tagline"] in german.replace("\u2019", "'")
@@ -292,7 +292,7 @@ def test_serve_answers_a_request_with_a_long_path_part(tmp_path, part, caplog):
     import http.client
     import logging
 
-    from versus.serve import LiveReload, start_server
+    from versus.preview.server import LiveReload, start_server
 
     server = start_server(tmp_path, 0, LiveReload(tmp_path))
     try:
@@ -349,7 +349,7 @@ IMAGE_HANDOUT = ("---\nitems: [A, B]\nattributes:\n  Focus:\n    A: one\n    B: 
 
 
 def test_check_sees_a_re_pointed_image(tmp_path):
-    from versus.check import check_project
+    from versus.check.checks import check_project
 
     project = tmp_path / "project"
     (project / "output").mkdir(parents=True)
@@ -367,7 +367,7 @@ def test_check_sees_a_re_pointed_image(tmp_path):
 
 
 def test_check_keeps_a_time_limit_finding_only_under_that_limit(tmp_path, monkeypatch):
-    from versus import check
+    from versus.check import checks as check
 
     project = tmp_path / "project"
     (project / "output").mkdir(parents=True)

@@ -299,7 +299,7 @@ def test_a_failed_pdf_write_keeps_the_last_good_pdf(tmp_path, monkeypatch, run_c
 
 
 def test_an_error_without_a_message_still_gives_a_reason():
-    from versus.fetch import reason
+    from versus.security.sandbox import reason
 
     assert reason(PermissionError(errno.EACCES, "Permission denied")) == (
         "Permission denied")  # not '13', the errno that is its first argument

@@ -23,7 +23,7 @@ import pytest
 
 from helpers import write
 from versus.errors import VersusError
-from versus.executors import ProcessExecutor
+from versus.executors.local import ProcessExecutor
 
 REPO = Path(__file__).resolve().parent.parent
 HANDOUT = ("---\nitems: [Alpha, Beta]\nattributes:\n  Colour: {Alpha: Red, Beta: Blue}\n"
@@ -37,7 +37,7 @@ generous, so that a busy machine only makes a test slower."""
 # dies, for "crash". Slowness is made here, never borrowed from a library.
 INJECTED = """
 import os, signal, time
-import versus.lint, versus.pdf, versus.render
+import versus.content.lint, versus.pdf.renderer, versus.render.pages
 
 def stubborn():
     try:
@@ -68,10 +68,10 @@ def render_test(args):
         os.kill(os.getpid(), signal.SIGKILL)
     return "slow-render" in args[1].source
 
-patch(versus.pdf.PdfRenderer, "render", render_test)
-patch(versus.render.Pages, "handout", lambda args: "slow-markdown" in str(args[1].source))
-patch(versus.lint, "lint_handout", lambda args: "slow-lint" in str(args[0]))
-patch(versus.render.Pages, "convert", lambda args: "sleepy-markdown" in str(args[1].source),
+patch(versus.pdf.renderer.PdfRenderer, "render", render_test)
+patch(versus.render.pages.Pages, "handout", lambda args: "slow-markdown" in str(args[1].source))
+patch(versus.content.lint, "lint_handout", lambda args: "slow-lint" in str(args[0]))
+patch(versus.render.pages.Pages, "convert", lambda args: "sleepy-markdown" in str(args[1].source),
       sleepy)
 """
 
@@ -244,7 +244,7 @@ def blocked_in_c(number: int) -> int:
 
 
 def test_the_pool_kills_a_job_stuck_in_c_and_runs_the_others():
-    from versus.workers import Limit
+    from versus.executors.workers import Limit
 
     def stopped(job, message):
         return f"{job}: {message}"
@@ -285,7 +285,7 @@ def test_check_stops_a_slow_handout_and_checks_the_others(tmp_path):
 def test_the_lint_finds_code_spans_in_linear_time(tmp_path):
     path = write(tmp_path, "content/a-vs-b.md", HANDOUT + "\n" + " ".join(
         "`" * n for n in range(1, 1801)) + "\n\n`a [x](gone.md)` [y](gone.md)\n")
-    code = ("import sys; from pathlib import Path; from versus.lint import lint_handout; "
+    code = ("import sys; from pathlib import Path; from versus.content.lint import lint_handout; "
             "print(*lint_handout(Path(sys.argv[1]), 'a-vs-b', {'a-vs-b'}, ()), sep='\\n')")
     result = subprocess.run([sys.executable, "-c", code, str(path)], timeout=BOUND,
                             capture_output=True, text=True, cwd=tmp_path)

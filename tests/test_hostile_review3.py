@@ -19,8 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from helpers import write
-from versus.cli import main
-from versus.fetch import LocalFiles, Sandbox, ShippedFiles
+from versus.cli.main import main
+from versus.security.sandbox import LocalFiles, Sandbox, ShippedFiles
 from test_hostile import (FRONT, LEAD, NO_TABLE, SYMLINK, Case, png,
                           test_hostile_input as run_case)
 
@@ -173,16 +173,16 @@ def test_hostile_input(case: Case, tmp_path, monkeypatch):
 # --- S2: a worker out of memory is its handout's error, not the build's -------------
 
 INJECTED = """
-import versus.render
+import versus.render.pages
 
-real = versus.render.Pages.handout
+real = versus.render.pages.Pages.handout
 
 def handout(self, handout, *args, **kwargs):
     if handout.source.name == "memory-vs-hog.md":
         raise MemoryError  # as a worker past its memory limit raises it
     return real(self, handout, *args, **kwargs)
 
-versus.render.Pages.handout = handout
+versus.render.pages.Pages.handout = handout
 """
 
 
@@ -257,7 +257,7 @@ def test_control_characters_in_content_are_escaped_in_messages(tmp_path, monkeyp
 # --- S9: the file checked is the file copied -------------------------------------------
 
 def swap_after_check(monkeypatch, victim: Path, outside: Path) -> None:
-    """The first time ``versus.images`` asks for the real path of ``victim``, it is
+    """The first time ``versus.security.images`` asks for the real path of ``victim``, it is
     swapped for a link to ``outside`` right after the answer: the moment a racing
     contributor would need, made certain."""
     realpath, swapped = os.path.realpath, []
@@ -265,7 +265,7 @@ def swap_after_check(monkeypatch, victim: Path, outside: Path) -> None:
     def racing(path, *args, **kwargs):
         answer = realpath(path, *args, **kwargs)
         caller = sys._getframe(1).f_globals.get("__name__")
-        if caller == "versus.images" and Path(path) == victim and not swapped:
+        if caller == "versus.security.images" and Path(path) == victim and not swapped:
             swapped.append(path)
             victim.unlink()
             victim.symlink_to(outside)
@@ -293,7 +293,7 @@ def test_a_file_swapped_for_a_link_between_check_and_copy_is_not_published(
 # --- S6: the CSV sniffer sees a bounded sample ----------------------------------------
 
 def test_the_csv_delimiter_is_guessed_from_a_bounded_sample(monkeypatch):
-    from versus import spreadsheet
+    from versus.content import spreadsheet
 
     seen, sniff = [], csv.Sniffer.sniff
 
@@ -320,7 +320,7 @@ class ExhaustedRenderer:
 
 @pytest.mark.parametrize("where", ["here", "cluster"])
 def test_a_render_out_of_memory_is_an_error_of_its_handout(monkeypatch, where):
-    from versus import pdf
+    from versus.pdf import renderer as pdf
 
     job = pdf.PdfJob("a-vs-b", "content/a-vs-b.md", "<p>x</p>", "file:///versus-project/",
                      "a4", "versus.css", ("/nonexistent",))

@@ -14,15 +14,15 @@ import pytest
 
 from helpers import write
 from test_watch import TIMEOUT, Running, browser, reports_until, wait_for  # noqa: F401
-from versus import content as content_module
-from versus import pipeline
-from versus import watch as watch_module
-from versus.content import load_handout
+from versus.content import handouts as content_module
+from versus.build import pipeline
+from versus.preview import watch as watch_module
+from versus.content.handouts import load_handout
 from versus.errors import Problems
-from versus.pipeline import BuildOptions
-from versus.sanitize import clean
+from versus.build.pipeline import BuildOptions
+from versus.security.sanitize import clean
 from versus.settings import Settings
-from versus.watch import serve, watch
+from versus.preview.watch import serve, watch
 
 HANDOUT = ("---\nitems: [Alpha, Beta]\nattributes:\n  Colour: {Alpha: Red, Beta: Blue}\n"
            "---\n{lead}\n")
@@ -224,11 +224,11 @@ def test_serve_runs_no_script_of_an_svg_opened_alone(served, browser):  # noqa: 
 
 @pytest.fixture
 def serve_log():
-    """The records ``versus.serve`` logs, DEBUG and up."""
+    """The records ``versus.preview.server`` logs, DEBUG and up."""
     records: list[logging.LogRecord] = []
     handler = logging.Handler(logging.DEBUG)
     handler.emit = records.append
-    logger = logging.getLogger("versus.serve")
+    logger = logging.getLogger("versus.preview.server")
     level = logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)

@@ -10,7 +10,7 @@ SPEC.md, Guarantees:
 - The same inputs give byte-identical HTML and PDF, whatever the machine path, the
   number of jobs, or the executor.
 
-Builds run in-process through ``versus.pipeline.build`` (or the Click CLI where the
+Builds run in-process through ``versus.build.pipeline.build`` (or the Click CLI where the
 test is about what the user sees). Where the behaviour does not depend on the
 format, only HTML is built; PDFs are rendered (with ``jobs=1``) only where the test
 is about PDFs, and most PDF tests start from a copy of one project built once per
@@ -33,9 +33,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from versus.cli import main
-from versus.pipeline import BuildOptions, BuildReport, build
-from versus.state import dump
+from versus.cli.main import main
+from versus.build.pipeline import BuildOptions, BuildReport, build
+from versus.build.state import dump
 
 REPO = Path(__file__).resolve().parent.parent
 STATE = ".versus-state.db"
@@ -550,7 +550,7 @@ MANGLED = {  # valid SQLite, but rows a build cannot use
 
 def _state_warnings(caplog) -> list[logging.LogRecord]:
     return [record for record in caplog.records
-            if record.name == "versus.plan" and record.levelno == logging.WARNING]
+            if record.name == "versus.build.state" and record.levelno == logging.WARNING]
 
 
 def _check_unreadable_state_recovers(project: Path, caplog, what: str) -> None:
@@ -564,7 +564,7 @@ def _check_unreadable_state_recovers(project: Path, caplog, what: str) -> None:
     ok(report)
     warnings = _state_warnings(caplog)
     assert len(warnings) == 1, (
-        f"a state file with {what} should give exactly one warning from versus.plan, "
+        f"a state file with {what} should give exactly one warning from versus.build.plan, "
         f"got {[r.getMessage() for r in warnings]}")
     assert STATE in warnings[0].getMessage(), warnings[0].getMessage()
     assert handout_outputs(report, project) == targets(["html"]), (
@@ -666,14 +666,14 @@ PROBE = textwrap.dedent("""
     from pathlib import Path
     entry, project = sys.argv[1], sys.argv[2]
     result = {"workers": 0}
-    import versus.workers
-    start_worker = versus.workers._Worker.__init__
+    import versus.executors.workers
+    start_worker = versus.executors.workers._Worker.__init__
     def counted(worker, *args):
         result["workers"] += 1
         start_worker(worker, *args)
-    versus.workers._Worker.__init__ = counted
+    versus.executors.workers._Worker.__init__ = counted
     if entry == "cli":
-        from versus.cli import main
+        from versus.cli.main import main
         try:
             main(["all", "--project", project, "--jobs", "1", "--quiet"],
                  standalone_mode=False)
@@ -681,7 +681,7 @@ PROBE = textwrap.dedent("""
         except SystemExit as exit:
             result["exit"] = exit.code
     else:
-        from versus.pipeline import BuildOptions, build
+        from versus.build.pipeline import BuildOptions, build
         report = build(Path(project), BuildOptions(jobs=1))
         result["exit"] = 0 if report.ok else 1
         result["built"] = [str(p) for p in report.built]

@@ -139,7 +139,7 @@ def test_search_index_holds_every_handout_compactly(project):
 
 
 def test_tags_are_named_for_files_and_never_share_a_page_by_accident():
-    from versus.site import tag_slug
+    from versus.web.site import tag_slug
 
     assert tag_slug("Machine Learning") == tag_slug("machine  learning") == \
         "machine-learning"
@@ -151,7 +151,7 @@ def test_tags_are_named_for_files_and_never_share_a_page_by_accident():
 
 def test_later_pages_hold_the_rest_and_link_each_other(make_project, build, parse_html,
                                                        monkeypatch):
-    from versus import site
+    from versus.web import site
 
     monkeypatch.setattr(site, "PAGE_SIZE", 2)
     project = make_project()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from versus.init import field_docs
+from versus.scaffold.newsite import field_docs
 from versus.settings import Settings, load_settings
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pypdf
 
 from helpers import write
-from versus.booklet import make_booklet
-from versus.pipeline import BuildOptions, build
-from versus.state import STATE_FILE, dump
+from versus.booklet.binder import make_booklet
+from versus.build.pipeline import BuildOptions, build
+from versus.build.state import STATE_FILE, dump
 
 GOOD = ("---\nitems: [{a}, {b}]\ntitle: {a} or {b}\ntags: [{tag}]\n"
         "attributes:\n  Focus:\n    {a}: one\n    {b}: two\n---\nLead.\n")

@@ -25,7 +25,7 @@ EXPECTED = {  # slug: (comparison label, attribute label, date, footer of page 1
 def built(tmp_path_factory):
     from click.testing import CliRunner
 
-    from versus.cli import main
+    from versus.cli.main import main
 
     project = tmp_path_factory.mktemp("languages")
     shutil.copytree(FIXTURES, project / "content")
@@ -120,7 +120,7 @@ def test_right_to_left_footer_and_header_are_mirrored(built):
 def test_the_project_language_names_the_booklet(tmp_path):
     from click.testing import CliRunner
 
-    from versus.cli import main
+    from versus.cli.main import main
 
     (tmp_path / "versus.yaml").write_text("lang: de\nsite_name: Reisen\n", encoding="utf-8")
     shutil.copytree(FIXTURES, tmp_path / "content",
@@ -142,7 +142,7 @@ def test_a_latin_title_on_an_arabic_page_keeps_its_own_order(tmp_path):
     moves the trailing "++" to the left end ("++C# vs. C")."""
     from click.testing import CliRunner
 
-    from versus.cli import main
+    from versus.cli.main import main
 
     run = CliRunner().invoke
     (tmp_path / "content").mkdir()  # a project: `new` writes into one, never makes one

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from helpers import write
-from versus.cli import main
+from versus.cli.main import main
 
 HEADER = """---
 items: [A, B]
@@ -31,9 +31,9 @@ def build(project, *options):
 
 SLOW_CONVERTER = """
 import time
-import versus.render
+import versus.render.pages
 
-convert = versus.render.Markdown.block
+convert = versus.render.pages.Markdown.block
 
 def block(self, text, screen=False):
     # A conversion far longer than the limit, whatever Markdown's own speed.
@@ -43,7 +43,7 @@ def block(self, text, screen=False):
             time.sleep(0.01)
     return convert(self, text, screen)
 
-versus.render.Markdown.block = block
+versus.render.pages.Markdown.block = block
 """
 
 
@@ -66,9 +66,9 @@ def test_slow_markdown_is_stopped_and_the_other_handouts_build(tmp_path, monkeyp
 # ignored there (and reported by pytest), then raised again 0.2 s later.
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_a_slow_pdf_is_stopped_and_reported(tmp_path):
-    from versus.pdf import PdfJob, render_job
-    from versus.making import render_context
-    from versus.render import Theme
+    from versus.pdf.renderer import PdfJob, render_job
+    from versus.build.making import render_context
+    from versus.render.pages import Theme
 
     stylesheet, roots = render_context(tmp_path, Theme.for_project(tmp_path))
     paragraph = "<p>" + "Words that fill a page of a handout, again. " * 12 + "</p>"

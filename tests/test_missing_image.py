@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers import write
-from versus.pipeline import BuildOptions, build
+from versus.build.pipeline import BuildOptions, build
 
 HANDOUT = ("---\nitems: [A, B]\nattributes:\n  Focus:\n    A: one\n    B: two\n---\n"
            "Lead.\n\n{image}\n")

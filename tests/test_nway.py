@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from helpers import write
-from versus.cli import main
+from versus.cli.main import main
 
 NAMES = ["PostgreSQL", "MySQL", "MongoDB", "Cassandra", "Redis", "CockroachDB"]
 LONG_WORD = "Supercalifragilisticexpialidociousnesswithoutanybreakopportunity"

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from helpers import write
-from versus.cli import main
+from versus.cli.main import main
 
 HANDOUT = """---
 items: [A, B]

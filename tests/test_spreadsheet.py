@@ -9,11 +9,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-import versus.spreadsheet as spreadsheet
+import versus.content.spreadsheet as spreadsheet
 from helpers import write
-from versus.content import load_handout
+from versus.content.handouts import load_handout
 from versus.errors import Problems
-from versus.pipeline import BuildOptions, build
+from versus.build.pipeline import BuildOptions, build
 from versus.settings import Settings
 
 HANDOUT = "---\nitems: [Kafka, Pulsar]\n---\nLead.\n"

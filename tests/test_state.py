@@ -1,4 +1,4 @@
-"""The build-state store (versus/state.py): crash-safe, fingerprints, unreadable states.
+"""The build-state store (versus/build/state.py): crash-safe, fingerprints, unreadable states.
 
 A build killed with SIGKILL at any point — during a build with nothing to do, or
 while it writes the state — leaves a state from which the next build is correct:
@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from helpers import StubExecutor
-from versus import plan
-from versus.pipeline import BuildOptions, build
-from versus.state import OLD_STATE_FILE, STATE_FILE, dump
+from versus.build import plan
+from versus.build.pipeline import BuildOptions, build
+from versus.build.state import OLD_STATE_FILE, STATE_FILE, dump
 
 REPO = Path(__file__).resolve().parent.parent
 FRONT = "---\nitems: [A, B]\nattributes: {X: {A: a, B: b}}\n---\n"
@@ -53,7 +53,7 @@ def pages(project: Path) -> dict[str, bytes]:
 
 def state_warnings(caplog) -> list[str]:
     return [r.getMessage() for r in caplog.records
-            if r.name == "versus.plan" and r.levelno >= logging.WARNING]
+            if r.name == "versus.build.state" and r.levelno >= logging.WARNING]
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def project(tmp_path):
 
 def start(project: Path, script: str = "") -> subprocess.Popen:
     """A build of ``project`` in a child process, after ``script`` (a patch)."""
-    code = (f"{script}\nfrom pathlib import Path\nfrom versus.pipeline import build, "
+    code = (f"{script}\nfrom pathlib import Path\nfrom versus.build.pipeline import build, "
             f"BuildOptions\nbuild(Path({str(project)!r}), BuildOptions(formats=('html',),"
             " jobs=1))\nprint('done', flush=True)\n")
     return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
@@ -115,7 +115,7 @@ def test_killed_no_op_builds_of_10000_handouts_keep_the_state(tmp_path, caplog):
 
 SLOW_WRITE = """
 import time
-import versus.state as state
+import versus.build.state as state
 real = state.BuildState._write
 def slow(self, con):
     print('writing', flush=True)
@@ -151,7 +151,7 @@ def test_a_build_killed_while_writing_the_state_is_followed_by_a_correct_build(
 # ------------------------------------------------------------- fingerprints
 
 def test_a_no_op_build_reads_no_content_file(project, monkeypatch):
-    from versus import state
+    from versus.build import state
 
     # Files changed within RACY_NS of a save are read again by the next build; these
     # were written just now, so for this test "just now" is made to mean nothing.
@@ -170,7 +170,7 @@ def test_a_no_op_build_reads_no_content_file(project, monkeypatch):
 
 
 def test_an_edit_that_keeps_size_and_mtime_is_still_seen(project, monkeypatch):
-    from versus import state
+    from versus.build import state
 
     monkeypatch.setattr(state, "RACY_NS", 0)  # only the fingerprint can tell
     run(project, force=True)
@@ -226,7 +226,7 @@ def test_an_old_json_state_means_one_full_rebuild_and_is_removed(tmp_path, caplo
 @pytest.fixture
 def trusted(project, monkeypatch):
     """The project built completely, its files old enough to trust their times."""
-    from versus import state
+    from versus.build import state
 
     monkeypatch.setattr(state, "RACY_NS", 0)
     run(project, force=True)
@@ -234,7 +234,7 @@ def trusted(project, monkeypatch):
 
 
 def test_a_no_op_build_after_a_complete_one_reads_no_record(trusted, monkeypatch):
-    from versus.state import BuildState
+    from versus.build.state import BuildState
 
     def refuse(self):
         raise AssertionError("a build with nothing to do read the records")
@@ -256,7 +256,7 @@ def test_the_snapshot_still_sees_a_missing_page_an_edit_and_a_setting(trusted):
 
 
 def test_a_record_changed_without_a_new_snapshot_drops_the_old_one(tmp_path):
-    from versus.state import BuildState
+    from versus.build.state import BuildState
 
     path = tmp_path / STATE_FILE
     state = BuildState.load(path)

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from helpers import write
-from versus.cli import main
+from versus.cli.main import main
 
 HANDOUT = """---
 items: [Kafka, Pulsar]

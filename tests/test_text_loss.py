@@ -2,7 +2,7 @@
 
 The handouts here grow a sentence at a time, as a writer's do, ending with a
 "## Verdict" section across the columns. Six items on Letter once lost that
-section at some lengths (``versus.columnfix``); ``versus.textloss`` fails any
+section at some lengths (``versus.pdf.columnfix``); ``versus.pdf.textloss`` fails any
 handout whose laid-out pages miss a passage. The sweep renders in this process,
 at the lengths where the body's end meets a page end, for 2 to 6 items on each
 paper, and finds every sentence in every PDF.
@@ -22,14 +22,14 @@ import pytest
 import yaml
 
 from conftest import REPO
-from versus import textloss
-from versus.content import load_handout
-from versus.executors import SerialExecutor
-from versus.fetch import base_url
-from versus.making import render_context
-from versus.pdf import PdfJob, render_job
-from versus.pipeline import BuildOptions, build
-from versus.render import Pages, Theme
+from versus.pdf import textloss
+from versus.content.handouts import load_handout
+from versus.executors.local import SerialExecutor
+from versus.security.sandbox import base_url
+from versus.build.making import render_context
+from versus.pdf.renderer import PdfJob, render_job
+from versus.build.pipeline import BuildOptions, build
+from versus.render.pages import Pages, Theme
 from versus.settings import Settings
 
 SIX = REPO / "tests" / "fixtures" / "databases-six.md"
@@ -238,7 +238,7 @@ def test_a_handout_whose_pdf_would_lose_text_fails_and_keeps_its_last_pdf(
     loses its Verdict: the build fails it with one line and keeps the last PDF."""
     from weasyprint.layout import block
 
-    from versus import columnfix
+    from versus.pdf import columnfix
 
     project = tmp_path / "project"
     path = project / "content" / "six.md"

@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from versus.content import load_handout
-from versus.render import Pages, Theme
+from versus.content.handouts import load_handout
+from versus.render.pages import Pages, Theme
 from versus.settings import load_settings
 
 NOTES_BODY = """Alpha leads[^a] the way.

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from helpers import write
-from versus.scaffold import SECTIONS
+from versus.scaffold.skeleton import SECTIONS
 
 HANDOUT = "---\nitems: [A, B]\nattributes:\n  Focus:\n    A: one\n    B: two\n---\n"
 

@@ -84,8 +84,8 @@ def test_outside_a_project_every_command_says_so_and_writes_nothing(
 
     def never(*args, **kwargs):  # watch and serve run until Ctrl-C: fail, not hang
         raise AssertionError("the command ran outside a project")
-    monkeypatch.setattr("versus.watch.watch", never)
-    monkeypatch.setattr("versus.watch.serve", never)
+    monkeypatch.setattr("versus.preview.watch.watch", never)
+    monkeypatch.setattr("versus.preview.watch.serve", never)
     result = run_cli(*command)
     assert result.exit_code == 2, result.output
     assert lines(result) == [f"error: no Versus project here (no versus.yaml or content/ "

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from helpers import write
-from versus.pipeline import BuildOptions
-from versus.watch import serve, watch
+from versus.build.pipeline import BuildOptions
+from versus.preview.watch import serve, watch
 
 HANDOUT = """---
 items: [{a}, {b}]
@@ -205,7 +205,7 @@ EDITOR_FILES = ["a-vs-b.md~", ".#a-vs-b.md", ".a-vs-b.md.swp", ".a-vs-b.md.swx",
 def test_the_change_filter_ignores_editor_files(tmp_path, name):
     from watchfiles import Change
 
-    from versus.watch import change_filter
+    from versus.preview.watch import change_filter
 
     relevant = change_filter(tmp_path)
     assert not relevant(Change.added, str(tmp_path / "content" / name))

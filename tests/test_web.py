@@ -215,8 +215,8 @@ def test_printing_the_page_needs_no_background_graphics(site, driver):
 
 
 def test_the_pdf_never_gets_the_browser_print_rules(site):
-    from versus.content import load_handout
-    from versus.render import Pages, Theme
+    from versus.content.handouts import load_handout
+    from versus.render.pages import Pages, Theme
     from versus.settings import Settings
 
     project = site.parent

@@ -87,7 +87,7 @@ def test_the_filter_finds_any_handout_opened_from_disk(project, driver):
 
 
 def test_the_filter_finds_any_handout_from_serve(project, driver):
-    from versus.serve import LiveReload, start_server
+    from versus.preview.server import LiveReload, start_server
 
     server = start_server(project, 0, LiveReload(project))
     try:

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from versus.render import first_sentence
+from versus.render.pages import first_sentence
 
 BASE_URL = "https://example.org/handouts/"
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

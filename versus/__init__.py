@@ -1,9 +1,10 @@
 """Versus: comparison handouts from Markdown and data, as HTML and PDF.
 
-The public API is what this module exposes; the stages live in their own
-modules, in the order data flows through them:
+The stages live in subpackages, in the order data flows through them:
 
-    settings -> content -> render -> pdf, driven by pipeline (and cli).
+    content -> render -> pdf and web, driven by build (and cli),
+
+over a small kernel (settings, errors, output, log) that every stage may import.
 """
 
 __version__ = "0.1.0"

@@ -33,7 +33,7 @@ def configure(verbosity: int) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     root.propagate = False
-    # WeasyPrint's errors are still logged (versus.pdf listens for failed images),
+    # WeasyPrint's errors are still logged (versus.pdf.renderer listens for failed images),
     # but printed only with --verbose.
     weasy_handler = logging.StreamHandler(sys.stderr)
     weasy_handler.setFormatter(_Formatter())

@@ -27,7 +27,7 @@ FORMATS = ("html", "pdf")
 TEMP_PREFIX = ".versus-tmp-"
 LOCK_FILE = ".versus.lock"
 MARKER = ".versus-output"
-"""Written into output/ by every build: the folder is Versus's (``versus.cleaning``)."""
+"""Written into output/ by every build: the folder is Versus's (``versus.build.cleaning``)."""
 MARKER_TEXT = "Versus writes this folder; `versus clean` deletes what Versus made here.\n"
 FINISHED = "finished\n"
 """What the lock file says after a build that ended; while one runs it says

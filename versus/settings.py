@@ -107,7 +107,7 @@ class Settings:
 
     pdf_variant: str = ""
     """The standard every PDF claims: pdf/ua-1, pdf/ua-2, pdf/a-2b, pdf/a-3b, pdf/a-4
-    or pdf/x-4 (``versus.variants``); empty: a tagged PDF claiming none."""
+    or pdf/x-4 (``versus.pdf.variants``); empty: a tagged PDF claiming none."""
 
     base_url: str = ""
     """Address the site is published at (https://example.org/handouts/): web pages

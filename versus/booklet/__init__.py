@@ -1,0 +1,1 @@
+"""Handout PDFs -> one booklet: cover, contents, bound pages and one structure tree."""

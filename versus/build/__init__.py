@@ -1,0 +1,1 @@
+"""scan -> plan -> load -> make -> record: a build, and the state it keeps."""

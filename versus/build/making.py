@@ -1,0 +1,123 @@
+"""Make the stale outputs, write each one, and record it in the build state.
+
+Web pages and PDFs are made in watched worker processes (``versus.executors.workers``,
+``versus.build.jobs``); with a Dask scheduler the PDFs' HTML is made here and the PDFs
+rendered on the cluster. Only this process writes outputs and the state.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from ..content.handouts import Handout
+from ..errors import VersusError
+from ..executors.local import Executor, ProcessExecutor, default_jobs
+from ..output import write_atomic
+from ..render.pages import STYLESHEET, Theme
+from .jobs import Output, PageJob, make
+from .jobs import limit as page_limit
+
+
+def make_stale(run, stale: list, executor: Executor | None) -> None:
+    """Make the stale web pages and PDFs, each in a watched worker process
+    (``versus.executors.workers``); with a Dask scheduler the PDFs render there."""
+    if not (run.options.keep_going or run.report.ok):
+        stale = [item for item in stale if item[0] == "html"]
+    if not stale:
+        return
+    remote, own = (executor if getattr(executor, "remote", False) else None), []
+    scheduler = run.options.scheduler or run.pages.settings.scheduler
+    if remote is None and scheduler and any(fmt == "pdf" for fmt, _, _ in stale):
+        remote = make_executor(1, scheduler)
+        own.append(remote)
+    jobs = [_job(run, "print" if remote and fmt == "pdf" else fmt, handout)
+            for fmt, handout, _ in stale]
+    local = executor if executor is not None and executor is not remote else None
+    if local is None:
+        local = make_executor(min(run.options.jobs or default_jobs(), len(jobs)))
+        own.append(local)
+    made = {job.target: (job, inputs) for job, (_, _, inputs) in zip(jobs, stale)}
+    try:
+        printed = []
+        for output in local.map(make, jobs, page_limit(run.options.timeout)):
+            if remote and output.target.startswith("pdf/") and not output.error:
+                printed.append(output)  # the PDF's HTML: rendered on the cluster
+            elif not _finish(run, output, made):
+                return
+        if printed:
+            _render_remote(run, printed, remote, made)
+    finally:
+        for each in own:
+            each.close()
+
+
+def render_context(project: Path, theme: Theme) -> tuple[str, tuple[str, ...]]:
+    """The stylesheet and the folders a PDF may read from, as render jobs name them."""
+    return (str(theme.find(STYLESHEET)),
+            tuple(str(path) for path in (project, *theme.dirs)))
+
+
+def _job(run, fmt: str, handout: Handout) -> PageJob:
+    pdf = None
+    if fmt != "html":
+        from ..security.sandbox import base_url
+        from ..pdf.renderer import PdfJob
+
+        stylesheet, roots = render_context(run.project, run.pages.theme)
+        pdf = PdfJob(slug=handout.slug, source=str(handout.source), html="",
+                     base_url=base_url(run.project, handout.source.parent),
+                     paper=run.pages.settings.paper, stylesheet=stylesheet,
+                     roots=roots, variant=run.pages.settings.pdf_variant or None,
+                     bleed=run.options.bleed,
+                     allow_remote=run.options.allow_remote,
+                     timeout=run.options.timeout)
+    return PageJob(fmt, handout, run.pages.theme.dirs, run.pages.settings,
+                   run.options.timeout, "../" * (handout.slug.count("/") + 1), pdf,
+                   (run.project, *run.pages.theme.dirs))
+
+
+def _render_remote(run, printed: list[Output], executor: Executor, made) -> None:
+    """Render the PDFs of ``printed`` HTML on the cluster."""
+    from ..pdf.renderer import render_job
+
+    jobs = [dataclasses.replace(made[output.target][0].pdf, html=output.data)
+            for output in printed]
+    for result in executor.map(render_job, jobs):
+        output = Output(f"pdf/{result.slug}.pdf", result.pdf, result.error,
+                        result.read, result.warnings)
+        if not _finish(run, output, made):
+            return
+
+
+def _finish(run, output: Output, made: dict) -> bool:
+    """Write a made output, or report its errors; whether to go on."""
+    job, inputs = made[output.target]
+    warnings = [VersusError(text, job.handout.source) for text in output.warnings]
+    error, more = output.error, list(output.more)
+    if warnings and run.options.strict and not error:
+        error, more = warnings[0], warnings[1:]  # --strict: every warning an error
+    else:
+        run.report.warnings.extend(warnings)
+    if error is None:
+        try:
+            write_atomic(run.output / output.target, output.data)
+        except VersusError as failure:  # a full disk, a folder in the way:
+            error = failure  # this output fails; the others are still tried
+    if error is not None:
+        run.failed(output.target, error)
+        run.report.errors.extend(more)  # after the first: in the order they were met
+        return run.options.keep_going
+    read = {run.digests.name(Path(p)): run.digests.of(Path(p)) for p in output.read}
+    run.done(output.target, inputs, read)
+    return True
+
+
+def make_executor(jobs: int, scheduler: str | None = None) -> Executor:
+    """The Dask cluster at ``scheduler`` if given; else ``jobs`` watched worker
+    processes (one job too runs in a worker: only there can it be stopped)."""
+    if scheduler:
+        from ..pdf.cluster import DaskExecutor
+
+        return DaskExecutor(scheduler)
+    return ProcessExecutor(jobs)

@@ -1,0 +1,376 @@
+"""scan -> plan -> load -> make stale targets -> record state -> report.
+
+``build`` is the one core call behind every build command. It takes the project
+folder, the options, an executor and a listener, and returns a ``BuildReport``;
+it prints nothing (``versus.log`` says how progress reaches the user).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import gc
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..content.handouts import CONTENT_DIR, SLUG_PART_RE, Handout
+from ..errors import Problems, SettingsError, TargetError, VersusError
+from ..executors.limits import RENDER_SECONDS
+from ..executors.local import Executor
+from ..output import FORMATS, OUTPUT_DIR, build_lock, write_error
+from ..render.pages import (INDEX_TEMPLATE, STYLESHEET, TAG_TEMPLATE, Pages, Theme,
+                            source_date)
+from ..settings import Settings, check_bleed, load_settings
+from ..web import site
+from . import snapshot
+from .loading import included, load, others
+from .making import make_stale
+from .plan import Decision, Digests, tool_versions, value_digest
+from .publish import publish
+from .scan import Scan, paused_gc, scan
+from .state import STATE_FILE, BuildState
+
+logger = logging.getLogger(__name__)
+INDEX = site.INDEX
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What to build and how; the CLI's options, in one place."""
+
+    formats: tuple[str, ...] = FORMATS
+    targets: tuple[str, ...] = ()
+    drafts: bool = False
+    paper: str | None = None
+    keep_going: bool = True
+    force: bool = False
+    jobs: int | None = None
+    pdf_variant: str | None = None
+    """The standard PDFs claim (else the 'pdf_variant' setting)."""
+    bleed: str | None = None
+    """With pdf/x-4: how far pages extend beyond the trim, with crop marks."""
+    allow_remote: bool = False
+    """Fetch http(s) images into PDFs; without it they are left out with a warning."""
+    strict: bool = False
+    """Count warnings as errors: a handout with one is not written."""
+    scheduler: str | None = None
+    """Render on the Dask cluster at this address (else the 'scheduler' setting)."""
+    timeout: float = RENDER_SECONDS
+    """Seconds one handout's HTML, and its PDF, may take before it is stopped."""
+    wait: bool = True
+    """Wait for another build of the project to finish (False: fail at once)."""
+
+
+class Listener:
+    """Hears how a build goes; the CLI's progress display overrides these."""
+
+    def planned(self, decisions: list[Decision]) -> None:
+        """Every output considered, stale or not, with the reasons."""
+
+    def started(self, total: int) -> None:
+        """``total`` outputs are about to be built."""
+
+    def finished(self, target: str, error: VersusError | None) -> None:
+        """One output was written, or failed with ``error``."""
+
+
+@dataclass
+class BuildReport:
+    """What a build did: outputs written and skipped, and every problem met."""
+
+    built: list[Path] = field(default_factory=list)
+    up_to_date: int = 0
+    errors: list[VersusError] = field(default_factory=list)
+    warnings: list[VersusError] = field(default_factory=list)
+    handouts: int = 0
+    seconds: float = 0.0
+    kept: dict[str, Handout] = field(default_factory=dict)
+    """Handouts that failed to load, listed as they last loaded (see versus.build.lastgood)."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def build(project: Path, options: BuildOptions, executor: Executor | None = None,
+          listener: Listener | None = None) -> BuildReport:
+    """Build the stale outputs ``options`` ask for; errors are collected, not raised."""
+    started = time.perf_counter()
+    project = project.resolve()
+    report = BuildReport()
+    try:
+        settings = load_settings(project).replace(paper=options.paper,
+                                                  pdf_variant=options.pdf_variant)
+    except Problems as problems:
+        report.errors.extend(problems.errors)
+        return report
+    if problem := check_bleed(options.bleed, settings.pdf_variant):
+        report.errors.append(SettingsError(problem))
+        return report
+    try:
+        with paused_gc():
+            scanned = scan(project)
+        everything = scanned.found
+        found, errors = select(project, everything, scanned.errors, options.targets)
+        report.errors.extend(errors)
+        with build_lock(project / OUTPUT_DIR, wait=options.wait):
+            _build_locked(project, settings, scanned, (found, everything), options,
+                          report, executor, listener)
+    except TargetError:
+        raise
+    except VersusError as error:  # another build holds the lock, and --no-wait
+        report.errors.append(error)
+    finally:
+        gc.unfreeze()  # a long-lived caller (watch, serve) collects them again
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build_locked(project: Path, settings: Settings, scanned: Scan, found,
+                  options: BuildOptions, report: BuildReport, executor, listener) -> None:
+    """The build proper, run while this process holds the project's build lock;
+    ``found`` is (the handouts named, every handout)."""
+    with paused_gc():
+        state = BuildState.load(project / OUTPUT_DIR / STATE_FILE)
+    digests = Digests(project, state.files, scanned.stats)
+    try:
+        pages = Pages(Theme.for_project(project), settings, state.template_references)
+        run = _Run(project, pages, state, options, report, listener or Listener())
+        run.digests, run.scanned = digests, scanned
+        run.build(*found, executor)
+    except VersusError as error:  # a theme problem stops every handout alike
+        report.errors.append(error)
+    finally:
+        state.learn(digests)
+        if state.changed:
+            state.save()
+
+
+def select(project: Path, found: list[tuple[str, Path]], errors: list[VersusError],
+           targets: tuple[str, ...]) -> tuple[list[tuple[str, Path]], list[VersusError]]:
+    """The handout files and errors that ``targets`` (slugs or paths) name; all if none."""
+    if not targets:
+        return found, errors
+    content = project / CONTENT_DIR
+    wanted = {}
+    for target in targets:
+        if target.endswith(".md"):
+            path = Path(target)
+            slug = _slug_of(content, path if path.exists() else project / path)
+            if slug is None:
+                raise TargetError(f"'{target}' is not below {content}")
+            wanted[slug] = target
+        elif target.startswith("/") or not all(
+                SLUG_PART_RE.match(part) for part in target.rstrip("/").split("/")):
+            raise TargetError(f"'{target}' is not a handout slug: each part of a slug "
+                              "is lowercase a-z, 0-9 and '-'")
+        else:
+            wanted[target.rstrip("/")] = target
+    known = {slug for slug, _ in found}
+    unknown = [target for slug, target in wanted.items() if slug not in known]
+    if unknown:
+        raise TargetError(f"no handout '{unknown[0]}' in {content}")
+    return ([(slug, path) for slug, path in found if slug in wanted],
+            [e for e in errors if _slug_of(content, e.path) in wanted])
+
+
+def _slug_of(content: Path, path) -> str | None:
+    try:
+        return Path(path).resolve().relative_to(content).with_suffix("").as_posix()
+    except (TypeError, ValueError):
+        return None
+
+
+class _Run:
+    """One build: plans each output against the state, then builds the stale ones.
+
+    Planning looks at file digests only, so handouts whose outputs are all up to
+    date are never parsed: a build with nothing to do costs little more than
+    starting the program.
+    """
+
+    def __init__(self, project: Path, pages: Pages, state: BuildState,
+                 options: BuildOptions, report: BuildReport, listener: Listener):
+        self.project, self.pages, self.state = project, pages, state
+        self.options, self.report, self.listener = options, report, listener
+        self.output = project / OUTPUT_DIR
+        self.digests = Digests(project)
+        self.scanned = Scan([], [])
+        self.formats = [fmt for fmt in FORMATS if fmt in options.formats]
+
+    def build(self, found: list[tuple[str, Path]], everything: list[tuple[str, Path]],
+              executor: Executor | None) -> None:
+        """Build the outputs of the handouts ``found``; the index lists ``everything``."""
+        with paused_gc():
+            kept = snapshot.unchanged(self, found)
+        if kept is not None:  # nothing changed since the last complete build
+            self._nothing_to_do(kept)
+            return
+        self._build(found, everything, executor)
+        snapshot.remember(self, found)
+
+    def _nothing_to_do(self, kept: list[str]) -> None:
+        with paused_gc():
+            decisions = snapshot.decisions(self, kept)
+        self.report.handouts = len(kept)
+        self.report.up_to_date += len(decisions) - ("html" in self.formats)
+        self.listener.planned(decisions)
+        self.listener.started(0)
+        if "html" in self.formats:
+            try:
+                publish(self, (decisions[-1], {}), [])
+            except VersusError as error:
+                self.report.errors.append(error)
+            except OSError as error:
+                self.report.errors.append(
+                    write_error(Path(error.filename or self.output), error))
+
+    def _build(self, found, everything, executor) -> None:
+        with paused_gc():
+            plans = {(fmt, slug): self._plan(fmt, slug, path)
+                     for slug, path in found for fmt in self.formats}
+            index = self._plan_index(everything) if "html" in self.formats else None
+        stale_slugs = {slug for (_, slug), (decision, _) in plans.items() if decision.stale}
+        attempted = [(slug, path) for slug, path in found
+                     if slug in stale_slugs or (index and index[0].stale)]
+        loaded = load(self, attempted)
+        parsed = {slug for slug, _ in attempted}
+        kept = {slug for slug, _ in found
+                if slug in loaded or (slug not in parsed and included(self, slug))}
+        self.report.handouts = len(kept)
+        decisions = [plans[fmt, slug][0] for fmt, slug in plans if slug in kept]
+        self.listener.planned(decisions + ([index[0]] if index else []))
+        stale = [(fmt, loaded[slug], plans[fmt, slug][1]) for fmt, slug in plans
+                 if slug in kept and plans[fmt, slug][0].stale]
+        self.report.up_to_date += len(decisions) - len(stale)
+        self.listener.started(len(stale) + bool(index and index[0].stale))
+        if not self.options.targets:
+            # A draft left out is published no more: its outputs go as a deleted one's.
+            self._prune({slug for slug, _ in found},
+                        {slug for slug, _ in found if not included(self, slug)})
+        if index:
+            listed = list(loaded.values())
+            if index[0].stale and len(everything) > len(found):  # targets were named
+                listed += others(self, everything, {slug for slug, _ in found})
+            order = {slug: place for place, (slug, _) in enumerate(everything)}
+            listed = sorted(listed + self._kept_in_index(), key=lambda h: order[h.slug])
+            try:
+                publish(self, index, listed)
+            except VersusError as error:  # an asset or the index; the pages go on
+                self.report.errors.append(error)
+            except OSError as error:  # removing a refused image met a file in the way
+                self.report.errors.append(
+                    write_error(Path(error.filename or self.output), error))
+        make_stale(self, stale, executor)
+
+    def _kept_in_index(self) -> list[Handout]:
+        """The handouts listed as they last loaded (their last good page stays),
+        each with a warning."""
+        kept = [handout for slug, handout in self.report.kept.items()
+                if (self.output / "html" / f"{slug}.html").is_file()]
+        for handout in kept:
+            self.report.warnings.append(VersusError(
+                "using the last good version in the index", handout.source))
+        return kept
+
+    def _prune(self, slugs: set[str], drafts: set[str]) -> None:
+        """Remove the outputs, and their records, of handouts that no longer exist
+        or are ``drafts`` this build leaves out."""
+        gone = {target: slug for target in self.state.records
+                if (fmt := target.partition("/")[0]) in self.formats
+                and ((slug := target[len(fmt) + 1:].removesuffix(f".{fmt}")) not in slugs
+                     or slug in drafts)}
+        for target, slug in sorted(gone.items()):
+            (self.output / target).unlink(missing_ok=True)
+            self.state.forget(target)
+            logger.info("removed %s: its handout is %s", target,
+                        "a draft" if slug in drafts else "gone")
+
+    @functools.cache
+    def shared_inputs(self, fmt: str) -> dict[str, str]:
+        """What every ``fmt`` output shares: templates, settings, tool versions."""
+        settings = dataclasses.asdict(self.pages.settings)
+        settings.pop("scheduler")  # where PDFs are rendered does not change them
+        if fmt == "html":
+            settings.pop("paper")  # the web page does not depend on the paper size
+            settings.pop("pdf_variant")  # nor on the PDF's standard
+        else:
+            settings.pop("base_url")  # the PDF does not name its address
+        inputs = self.digests.files([*self.pages.templates_used(),
+                                     *self.pages.translations()])
+        inputs.update((f"setting {key}", value_digest(value))
+                      for key, value in settings.items())
+        inputs["SOURCE_DATE_EPOCH"] = value_digest(source_date())
+        if fmt == "pdf":  # the stylesheet in force; the files it loads are in "read"
+            inputs.update(self.digests.files([self.pages.theme.find(STYLESHEET)]))
+            inputs["option pdf-variant"] = value_digest(self.options.pdf_variant)
+            inputs["option allow-remote"] = value_digest(self.options.allow_remote)
+            if self.options.bleed:
+                inputs["option bleed"] = value_digest(self.options.bleed)
+        inputs["versions"] = value_digest(tool_versions())
+        return inputs
+
+    def _plan(self, fmt: str, slug: str, path: Path) -> tuple[Decision, dict[str, str]]:
+        """Whether ``fmt`` of handout ``slug`` is stale; its own inputs (the shared
+        ones are ``shared_inputs(fmt)``)."""
+        names = self.scanned.names.get(slug)
+        if names is None:
+            inputs = self.digests.files([path, *self.scanned.data_files(slug, path)])
+        else:  # named by the scan already: no path to turn into a name
+            inputs = {name: self.digests.of_name(name) for name in names}
+        target = f"{fmt}/{slug}.{fmt}"
+        decision = self.state.decide(target, None, inputs, self.digests,
+                                     self.options.force, self.shared_inputs(fmt),
+                                     target in self.present)
+        return decision, inputs
+
+    @functools.cached_property
+    def present(self) -> set[str]:
+        """The handout outputs in output/, listed once (a stat each would cost more
+        than the rest of a build with nothing to do)."""
+        present = set()
+        for fmt in self.formats:
+            stack = [(self.output / fmt, f"{fmt}/")]
+            while stack:
+                folder, rel = stack.pop()
+                try:
+                    with os.scandir(folder) as entries:
+                        for entry in entries:
+                            if entry.is_dir(follow_symlinks=False):
+                                stack.append((entry.path, f"{rel}{entry.name}/"))
+                            elif entry.is_file():
+                                present.add(rel + entry.name)
+                except OSError:  # no such folder yet
+                    continue
+        return present
+
+    def _plan_index(self, found: list[tuple[str, Path]]) -> tuple[Decision, dict]:
+        """The index lists every handout: it depends on all their files (kept in
+        its record as one digest of them all)."""
+        paths = [p for slug, path in found
+                 for p in (path, *self.scanned.data_files(slug, path))]
+        templates = {*self.pages.templates_used(INDEX_TEMPLATE),
+                     *self.pages.templates_used(TAG_TEMPLATE)}
+        inputs = self.digests.files(sorted(templates))
+        inputs["content files"] = value_digest(self.digests.files(paths))
+        inputs["drafts"] = value_digest(self.options.drafts)
+        decision = self.state.decide(INDEX, self.output / INDEX, inputs, self.digests,
+                                     self.options.force, self.shared_inputs("html"))
+        if not decision.stale and not (self.output / site.SEARCH_INDEX).is_file():
+            decision = Decision(INDEX, True, [f"{site.SEARCH_INDEX} missing"])
+        return decision, inputs
+
+    def done(self, target: str, inputs: dict[str, str], read: dict[str, str]) -> None:
+        """Record ``target`` made from ``inputs``, having read ``read``."""
+        shared = self.shared_inputs("html" if target == INDEX else target.split("/")[0])
+        self.state.record(target, inputs, read, shared)
+        self.report.built.append(self.output / target)
+        self.listener.finished(target, None)
+
+    def failed(self, target: str, error: VersusError) -> None:
+        """Report that ``target`` could not be made."""
+        self.report.errors.append(error)
+        self.listener.finished(target, error)

@@ -1,0 +1,130 @@
+"""Fingerprints: what is stale, and why.
+
+Every output has a record of the inputs it was built from, each by digest:
+the content and data files, the templates, the settings and options that
+shape it, the tool versions, and the files the renderer actually read
+(stylesheet, fonts, images). An output is rebuilt exactly when one of these
+changed or the output is missing. Only the main process writes the state
+(``versus.build.state``), and only for outputs that were written.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import logging
+from dataclasses import dataclass, field
+import importlib.util
+from pathlib import Path
+
+from .. import __version__
+
+logger = logging.getLogger(__name__)
+
+
+@functools.cache
+def tool_versions() -> str:
+    """Versus and WeasyPrint versions, found without importing WeasyPrint."""
+    return f"versus {__version__}, weasyprint {_installed_version('weasyprint')}"
+
+
+def _installed_version(name: str) -> str:
+    """The version in the ``dist-info`` beside package ``name`` (cheaper than
+    ``importlib.metadata``, which costs more than a no-op build may spend)."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        return "missing"
+    site = Path(spec.origin).parent.parent
+    found = sorted(site.glob(f"{name}-*.dist-info"))
+    if not found:
+        from importlib import metadata
+
+        return metadata.version(name)
+    return found[-1].name[len(name) + 1:-len(".dist-info")]
+
+
+class Digests:
+    """SHA-256 of files, each read at most once per build, and not at all when
+    its fingerprint (size and time of change) is the one ``known`` holds.
+
+    Files are keyed by their name in the state (relative to the project when
+    inside it), as plain strings: a build with nothing to do looks up thousands.
+    ``stats`` may give fingerprints already taken (by a scan of content/);
+    ``fresh`` collects the fingerprints of the files that had to be read.
+    """
+
+    def __init__(self, project: Path, known: dict[str, tuple[int, int, str]] | None = None,
+                 stats: dict[str, tuple[int, int]] | None = None):
+        self.project = project
+        self._prefix = str(project) + os.sep
+        self._cache: dict[str, str] = {}
+        self.known = known or {}
+        self.stats = stats or {}
+        self.fresh: dict[str, tuple[int, int, str]] = {}
+
+    def name(self, path: Path | str) -> str:
+        """How ``path`` is named in the state: relative to the project when inside."""
+        text = str(path)
+        if text.startswith(self._prefix):
+            return text[len(self._prefix):].replace(os.sep, "/")
+        return Path(text).as_posix()
+
+    def of(self, path: Path | str) -> str:
+        """The digest of the file ``path`` (a path, or a name in the state)."""
+        return self.of_name(self.name(path))
+
+    def of_name(self, name: str) -> str:
+        """The digest of the file the state calls ``name``, or 'missing'."""
+        if name in self._cache:
+            return self._cache[name]
+        try:
+            size, mtime = self.stats.get(name) or _fingerprint(self.project / name)
+            known = self.known.get(name)
+            if known is not None and known[0] == size and known[1] == mtime:
+                digest = known[2]
+            else:
+                with open(self.project / name, "rb") as handle:  # in chunks: a huge
+                    digest = hashlib.file_digest(handle, "sha256").hexdigest()  # file
+                self.fresh[name] = (size, mtime, digest)  # costs time, not memory
+        except OSError:
+            digest = "missing"
+        self._cache[name] = digest
+        return digest
+
+    def files(self, paths) -> dict[str, str]:
+        """``{name: digest}`` of ``paths``."""
+        names = [self.name(path) for path in paths]
+        return {name: self.of_name(name) for name in names}
+
+
+def _fingerprint(path: Path) -> tuple[int, int]:
+    """What says a file is unchanged without reading it: its size and the last
+    time it changed (its ctime too: an edit whose mtime was set back still shows)."""
+    stat = os.stat(path)
+    return stat.st_size, max(stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+def value_digest(value) -> str:
+    """The digest of a JSON-able value, keys sorted."""
+    text = json.dumps(value, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Decision:
+    """Whether one output must be built, and why."""
+
+    target: str
+    stale: bool
+    reasons: list[str] = field(default_factory=list)
+
+
+def changes(old: dict[str, str], new: dict[str, str]) -> list[str]:
+    """Why ``new`` inputs differ from ``old`` ones, name by name."""
+    reasons = [f"{name} changed" for name in sorted(new) if name in old
+               and old[name] != new[name]]
+    reasons += [f"{name} is new" for name in sorted(set(new) - set(old))]
+    reasons += [f"{name} is gone" for name in sorted(set(old) - set(new))]
+    return reasons

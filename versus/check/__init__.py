@@ -1,0 +1,1 @@
+"""check: every problem a build would meet, without building."""

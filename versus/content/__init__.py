@@ -1,0 +1,1 @@
+"""content/ -> Handout objects: front matter, data files, and what is found in them."""

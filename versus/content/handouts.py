@@ -1,0 +1,476 @@
+"""content/ -> Handout objects: front matter, attribute data, and their checks.
+
+A handout is ``content/<slug>.md``: YAML front matter between ``---`` lines, then
+Markdown. Its comparison table lives in the front matter (``attributes``) or in a
+data file beside it (``<slug>.yaml``, ``<slug>.csv`` or ``<slug>.xlsx``, read by
+``versus.content.spreadsheet``), never both. Every problem
+is reported as a ``ContentError`` at ``path:line:col``, all of them at once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ContentError, Problems
+from ..security.images import SUFFIXES as IMAGE_SUFFIXES
+from ..settings import LANG_RE, Settings, normal_lang
+from ..yamldoc import YamlDoc, load_yaml, nfc
+from .spreadsheet import MAX_ROWS, XLSX_SUFFIX, read_csv, read_xlsx, table as sheet_table
+
+CONTENT_DIR = "content"
+MAX_SLUG_PART = 200
+"""Characters (bytes: they are ASCII) in a slug part: room left below the file
+systems' 255-byte names for the outputs' suffixes and temporary names."""
+SLUG_PART_RE = re.compile(r"^[a-z0-9-]{1,%d}$" % MAX_SLUG_PART)
+MIN_ITEMS, MAX_ITEMS = 2, 6
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_INDENT = 200
+"""Columns a body line may be indented: deeper makes Markdown recurse for minutes."""
+MAX_BLOCKS = 5000
+"""Table rows and list items a body may hold. Each makes at least one HTML element,
+and a page may have at most ``versus.render.pages.MAX_ELEMENTS``: counted on the source,
+so a 60,000-row table is refused before Markdown spends minutes converting it."""
+BLOCK_RE = re.compile(r"^\s*(\||[-*+]\s|\d{1,9}[.)]\s)")
+MAX_TEXT = {"title": 500, "tagline": 500, "author": 300, "lang": 64, "tag": 50}
+"""Characters of each front-matter text: smart quotes on a 240 KB title of quotes
+took minutes, and a ``lang`` of 100,000 subtags as long; BCP 47 asks for 35."""
+MAX_ITEM = 75
+"""Characters of an item name: six of them make a title within ``MAX_TEXT``."""
+MAX_TAGS = 20
+"""Tags of one handout: 4,000 made 4,000 tag pages listing 4,000 tags each (769 MB)."""
+KNOWN_KEYS = ("items", "title", "tagline", "date", "lang", "author", "tags", "draft",
+              "attributes")
+HEADING_RE = re.compile(r"^ {0,3}#{1,6}(\s|$)")
+SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)\s*$")
+FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One row of the comparison table: a name and one Markdown cell per item."""
+
+    name: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Handout:
+    """One comparison handout, validated and ready to render."""
+
+    slug: str
+    source: Path
+    data_file: Path | None
+    items: tuple[str, ...]
+    title: str
+    tagline: str
+    lang: str
+    author: str
+    attributes: tuple[Attribute, ...]
+    lead: str
+    body: str
+    date: datetime.date | None = None
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    warnings: tuple[ContentError, ...] = field(default=(), compare=False)
+
+    @property
+    def inputs(self) -> tuple[Path, ...]:
+        """The content files this handout was read from."""
+        return (self.source,) + ((self.data_file,) if self.data_file else ())
+
+
+def sources(project: Path) -> list[Path]:
+    """Every ``content/**/*.md`` not hidden by a part starting with '.' or '_', sorted."""
+    root = project / CONTENT_DIR
+    if not root.is_dir():
+        return []
+    return [path for path in sorted(root.rglob("*.md"))
+            if not any(part.startswith((".", "_"))
+                       for part in path.relative_to(root).parts)]
+
+
+def assets(project: Path) -> list[Path]:
+    """The files under content/ named like images (``images.SUFFIXES``), not hidden:
+    those the web pages may show. Whether each may be published is checked when it
+    is copied (``images.read_for_web``)."""
+    root = project / CONTENT_DIR
+    if not root.is_dir():
+        return []
+    return [path for path in sorted(root.rglob("*"))
+            if path.suffix.lower() in IMAGE_SUFFIXES
+            and not any(part.startswith((".", "_"))
+                        for part in path.relative_to(root).parts)
+            and (path.is_file() or path.is_symlink())]
+
+
+def discover(project: Path) -> tuple[list[tuple[str, Path]], list[ContentError]]:
+    """Every ``content/**/*.md`` with its slug, sorted; bad file names as errors."""
+    root = project / CONTENT_DIR
+    found, errors = [], []
+    if root.exists() and not root.is_dir():
+        errors.append(ContentError("not a folder: handouts are content/<slug>.md files",
+                                   root))
+    inside = os.path.realpath(project) + os.sep
+    for path in sources(project):
+        slug = path.relative_to(root).with_suffix("").as_posix()
+        bad = [part for part in slug.split("/") if not SLUG_PART_RE.match(part)]
+        # A refused name is not looked at further: its data files' names may be
+        # too long to ask about.
+        outside = [] if bad else [p for p in (path, *data_files(path))
+                                  if not os.path.realpath(p).startswith(inside)]
+        if bad:
+            errors.append(ContentError(_bad_part(bad[0]), path))
+        elif outside:
+            errors.append(ContentError(
+                f"'{outside[0].name}' is a link to '{outside[0].resolve()}', "
+                "outside the project: refused", path))
+        elif not path.is_file():
+            errors.append(ContentError("not a regular file: refused", path))
+        else:
+            found.append((slug, path))
+    return found, errors
+
+
+def _bad_part(part: str) -> str:
+    """Why slug part ``part`` is refused."""
+    if len(part) > MAX_SLUG_PART and re.fullmatch(r"[a-z0-9-]+", part):
+        return (f"slug part '{part[:20]}…' is {len(part)} characters long; "
+                f"at most {MAX_SLUG_PART} make a file name every system can write")
+    return f"slug part '{part}' may use only lowercase a-z, 0-9 and '-'"
+
+
+def load_all(project: Path, settings: Settings, drafts: bool = False,
+             ) -> tuple[list[Handout], list[ContentError]]:
+    """Load every handout; the good ones, and the errors of the others."""
+    found, errors = discover(project)
+    handouts = []
+    for slug, path in found:
+        try:
+            handout = load_handout(path, slug, settings)
+        except Problems as problems:
+            errors.extend(problems.errors)
+            continue
+        if drafts or not handout.draft:
+            handouts.append(handout)
+    return handouts, errors
+
+
+def read_text(path: Path) -> str:
+    """The UTF-8 text of ``path`` with a BOM dropped and newlines made ``\\n``."""
+    try:
+        with path.open("rb") as handle:  # never more than the cap, however large the file
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:  # gone since it was listed (a save mid-build), unreadable
+        raise ContentError(f"cannot read: {error.strerror or error}", path) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ContentError(f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB",
+                           path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise ContentError(f"not valid UTF-8 (byte {error.start})", path,
+                           line, column) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
+    """Front matter text, body text, and the 1-based line where the body starts."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        raise ContentError("missing front matter: the file must start with a '---' line",
+                           path, 1, 1)
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+    raise ContentError("front matter is not closed by a '---' line", path, 1, 1)
+
+
+def _outside_fences(lines: list[str]):
+    """Each line (with its 0-based index) that is not part of fenced code."""
+    fence = None
+    for index, line in enumerate(lines):
+        opened = FENCE_RE.match(line)
+        if fence:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+        elif opened:
+            fence = opened.group(1)
+        else:
+            yield index, line
+
+
+def split_lead(body: str) -> tuple[str, str]:
+    """The lead (all text before the first heading) and the rest of the body."""
+    lines = body.split("\n")
+    for index, line in _outside_fences(lines):
+        if HEADING_RE.match(line):
+            return "\n".join(lines[:index]), "\n".join(lines[index:])
+        if (SETEXT_RE.match(line) and index > 0 and lines[index - 1].strip()
+                and not HEADING_RE.match(lines[index - 1])):
+            start = index - 1
+            while start > 0 and lines[start - 1].strip():
+                start -= 1
+            return "\n".join(lines[:start]), "\n".join(lines[start:])
+    return body, ""
+
+
+def load_handout(path: Path, slug: str, settings: Settings) -> Handout:
+    """Read and validate one handout; raise ``Problems`` with every error found."""
+    try:
+        front_text, body, body_line = split_front_matter(read_text(path), path)
+        doc = load_yaml(front_text, str(path), line_offset=1)
+    except ContentError as error:
+        raise Problems([error]) from None
+    if not isinstance(doc.data, dict):
+        raise Problems([doc.error("front matter must be a mapping of keys to values")])
+    errors: list[ContentError] = []
+    meta = _check_meta(doc, settings, errors)
+    warnings = tuple(_unknown_keys(doc))
+    items = meta.get("items", ())
+    attributes, data_file = (), None
+    if items:
+        attributes, data_file = _load_attributes(path, doc, items, errors)
+    if errors:
+        raise Problems(errors)
+    deep = _too_deep(body)
+    if deep:
+        raise Problems([ContentError(f"line is indented {deep[1]} columns; at most "
+                                     f"{MAX_INDENT} are allowed", path,
+                                     body_line + deep[0], 1)])
+    many = _too_many_blocks(body)
+    if many is not None:
+        raise Problems([ContentError(f"the body has more than {MAX_BLOCKS:,} table rows "
+                                     "and list items (a printed handout never needs "
+                                     "more)", path, body_line + many, 1)])
+    lead, rest = split_lead(body)
+    return Handout(slug=slug, source=path, data_file=data_file, attributes=attributes,
+                   lead=lead, body=rest, warnings=warnings, **meta)
+
+
+def _too_deep(body: str) -> tuple[int, int] | None:
+    """The first body line (0-based) indented more than ``MAX_INDENT``, and its indent."""
+    for number, line in enumerate(body.split("\n")):
+        if len(line) > MAX_INDENT:
+            indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+            if indent > MAX_INDENT:
+                return number, indent
+    return None
+
+
+def _too_many_blocks(body: str) -> int | None:
+    """The body line (0-based) of the table row or list item past ``MAX_BLOCKS``,
+    outside fenced code; None if there are not that many."""
+    count = 0
+    for number, line in _outside_fences(body.split("\n")):
+        if BLOCK_RE.match(line):
+            count += 1
+            if count > MAX_BLOCKS:
+                return number
+    return None
+
+
+def _unknown_keys(doc: YamlDoc):
+    import difflib
+
+    for key in doc.data:
+        if key not in KNOWN_KEYS:
+            hint = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1)
+            suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+            yield doc.error(f"unknown front matter key '{key}'{suggestion}", key,
+                            at_key=True)
+
+
+def look_alike(names: list[str]) -> tuple[str, str] | None:
+    """The first two of ``names`` a reader cannot tell apart, or None: the same
+    once invisible (format) characters are dropped, compatibility forms folded
+    (NFKC), look-alike letters of other scripts taken for one (Unicode's
+    confusables) and case ignored."""
+    seen: dict[str, str] = {}
+    for name in names:
+        first = seen.setdefault(skeleton(name), name)
+        if first != name:
+            return first, name
+    return None
+
+
+def skeleton(name: str) -> str:
+    """What ``name`` looks like: one spelling for all the names that look alike."""
+    from confusable_homoglyphs.confusables import confusables_data
+
+    visible = "".join(char for char in unicodedata.normalize("NFKC", name)
+                      if unicodedata.category(char) != "Cf").casefold()
+    # Of a letter and its look-alikes, the lowest code point stands for them all.
+    return "".join(min([char, *(glyph["c"] for glyph in confusables_data.get(char, ()))])
+                   for char in visible)
+
+
+def _check_meta(doc: YamlDoc, settings: Settings, errors: list) -> dict:
+    """The handout's fields from front matter, with defaults; problems into ``errors``."""
+    data = doc.data
+    meta = {}
+    items = data.get("items")
+    if items is None:
+        errors.append(doc.error("missing 'items': list the 2 to 6 things compared"))
+    elif (not isinstance(items, list)
+          or not all(isinstance(item, (str, int, float)) and str(item).strip()
+                     for item in items)):
+        errors.append(doc.error("'items' must be a list of names", "items"))
+    else:
+        names = [nfc(str(item).strip()) for item in items]  # 'Café' is one name
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        alike = None if duplicates else look_alike(names)
+        if not MIN_ITEMS <= len(names) <= MAX_ITEMS:
+            errors.append(doc.error(
+                f"'items' must name {MIN_ITEMS} to {MAX_ITEMS} things, not {len(names)}",
+                "items"))
+        elif duplicates:
+            errors.append(doc.error(f"item '{duplicates[0]}' is named twice", "items"))
+        elif (longest := max(map(len, names))) > MAX_ITEM:
+            errors.append(doc.error(f"an item name is {longest:,} characters long; at "
+                                    f"most {MAX_ITEM}", "items"))
+        elif alike:
+            errors.append(doc.error(
+                f"items {ascii(alike[0])} and {ascii(alike[1])} look the same (they differ "
+                "only in look-alike or invisible characters): name them apart", "items"))
+        else:
+            meta["items"] = tuple(names)
+    for key, default in (("title", " vs. ".join(meta.get("items", ()))),
+                         ("tagline", settings.tagline), ("author", settings.author),
+                         ("lang", settings.lang)):
+        value = data.get(key, default)
+        if not isinstance(value, str):
+            errors.append(doc.error(f"'{key}' must be text", key))
+        elif len(value) > MAX_TEXT[key]:  # before any work: typography is quadratic
+            errors.append(doc.error(f"'{key}' is {len(value):,} characters long; at most "
+                                    f"{MAX_TEXT[key]:,}", key))
+        elif key == "lang" and not LANG_RE.match(value):
+            errors.append(doc.error(f"'lang' must be a language tag such as 'en', "
+                                    f"not '{value}'", key))
+        else:
+            meta[key] = normal_lang(value) if key == "lang" else value.strip()
+    meta["date"] = _check_date(doc, errors)
+    tags = data.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        errors.append(doc.error("'tags' must be a list of words", "tags"))
+    elif len(tags) > MAX_TAGS:  # each tag's page lists the tags of its handouts
+        errors.append(doc.error(f"'tags' names {len(tags):,} tags; at most {MAX_TAGS}",
+                                "tags"))
+    elif (longest := max(map(len, tags), default=0)) > MAX_TEXT["tag"]:
+        errors.append(doc.error(f"a tag is {longest:,} characters long; at most "
+                                f"{MAX_TEXT['tag']}", "tags"))
+    else:
+        meta["tags"] = tuple(tags)
+    draft = data.get("draft", False)
+    if not isinstance(draft, bool):
+        errors.append(doc.error("'draft' must be true or false", "draft"))
+    meta["draft"] = draft is True
+    return meta
+
+
+def _check_date(doc: YamlDoc, errors: list) -> datetime.date | None:
+    value = doc.data.get("date")
+    if value is None or type(value) is datetime.date:
+        return value
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    errors.append(doc.error("'date' must be a date such as 2026-11-26", "date"))
+    return None
+
+
+DATA_SUFFIXES = (".yaml", ".csv", XLSX_SUFFIX)
+
+
+def data_files(path: Path) -> list[Path]:
+    """The data files beside handout ``path`` (``<slug>.yaml``, ``.csv``, ``.xlsx``)."""
+    return [candidate for candidate in map(path.with_suffix, DATA_SUFFIXES)
+            if candidate.is_file()]
+
+
+def _load_attributes(path: Path, doc: YamlDoc, items: tuple[str, ...], errors: list):
+    """The comparison table from front matter or the data file beside ``path``."""
+    sidecars = data_files(path)
+    in_front = "attributes" in doc.data
+    if len(sidecars) > 1 or (sidecars and in_front):
+        names = ", ".join(p.name for p in sidecars)
+        where = ("front matter and " if in_front else "") + names
+        errors.append(ContentError(f"the comparison table is given twice ({where}); "
+                                   "keep one", path, *doc.where_key("attributes")
+                                   if in_front else (1, 1)))
+        return (), None
+    if in_front:
+        return _attributes_from_yaml(doc, ("attributes",), items, errors), None
+    if not sidecars:
+        errors.append(ContentError(
+            "missing 'attributes': give the comparison table in the front matter "
+            f"or in {path.with_suffix('.yaml').name}, {path.with_suffix('.csv').name} "
+            f"or {path.with_suffix(XLSX_SUFFIX).name}",
+            path, 1, 1))
+        return (), None
+    data_file = sidecars[0]
+    try:
+        if data_file.suffix in (".csv", XLSX_SUFFIX):
+            sheet = (read_xlsx(data_file, MAX_FILE_BYTES) if data_file.suffix == XLSX_SUFFIX
+                     else read_csv(read_text(data_file), data_file))
+            return tuple(Attribute(name, values)
+                         for name, values in sheet_table(sheet, items, errors)), data_file
+        data_doc = load_yaml(read_text(data_file), str(data_file))
+    except ContentError as error:
+        errors.append(error)
+        return (), data_file
+    return _attributes_from_yaml(data_doc, (), items, errors), data_file
+
+
+def _attributes_from_yaml(doc: YamlDoc, keys: tuple, items: tuple[str, ...],
+                          errors: list) -> tuple[Attribute, ...]:
+    table = doc.data
+    for key in keys:
+        table = table.get(key)
+    if not isinstance(table, dict) or not table:
+        errors.append(doc.error("attributes must map each attribute name to its values "
+                                "per item", *keys))
+        return ()
+    if len(table) > MAX_ROWS:
+        errors.append(doc.error(f"the comparison table has {len(table)} rows; at most "
+                                f"{MAX_ROWS} are allowed", *keys))
+        return ()
+    rows = []
+    for name, cells in table.items():
+        if not isinstance(name, str) or not name.strip():
+            errors.append(doc.error("an attribute name must be text", *keys, name,
+                                    at_key=True))
+            continue
+        if not isinstance(cells, dict):
+            errors.append(doc.error(f"attribute '{name}' must map each item to a value",
+                                    *keys, name))
+            continue
+        # Items are names (text); YAML reads an item key like 2024 as a number.
+        cells = {nfc(str(item).strip()): value for item, value in cells.items()}
+        values = []
+        for item in items:
+            value = cells.get(item)
+            if item not in cells:
+                errors.append(doc.error(f"attribute '{name}' has no value for item "
+                                        f"'{item}'", *keys, name, at_key=True))
+            elif not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                errors.append(doc.error(f"attribute '{name}' of item '{item}' must be "
+                                        "text", *keys, name, item))
+            values.append(str(value) if value is not None else "")
+        for extra in cells:
+            if extra not in items:
+                errors.append(doc.error(f"attribute '{name}' names '{extra}', which is "
+                                        f"not an item (items are {list(items)})",
+                                        *keys, name, extra, at_key=True))
+        rows.append(Attribute(nfc(name.strip()), tuple(values)))
+    return tuple(rows)

@@ -1,0 +1,1 @@
+"""HTML -> PDF: the only WeasyPrint importer; layout fixes, structure, variants, clusters."""

@@ -1,0 +1,376 @@
+"""HTML -> PDF with WeasyPrint: fonts, the sandboxed fetcher, metadata.
+
+This is the only module that imports WeasyPrint, and it does so lazily: a build
+with nothing to render never pays for it. Two modules reach into the layout on
+its behalf once it has: ``versus.pdf.columnfix`` mends a multi-column bug, and
+``versus.pdf.textloss`` fails a PDF that would miss text. A process keeps one
+``PdfRenderer`` per theme, so fonts are loaded and the stylesheet parsed once,
+not per handout.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import posixpath
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..errors import RenderError
+from ..executors.limits import RENDERING, time_limit
+from ..security.sandbox import (STATIC, VIRTUAL_ROOT, VIRTUAL_THEME, LocalFiles,
+                                PackedFiles, RemoteRefused, Sandbox, ShippedFiles,
+                                parse_url, reason, references, short)
+from . import columnfix, textloss
+from .variants import page_css, register
+
+REMOTE_TIMEOUT = 10
+"""Seconds an http(s) fetch may take, with --allow-remote."""
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """Everything a worker needs to render one handout: plain, picklable data."""
+
+    slug: str
+    source: str
+    html: str
+    base_url: str
+    """Where relative references resolve: ``base_url(project, folder)``."""
+    paper: str
+    stylesheet: str
+    roots: tuple[str, ...]
+    """Folders it may read: the project first, then the theme's."""
+    variant: str | None = None
+    """A PDF variant WeasyPrint knows, such as 'pdf/ua-1'; None for plain tagged PDF."""
+    bleed: str | None = None
+    """Bleed around each page, with crop marks (``versus.pdf.variants``); None: none."""
+    allow_remote: bool = False
+    """Fetch http(s) images; without it they are left out with a warning."""
+    timeout: float | None = None
+    """Seconds the render may take (see ``versus.executors.limits``); None: no limit."""
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    """A rendered PDF, or the error that stopped it."""
+
+    slug: str
+    pdf: bytes | None = None
+    error: RenderError | None = None
+    read: tuple[str, ...] = ()
+    """Absolute paths of every file the renderer read: stylesheet, fonts, images."""
+    warnings: tuple[str, ...] = ()
+    """What was left out: remote images not fetched."""
+
+
+def render_job(job: PdfJob) -> PdfResult:
+    """Render one job with this process's renderer for its theme; never raises."""
+    return _render_safely(
+        job, lambda: renderer_for(job.stylesheet, job.roots, _digest(job.stylesheet)),
+        renderer_for.cache_clear)
+
+
+def _render_safely(job: PdfJob, renderer: Callable[[], PdfRenderer],
+                   forget: Callable[[], None]) -> PdfResult:
+    """Render ``job`` with ``renderer()`` under its time limit; every failure is
+    the job's error, and ``forget`` drops a renderer a failure may have spoiled."""
+    try:
+        made = renderer()
+        with time_limit(job.timeout, RENDERING, job.source):
+            pdf, read = made.render(job)
+        return PdfResult(job.slug, pdf=pdf, read=read, warnings=tuple(made.fetcher.warnings))
+    except RenderError as error:
+        forget()  # a stopped render may leave it half-way
+        return PdfResult(job.slug, error=error)
+    except MemoryError:
+        forget()
+        return PdfResult(job.slug, error=RenderError(
+            f"{RENDERING} ran out of memory; stopped", job.source))
+    except Exception as error:  # WeasyPrint may fail in many ways on odd input.
+        return PdfResult(job.slug, error=RenderError(
+            f"PDF rendering failed: {type(error).__name__}: {error}", job.source))
+
+
+def warm_up(stylesheet: str, roots: tuple[str, ...]) -> None:
+    """Load WeasyPrint, the fonts and the stylesheet now, so the next render is quick."""
+    renderer_for(stylesheet, roots, _digest(stylesheet))
+
+
+def _digest(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@functools.lru_cache(maxsize=4)
+def renderer_for(stylesheet: str, roots: tuple[str, ...], digest: str) -> PdfRenderer:
+    """This process's renderer for a theme; ``digest`` renews it when the CSS changes."""
+    return PdfRenderer(LocalFiles(tuple(Path(root) for root in roots)),
+                       Path(stylesheet).name)
+
+
+class PdfRenderer:
+    """WeasyPrint with one font configuration and one parsed stylesheet.
+
+    The stylesheet is parsed at a virtual URL, ``file:///versus-theme/static/``,
+    so the fonts it loads come through the same fetcher, from the theme's
+    folders or from the bytes a cluster client sent, and the PDF is the same.
+    """
+
+    def __init__(self, files, stylesheet: str):
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        self._weasyprint = weasyprint
+        register(weasyprint.pdf)  # plain PDF/A-4
+        columnfix.install(weasyprint)  # no section lost after balanced columns
+        textloss.install()  # what is laid out is checked against what was built
+        self.files = files
+        self.fetcher = _sandboxed_fetcher(weasyprint, files)
+        self.font_config = FontConfiguration()
+        data, origin = files.theme_file(stylesheet)
+        self.stylesheet = weasyprint.CSS(string=data.decode("utf-8"),
+                                         base_url=f"file://{VIRTUAL_THEME}/{STATIC}/",
+                                         font_config=self.font_config,
+                                         url_fetcher=self.fetcher)
+        if self.fetcher.failures:
+            raise RenderError(self.fetcher.failures[0], origin)
+        self.theme_read = {origin} | self.fetcher.read
+
+    @functools.cache
+    def _page_css(self, paper: str, bleed: str | None = None):
+        return self._weasyprint.CSS(string=f"@page {{ size: {paper}; }}" + page_css(bleed),
+                                    font_config=self.font_config)
+
+    def render(self, job: PdfJob) -> tuple[bytes, tuple[str, ...]]:
+        """The PDF of ``job`` and the files read; a failed fetch is a ``RenderError``."""
+        from .tagfix import finish
+        self.fetcher.start(job.allow_remote)
+        options = {"stylesheets": [self.stylesheet, self._page_css(job.paper, job.bleed)],
+                   "pdf_tags": True, "pdf_variant": job.variant}
+        with _ImageFailures(self.fetcher), textloss.recording() as built:
+            page = self._weasyprint.HTML(string=job.html, base_url=job.base_url,
+                                         url_fetcher=self.fetcher)
+            document = page.render(font_config=self.font_config, **options)
+            lost = textloss.lost_text(built, document)
+            if lost:  # a layout bug: no PDF rather than one missing a passage
+                raise RenderError(f"the PDF lost text: {lost}", job.source)
+            pdf = document.write_pdf(finisher=_relative_links(job.base_url), **options)
+        pdf = finish(pdf)  # what WeasyPrint's tags lack: header scope, ID tree, artifacts
+        if self.fetcher.failures:
+            raise RenderError(self.fetcher.failures[0], job.source)
+        return pdf, tuple(sorted(self.theme_read | self.fetcher.read))
+
+
+def _relative_links(base: str):
+    """A WeasyPrint finisher: links to project files (another handout's PDF, made
+    ``x.pdf`` by ``render``) become relative again, as the PDFs sit in output/pdf/
+    like the handouts in content/; WeasyPrint makes every link absolute."""
+    prefix, folder = f"file://{VIRTUAL_ROOT}/", urlsplit(base).path
+
+    def finish(document, pdf) -> None:
+        for obj in pdf.objects:
+            action = obj.get("A") if isinstance(obj, dict) else None
+            uri = action.get("URI") if isinstance(action, dict) else None
+            if uri is not None and uri.string.startswith(prefix):
+                parts = urlsplit(uri.string)
+                relative = posixpath.relpath(parts.path, folder)
+                uri.string = relative + (f"#{parts.fragment}" if parts.fragment else "")
+                if "Contents" in obj:
+                    obj["Contents"].string = uri.string
+
+    return finish
+
+
+class _ImageFailures(logging.Handler):
+    """Turns WeasyPrint's 'Failed to load image' log lines into failures: an image
+    that was fetched but could not be decoded (a decompression bomb, say)."""
+
+    def __init__(self, fetcher):
+        super().__init__(logging.ERROR)
+        self.fetcher = fetcher
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg.startswith("Failed to load image") and len(record.args) == 2:
+            url, problem = record.args
+            if url in self.fetcher.refused:
+                return  # already a warning (remote) or a failure (refused)
+            why = str(problem).strip() or "the image could not be decoded"
+            self.fetcher.failures.append(f"cannot load '{short(url)}': {why}")
+            self.fetcher.refused.add(url)
+
+    def __enter__(self):
+        logging.getLogger("weasyprint").addHandler(self)
+        return self
+
+    def __exit__(self, *exc):
+        logging.getLogger("weasyprint").removeHandler(self)
+
+
+def _sandboxed_fetcher(weasyprint, files):
+    """WeasyPrint's URL fetcher on top of a ``Sandbox`` (see ``versus.security.sandbox``):
+    refusals become failures of the handout, remote images left out warnings."""
+
+    class SandboxedFetcher(weasyprint.URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols={"data", "http", "https"},
+                             allow_redirects=False, timeout=REMOTE_TIMEOUT)
+            self.start(allow_remote=False)
+
+        def start(self, allow_remote: bool) -> None:
+            """Forget the last document's fetches; set whether http(s) is allowed."""
+            self.sandbox = Sandbox(files, allow_remote, remote=super().fetch)
+            self.failures: list[str] = []
+            self.warnings: list[str] = []
+            self.refused: set[str] = set()
+
+        @property
+        def read(self) -> set[str]:
+            """The files read for the current document."""
+            return self.sandbox.read
+
+        def fetch(self, url, headers=None):
+            try:
+                data, _, received = self.sandbox.load(url, headers)
+            except RemoteRefused:
+                self.refused.add(url)
+                self.warnings.append(f"remote image '{short(url)}' not fetched "
+                                     "(--allow-remote fetches it); its alt text is shown")
+                raise
+            except Exception as error:
+                self.refused.add(url)
+                self.failures.append(f"cannot load '{short(url)}': {reason(error)}")
+                raise
+            return weasyprint.urls.URLFetcherResponse(parse_url(url).geturl(), data,
+                                                      received)
+
+    return SandboxedFetcher()
+
+
+@dataclass(frozen=True)
+class ThemeBundle:
+    """The theme's static files as bytes, sent once to each cluster worker."""
+
+    digest: str
+    files: dict[str, bytes]
+
+    @classmethod
+    def of(cls, static: dict[str, Path]) -> ThemeBundle:
+        """Read ``static`` (name -> path, as ``Theme.static_files`` gives)."""
+        files = {name: path.read_bytes() for name, path in sorted(static.items())}
+        digest = hashlib.sha256()
+        for name, data in files.items():
+            digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+        return cls(digest.hexdigest(), files)
+
+
+@dataclass(frozen=True)
+class ShippedJob:
+    """A render job with the project files its page refers to, for a cluster."""
+
+    job: PdfJob
+    assets: dict[str, bytes]
+    refused: dict[str, Exception] = field(default_factory=dict)
+    """Why each project file the page refers to and may not read was refused."""
+
+
+def ship(job: PdfJob) -> ShippedJob:
+    """``job`` with the bytes of every project file its HTML refers to, and of the
+    files its SVG images draw in turn; or why each of them was refused."""
+    from urllib.parse import urljoin
+
+    files = PackedFiles(LocalFiles(tuple(Path(root) for root in job.roots)))
+    sandbox = Sandbox(files)
+    pending = [urljoin(job.base_url, reference) for reference in references(job.html)]
+    seen: set[str] = set()
+    while pending:
+        url = pending.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        try:
+            data, kind, _ = sandbox.load(url)
+        except (OSError, ValueError):
+            continue  # the worker reports it, as a local render would
+        if kind == "static" and urlsplit(url).path.lower().endswith(".css"):
+            # The site's stylesheet: its fonts and images travel with it.
+            pending += [urljoin(url, ref) for ref in css_references(data)]
+    return ShippedJob(job, files.assets, files.refused)
+
+
+CSS_URL_RE = re.compile(rb"""url\(\s*(?:'([^']*)'|"([^"]*)"|([^'")\s]+))\s*\)"""
+                        rb"""|@import\s+(?:'([^']*)'|"([^"]*)")""")
+
+
+def css_references(css: bytes) -> list[str]:
+    """The URLs a stylesheet loads: its ``url()`` values and ``@import`` strings."""
+    return [next(group for group in match.groups() if group is not None)
+            .decode("utf-8", "replace") for match in CSS_URL_RE.finditer(css)]
+
+
+def render_shipped(shipped: ShippedJob, theme: ThemeBundle) -> PdfResult:
+    """Render a shipped job on a cluster worker; never raises.
+
+    The render runs in a worker process this cluster worker's thread watches
+    (``versus.executors.workers``), under the job's time limit, as a local render does:
+    a render that overruns it is killed there, not left running on the cluster.
+    """
+    from ..executors.workers import Limit, WatchedPool
+
+    watched = _WATCHED
+    if getattr(watched, "digest", None) != theme.digest:  # one theme at a time
+        if getattr(watched, "pool", None) is not None:
+            watched.pool.close()
+        watched.pool = WatchedPool(1, SHIPPED_PER_WORKER, (_receive_theme, theme))
+        watched.digest = theme.digest
+    limit = Limit(shipped.job.timeout, RENDERING, _stopped_shipped)
+    return list(watched.pool.map(_render_shipped_here, [shipped], limit))[0]
+
+
+SHIPPED_PER_WORKER = 100
+"""Renders a cluster worker's render process does before it is renewed."""
+
+
+def _stopped_shipped(shipped: ShippedJob, message: str) -> PdfResult:
+    return PdfResult(shipped.job.slug, error=RenderError(message, shipped.job.source))
+
+
+def _receive_theme(theme: ThemeBundle) -> None:
+    """In a cluster worker's render process: the theme its jobs render with."""
+    global _THEME
+    _THEME = theme
+
+
+def _render_shipped_here(shipped: ShippedJob) -> PdfResult:
+    """Render a shipped job in this process, with the theme it was sent."""
+    from ..executors.workers import stage
+
+    def renderer() -> PdfRenderer:
+        stage(None)  # trusted set-up, not limited: WeasyPrint, the fonts, the CSS
+        made = _shipped_renderer(_THEME, Path(shipped.job.stylesheet).name)
+        stage(RENDERING)
+        made.files.assets = shipped.assets  # this job's images
+        made.files.refused = shipped.refused
+        return made
+
+    return _render_safely(shipped.job, renderer, _SHIPPED_RENDERERS.clear)
+
+
+_WATCHED = threading.local()
+"""A cluster worker thread's watched render process and its theme's digest."""
+_THEME: ThemeBundle | None = None
+"""In a render process of a cluster worker: the theme it was sent."""
+_SHIPPED_RENDERERS: dict[tuple[str, str], PdfRenderer] = {}
+"""This worker process's renderer for the theme it was last sent (one at a time)."""
+
+
+def _shipped_renderer(theme: ThemeBundle, stylesheet: str) -> PdfRenderer:
+    key = (theme.digest, stylesheet)
+    if key not in _SHIPPED_RENDERERS:
+        _SHIPPED_RENDERERS.clear()
+        _SHIPPED_RENDERERS[key] = PdfRenderer(ShippedFiles({}, theme.files), stylesheet)
+    return _SHIPPED_RENDERERS[key]

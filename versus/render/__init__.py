@@ -1,0 +1,1 @@
+"""Handout -> HTML: Markdown, the theme's Jinja templates, the printed page's typesetting."""

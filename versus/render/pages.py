@@ -1,0 +1,446 @@
+"""Markdown -> HTML, the Jinja environment, and the templates a page used.
+
+The theme is a folder of Jinja templates and static files (CSS, fonts). A
+project's own ``templates/`` folder overrides the default theme file by file.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import jinja2
+from jinja2 import meta
+from markupsafe import Markup
+
+from .. import __version__, i18n
+from ..content.handouts import Handout
+from ..errors import Problems, RenderError, TemplateError
+from ..settings import Settings
+from ..settings import source_date as epoch_date
+
+STATIC_DIR = "static"
+STYLESHEET = f"{STATIC_DIR}/versus.css"
+HANDOUT_TEMPLATE = "handout.html"
+INDEX_TEMPLATE = "index.html"
+TAG_TEMPLATE = "tag.html"
+BOOKLET_TEMPLATE = "booklet.html"
+CONTENT_PREFIX = "content/"
+MARKDOWN_EXTENSIONS = ["tables", "toc", "attr_list", "fenced_code", "codehilite",
+                       "sane_lists", "def_list", "admonition", "smarty"]
+MARKDOWN_CONFIG = {"codehilite": {"guess_lang": False, "css_class": "highlight"},
+                   "toc": {"permalink": False}}
+PARAGRAPH_RE = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
+PLAIN_RE = re.compile(r"(?![-+#!? ]|\d+\.)(?:[^\W_]|[^\x00-\x7f\s]|[-,.;:()/%+=#!?]| (?! ))+"
+                      r"(?<! )")
+"""A table cell that needs no Markdown: letters, digits, single spaces and a
+little punctuation that no block, inline pattern or smart punctuation reads
+(none at the start, where a list or heading could begin)."""
+SMART_RE = re.compile(r"\.\.|\. \.|--")
+ELEMENT_RE = re.compile(r"<[a-zA-Z]")
+MAX_ELEMENTS = 5000
+MAX_HTML_CHARS = 8_000_000
+"""Characters of HTML one handout's content may make: four times the largest
+content file, though a footnote called many times is copied at every call."""
+SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’)\]]*(?=\s|$)|[。！？]")
+NOTE_CALL_RE = re.compile(r'<sup class="footnote-ref".*?</sup>', re.DOTALL)
+MAX_DESCRIPTION = 300
+"""HTML elements one handout's content may make: about a hundred printed pages."""
+
+
+def source_date() -> datetime.date | None:
+    """The date SOURCE_DATE_EPOCH gives, for handouts without one; never the clock."""
+    try:
+        return epoch_date()
+    except ValueError as error:  # the CLI says so first, as a usage error
+        raise RenderError(str(error)) from None
+
+
+def default_theme() -> Path:
+    """The theme shipped with Versus: ``versus/theme`` when installed, else ``templates/``."""
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "theme"
+    if packaged.is_dir():
+        return packaged
+    return package.parent / "templates"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The folders templates and static files are looked up in, first match wins."""
+
+    dirs: tuple[Path, ...]
+
+    @classmethod
+    def for_project(cls, project: Path) -> Theme:
+        """The project's ``templates/`` (if any) in front of the default theme."""
+        dirs = []
+        for candidate in (project / "templates", default_theme()):
+            candidate = candidate.resolve()
+            if candidate.is_dir() and candidate not in dirs:
+                dirs.append(candidate)
+        return cls(tuple(dirs))
+
+    def find(self, name: str) -> Path:
+        """The file ``name`` from the first folder that has it."""
+        for folder in self.dirs:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+        raise TemplateError(f"theme file '{name}' not found in "
+                            f"{', '.join(map(str, self.dirs))}")
+
+    def static_files(self) -> dict[str, Path]:
+        """Every static file by its path below ``static/``, overrides applied."""
+        files: dict[str, Path] = {}
+        for folder in reversed(self.dirs):
+            root = folder / STATIC_DIR
+            if root.is_dir():
+                for path in sorted(root.rglob("*")):
+                    if path.is_file():
+                        files[path.relative_to(root).as_posix()] = path
+        return dict(sorted(files.items()))
+
+
+class Markdown:
+    """One Python-Markdown converter, reset between documents.
+
+    A relative link to another handout's Markdown file (``other-vs-thing.md``)
+    points at its page (``other-vs-thing.html``) on the web and at its PDF
+    (``other-vs-thing.pdf``) in print. Footnotes and names: see ``typeset``.
+    """
+
+    def __init__(self):
+        import markdown
+        from markdown.treeprocessors import Treeprocessor
+
+        from ..security.sanitize import clean
+        from .typeset import NoteState, Typeset, mark_names, names_pattern
+
+        class PageLinks(Treeprocessor):
+            def run(self, root):
+                suffix = ".html" if self.md.versus_screen else ".pdf"
+                for link in root.iter("a"):
+                    link.set("href", _page_link(link.get("href", ""), suffix))
+
+        self._clean = clean
+        self._md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS + [Typeset()],
+                                     extension_configs=MARKDOWN_CONFIG,
+                                     output_format="html")
+        self._md.treeprocessors.register(PageLinks(self._md), "versus-page-links", 1)
+        self._md.versus_screen = False
+        self._note_state, self._names_pattern = NoteState, names_pattern
+        self._mark_names = mark_names
+
+    def start(self, items, notes: dict[str, str], screen: bool) -> None:
+        """Begin a handout: its item names, and its footnotes (label -> Markdown)."""
+        self._md.versus_names_re = self._names_pattern(items)
+        self._md.versus_notes = self._note_state()
+        converted = {label: self.inline(text, screen) for label, text in notes.items()}
+        self._md.versus_notes = self._note_state(converted, print_=not screen,
+                                                 budget=MAX_HTML_CHARS)
+
+    def notes(self) -> list[Markup]:
+        """The footnotes called so far in this handout, in order."""
+        return [Markup(html) for html in self._md.versus_notes.ordered()]
+
+    def block(self, text: str, screen: bool = False) -> Markup:
+        """Markdown blocks -> HTML, cleaned by the raw HTML policy (``sanitize``)."""
+        self._md.versus_screen = screen
+        return self._clean(self._md.reset().convert(text), screen)
+
+    def inline(self, text: str, screen: bool = False) -> Markup:
+        """A table cell's Markdown -> cleaned HTML without the wrapping paragraph.
+
+        Most cells are plain words: those skip the converter (most of a web
+        page's cost) and only get their names marked, as it would mark them."""
+        if PLAIN_RE.fullmatch(text) and not SMART_RE.search(text):
+            return Markup(self._mark_names(text, self._md.versus_names_re))
+        return self.convert_inline(text, screen)
+
+    def convert_inline(self, text: str, screen: bool = False) -> Markup:
+        """``inline`` through the converter, whatever the text."""
+        self._md.versus_screen = screen
+        html = self._clean(self._md.reset().convert(text), screen)
+        match = PARAGRAPH_RE.match(html)
+        if match and "<p>" not in match.group(1):
+            html = match.group(1)
+        return Markup(html)
+
+
+@dataclass(frozen=True)
+class Content:
+    """A handout's Markdown converted to HTML: what its page's template shows."""
+
+    lead: Markup
+    body: Markup
+    table: list[tuple[Markup, list[Markup]]]
+    """Each attribute's name and its values, one per item."""
+    notes: list[Markup]
+    elements: int = 0
+    """The HTML elements of the lead, body and cells (at most ``MAX_ELEMENTS``)."""
+
+    def images(self) -> list[str]:
+        """The image sources the content shows."""
+        from ..security.sandbox import image_sources
+
+        cells = [cell for name, values in self.table for cell in (name, *values)]
+        return image_sources("".join(map(str, [self.lead, self.body, *cells,
+                                                *self.notes])))
+
+
+def _check_elements(handout: Handout, parts: list[str]) -> int:
+    """Refuse a handout whose content makes more HTML elements than ``MAX_ELEMENTS``:
+    laying out a page costs memory by the element (10,000 list items take 0.5 GB).
+    The count, if not."""
+    count = sum(len(ELEMENT_RE.findall(part)) for part in parts)
+    if count > MAX_ELEMENTS:
+        raise RenderError(f"the content makes {count:,} HTML elements; at most "
+                          f"{MAX_ELEMENTS:,} (a printed handout never needs more)",
+                          handout.source)
+    return count
+
+
+def _too_much_html(handout: Handout) -> RenderError:
+    return RenderError(f"the content makes more than {MAX_HTML_CHARS:,} characters of "
+                       "HTML (a footnote is copied wherever it is called)", handout.source)
+
+
+def first_sentence(html: str) -> str:
+    """The first sentence of ``html`` as plain text, at most ``MAX_DESCRIPTION``
+    characters: what a page's description says. A full stop ends it only before a
+    capital, a digit or the end ('e.g. this' goes on)."""
+    text = " ".join(Markup(NOTE_CALL_RE.sub("", str(html))).striptags().split())
+    for match in SENTENCE_END_RE.finditer(text):
+        after = text[match.end():].lstrip()
+        if not after or not after[0].isalpha() or after[0].isupper() \
+                or match.group()[0] in "。！？":
+            text = text[:match.end()]
+            break
+    if len(text) > MAX_DESCRIPTION:
+        text = text[:MAX_DESCRIPTION - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return text
+
+
+def _page_link(href: str, suffix: str) -> str:
+    """``x.md`` (and ``x.md#part``) as ``x`` + ``suffix``; any other link as it is."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
+        return href
+    return urlunsplit(parts._replace(path=parts.path[:-3] + suffix))
+
+
+@jinja2.pass_context
+def _isolate(context, text) -> Markup:
+    """The ``isolate`` filter: ``text`` wholly in the other direction than the page
+    (a Latin name on an Arabic page) in a ``<bdi>`` of its own direction, so its
+    neutral characters ("C++") stay on its side. The ``dir`` attribute, not
+    ``dir="auto"``, because WeasyPrint reads only ``ltr`` and ``rtl``."""
+    text = Markup.escape(text)
+    own = i18n.text_direction(text.striptags())
+    if own is None or own == context.get("dir", "ltr"):
+        return text
+    return Markup('<bdi dir="{}">{}</bdi>').format(own, text)
+
+
+class Pages:
+    """Renders handouts and the index through the theme's Jinja templates."""
+
+    def __init__(self, theme: Theme, settings: Settings,
+                 references: dict[str, list[str]] | None = None):
+        self.theme = theme
+        self.settings = settings
+        self.references = {} if references is None else references
+        """Templates each template source refers to, by the source's digest: a
+        build keeps them, so one with nothing to do parses no template."""
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in theme.dirs]),
+            autoescape=jinja2.select_autoescape(["html", "xml"], default=True),
+            undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+        self.env.filters["smart"] = self._smart
+        self.env.filters["isolate"] = _isolate
+
+    @functools.cached_property
+    def _smarty(self):
+        from .typeset import Smart
+
+        return Smart()
+
+    def _smart(self, text) -> Markup:
+        """The ``smart`` filter: quotes, dashes and ellipses in plain text."""
+        return Markup(self._smarty(str(text)))
+
+    @functools.cached_property
+    def markdown(self) -> Markdown:
+        """The converter, made on first use: a build with nothing to do never needs it."""
+        return Markdown()
+
+    def handout(self, handout: Handout, medium: str, root: str = "",
+                shown: set[str] | None = None) -> str:
+        """The HTML of ``handout`` for ``medium`` 'print' (PDF) or 'screen' (web page);
+        ``shown`` gets the image sources its content shows (the page's other images
+        come from the templates)."""
+        content = self.convert(handout, medium)
+        if shown is not None:
+            shown.update(content.images())
+        return self.page(handout, content, medium, root)
+
+    def convert(self, handout: Handout, medium: str) -> Content:
+        """The content of ``handout`` converted from Markdown for ``medium``: most of
+        the cost of a page, so ``check`` converts once and fills both media's templates."""
+        from .typeset import TooMuchHtml, extract_notes
+
+        try:
+            screen = medium == "screen"
+            lead_text, lead_notes = extract_notes(handout.lead)
+            body_text, notes = extract_notes(handout.body)
+            self.markdown.start(handout.items, {**lead_notes, **notes}, screen)
+            # In reading order, so footnotes are numbered as they are read.
+            lead = self.markdown.block(lead_text, screen)
+            table = [(self.markdown.inline(attribute.name, screen),
+                      [self.markdown.inline(value, screen) for value in attribute.values])
+                     for attribute in handout.attributes]
+            body = self.markdown.block(body_text, screen)
+        except RecursionError:
+            raise RenderError("the Markdown is nested too deeply to convert",
+                              handout.source) from None
+        except TooMuchHtml:
+            raise _too_much_html(handout) from None
+        notes = self.markdown.notes()
+        # The attribute names too: a name is Markdown, and can make elements.
+        parts = [lead, body, *(cell for name, values in table for cell in (name, *values))]
+        if sum(map(len, parts + notes)) > MAX_HTML_CHARS:
+            raise _too_much_html(handout)
+        elements = _check_elements(handout, parts)
+        return Content(lead, body, table, notes, elements)
+
+    def page(self, handout: Handout, content: Content, medium: str, root: str = "") -> str:
+        """The HTML of ``handout``'s page for ``medium`` from its converted ``content``."""
+        from ..web.site import site_url, tag_slugs
+
+        base = self.settings.base_url
+        canonical = site_url(base, f"html/{handout.slug}.html") if base else ""
+        return self._render(HANDOUT_TEMPLATE, handout.lang, handout=handout,
+                            medium=medium, root=root, date=handout.date or source_date(),
+                            lead=content.lead, body=content.body, table=content.table,
+                            notes=content.notes, canonical=canonical,
+                            description=first_sentence(content.lead),
+                            tag_slugs=tag_slugs(handout.tags))
+
+    def index(self, handouts: list[Handout]) -> dict[str, str]:
+        """The index's pages, the tags' pages, the search index and the sitemap that
+        list ``handouts``, by path below output/ (see ``versus.web.site``)."""
+        from ..web import site
+
+        return site.files(self, handouts)
+
+    def listing(self, path: str, **context) -> str:
+        """The HTML of the listing page at ``path`` below output/: a page of the index,
+        or of a tag's handouts (``tags/...``)."""
+        from ..web.site import site_url
+
+        template = TAG_TEMPLATE if path.startswith("tags/") else INDEX_TEMPLATE
+        canonical = site_url(self.settings.base_url, path) if self.settings.base_url else ""
+        return self._render(template, self.settings.lang, medium="screen",
+                            canonical=canonical, **context)
+
+    def booklet(self, entries: list, **context) -> str:
+        """The HTML of the booklet's cover and contents page listing ``entries``."""
+        return self._render(BOOKLET_TEMPLATE, self.settings.lang, entries=entries,
+                            medium="print", root="", **context)
+
+    @functools.cache
+    def words(self, lang: str) -> i18n.Translator:
+        """The theme's fixed words in ``lang`` (see ``versus.i18n``)."""
+        try:
+            return i18n.Translator(lang, i18n.catalogs(self.theme.dirs, lang))
+        except Problems as problems:
+            error = problems.errors[0]
+            raise TemplateError(error.message, error.path, error.line) from None
+
+    def translations(self) -> list[Path]:
+        """Every translation file of the theme: inputs of every page."""
+        return sorted(path for folder in self.theme.dirs
+                      for path in (folder / i18n.I18N_DIR).glob("*.yaml"))
+
+    def logo(self, root: str, medium: str) -> str:
+        """The URL of the ``logo`` setting's image from a page at ``root`` (the way up
+        to output/), in ``medium``; empty without one. In print, ``root`` leads to
+        the project: a content image is read where it is, not where it is published."""
+        logo = self.settings.logo
+        if not logo:
+            return ""
+        if medium == "screen" and logo.startswith(CONTENT_PREFIX):
+            logo = "html/" + logo[len(CONTENT_PREFIX):]  # published beside the pages
+        return root + quote(logo)
+
+    def _render(self, name: str, lang: str, **context) -> str:
+        t = self.words(lang)
+        try:
+            template = self.env.get_template(name)
+            logo = self.logo(context.get("root", ""), context.get("medium", "print"))
+            return template.render(settings=self.settings, version=__version__, t=t,
+                                   lang=lang, dir=t.direction, logo=logo,
+                                   local_date=lambda date: i18n.format_date(date, lang),
+                                   **context)
+        except jinja2.TemplateSyntaxError as error:
+            raise TemplateError(error.message or str(error),
+                                error.filename or name, error.lineno) from None
+        except jinja2.TemplateNotFound as error:
+            raise TemplateError(f"template '{error.name}' not found", name) from None
+        except jinja2.TemplateError as error:
+            path, line = _template_frame(sys.exc_info()[2], self.theme.dirs, name)
+            raise TemplateError(str(error), path, line) from None
+        except RecursionError:
+            path, line = _template_frame(sys.exc_info()[2], self.theme.dirs, name)
+            raise TemplateError("templates include or extend each other without end",
+                                path, line) from None
+
+    @functools.cache
+    def templates_used(self, name: str = HANDOUT_TEMPLATE) -> tuple[Path, ...]:
+        """The files of ``name`` and every template it extends, includes or imports."""
+        seen: dict[str, Path] = {}
+        pending: list[tuple[str, Path | str]] = [(name, name)]  # (template, named by)
+        while pending:
+            current, named_by = pending.pop()
+            if current in seen:
+                continue
+            try:
+                source, filename, _ = self.env.loader.get_source(self.env, current)
+            except jinja2.TemplateNotFound as error:
+                raise TemplateError(f"template '{error.name}' not found",
+                                    named_by) from None
+            seen[current] = Path(filename)
+            pending.extend((ref, seen[current])
+                           for ref in self._references(source, current, filename))
+        return tuple(seen[key] for key in sorted(seen))
+
+    def _references(self, source: str, name: str, filename: str) -> list[str]:
+        """The templates ``source`` extends, includes or imports."""
+        key = hashlib.sha256(source.encode("utf-8")).hexdigest()
+        if key not in self.references:
+            try:
+                tree = self.env.parse(source, name, filename)
+            except jinja2.TemplateSyntaxError as error:
+                raise TemplateError(error.message or str(error),
+                                    error.filename or name, error.lineno) from None
+            self.references[key] = sorted(
+                ref for ref in meta.find_referenced_templates(tree) if ref)
+        return self.references[key]
+
+
+def _template_frame(traceback, dirs, fallback: str) -> tuple[str, int | None]:
+    """The innermost template file and line in ``traceback``."""
+    found = (fallback, None)
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if any(filename.startswith(str(folder)) for folder in dirs):
+            found = (filename, traceback.tb_lineno)
+        traceback = traceback.tb_next
+    return found

@@ -1,0 +1,1 @@
+"""New files to fill in: a site (init) and a handout skeleton (new)."""

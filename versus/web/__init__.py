@@ -1,0 +1,1 @@
+"""The site around the handouts: index pages, tags, search index, sitemap."""
