@@ -21,8 +21,8 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r $(LOCK)
-	@# -qq: setuptools warns at every editable install of a package whose theme
-	@# folder is mapped (versus.theme is templates/), a warning for its developers
+	@# -qq: setuptools warns at every editable install of a package with folders
+	@# of data (the theme's), a warning for its developers
 	$(PY) -m pip install -qq --no-deps -e .
 	touch $(STAMP)
 

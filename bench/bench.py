@@ -118,7 +118,7 @@ METHOD = """\
 - (m0), (m1) the seed's print HTML through one WeasyPrint in this process, 10 times
   each, alternating, with `pdf_tags` off and on.
 
-Both projects carry a copy of the repository's `templates/`. CPU s is user + system
+Both projects carry a copy of the default theme (`versus/theme/`) as `templates/`. CPU s is user + system
 time of the measured processes (from `getrusage`): it moves much less than wall time
 when other work shares the machine.
 """
@@ -603,9 +603,9 @@ def start_cluster(stack: contextlib.ExitStack, samples: Samples) -> str | None:
 
 
 def make_project(path: Path, count: int) -> None:
-    """A project with ``count`` handouts and its own copy of the repository's templates."""
+    """A project with ``count`` handouts and its own copy of the default theme."""
     make_corpus(path, count)
-    shutil.copytree(ROOT / "templates", path / "templates")
+    shutil.copytree(ROOT / "versus" / "theme", path / "templates")
 
 
 def log(message: str) -> None:
@@ -628,7 +628,7 @@ def versus_revision() -> str:
     """The commit measured, and the files of the engine and theme changed since it."""
     commit = first_line(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
     dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--",
-                            "versus", "templates", "build.py"],
+                            "versus", "build.py"],
                            capture_output=True, text=True).stdout.split("\n")
     edited = sorted(line[3:] for line in dirty if line.strip())
     return commit + (f" plus uncommitted changes to {', '.join(edited)}" if edited
@@ -638,7 +638,9 @@ def versus_revision() -> str:
 def source_digest() -> str:
     """A digest of the engine's and the theme's files, to notice edits during a run."""
     digest = hashlib.sha256()
-    for path in sorted([*(ROOT / "versus").rglob("*.py"), *(ROOT / "templates").rglob("*")]):
+    for path in sorted((ROOT / "versus").rglob("*")):
+        if "__pycache__" in path.parts:
+            continue
         if path.is_file():
             digest.update(path.relative_to(ROOT).as_posix().encode() + path.read_bytes())
     return digest.hexdigest()

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-STATIC = ROOT / "templates" / "static"
+STATIC = ROOT / "versus" / "theme" / "static"
 NOTO = ('html { font-family: "Inter", "Noto Sans Arabic", "Noto Sans Hebrew", '
         '"Noto Sans Devanagari",\n                    "Noto Sans Thai", sans-serif;')
 INTER = 'html { font-family: "Inter", sans-serif;'

@@ -60,10 +60,10 @@ def test_an_edited_handout_is_checked_again_alone(project):
 
 def test_a_changed_template_checks_every_handout_again(project):
     write(project, "templates/handout.html",
-          (REPO / "templates" / "handout.html").read_text("utf-8"))
+          (REPO / "versus" / "theme" / "handout.html").read_text("utf-8"))
     check_project(project, jobs=1)
     write(project, "templates/handout.html",
-          (REPO / "templates" / "handout.html").read_text("utf-8") + "{{ nope( }}\n")
+          (REPO / "versus" / "theme" / "handout.html").read_text("utf-8") + "{{ nope( }}\n")
     result = check_project(project, jobs=1)
     assert result.reused == 0
     assert "template" in {code for *_, code, _ in found(result)}, found(result)

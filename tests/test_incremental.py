@@ -226,7 +226,7 @@ def test_touching_files_without_changing_them_rebuilds_nothing(tmp_path):
     project = new_project(tmp_path, c="yaml")
     (project / "versus.yaml").write_text("site_name: Touchy\n", encoding="utf-8")
     (project / "templates").mkdir()
-    shutil.copy(REPO / "templates" / "handout.html", project / "templates" / "handout.html")
+    shutil.copy(REPO / "versus" / "theme" / "handout.html", project / "templates" / "handout.html")
     ok(run(project, "html"))
     touched = [p for p in project.rglob("*")
                if p.is_file() and "output" not in p.relative_to(project).parts]
@@ -300,7 +300,7 @@ def test_deleted_pdf_is_rebuilt_alone(built_project):
 def test_editing_a_shared_template_rebuilds_all_that_use_it(tmp_path, name):
     project = new_project(tmp_path)
     (project / "templates").mkdir(parents=True)
-    shutil.copy(REPO / "templates" / name, project / "templates" / name)
+    shutil.copy(REPO / "versus" / "theme" / name, project / "templates" / name)
     ok(run(project, "html"))
     settled = ok(run(project, "html"))
     assert built(settled, project) == [], "an unchanged override must not rebuild"
@@ -314,7 +314,7 @@ def test_editing_a_shared_template_rebuilds_all_that_use_it(tmp_path, name):
 
 def test_editing_the_shared_template_rebuilds_pdfs_too(built_project):
     (built_project / "templates").mkdir()
-    shutil.copy(REPO / "templates" / "handout.html",
+    shutil.copy(REPO / "versus" / "theme" / "handout.html",
                 built_project / "templates" / "handout.html")
     ok(run(built_project))
     edit(built_project / "templates" / "handout.html",
@@ -337,7 +337,7 @@ def test_a_translation_file_of_the_site_rebuilds_pages_and_pdfs(built_project):
 def test_adding_an_unused_template_rebuilds_nothing(tmp_path):
     project = new_project(tmp_path)
     (project / "templates").mkdir()
-    shutil.copy(REPO / "templates" / "handout.html", project / "templates" / "handout.html")
+    shutil.copy(REPO / "versus" / "theme" / "handout.html", project / "templates" / "handout.html")
     ok(run(project, "html"))
     (project / "templates" / "unused.html").write_text("<p>{{ nothing }}</p>\n",
                                                         encoding="utf-8")
@@ -356,7 +356,7 @@ def test_adding_a_templates_folder_with_an_unused_template_rebuilds_nothing(html
 def test_editing_the_index_template_rewrites_the_index(html_project):
     """The index is an output too: its template is one of its inputs."""
     (html_project / "templates").mkdir()
-    shutil.copy(REPO / "templates" / "index.html", html_project / "templates" / "index.html")
+    shutil.copy(REPO / "versus" / "theme" / "index.html", html_project / "templates" / "index.html")
     ok(run(html_project, "html"))
     edit(html_project / "templates" / "index.html", '<h2 class="list-heading"',
          '<h2 class="list-heading edited-index"')
@@ -400,7 +400,7 @@ def test_pdf_depends_on_the_images_it_shows(tmp_path):
 def test_pdfs_depend_on_the_project_stylesheet(tmp_path):
     project = new_project(tmp_path, slugs=("a", "b"))
     ok(run(project, "pdf"))
-    shutil.copytree(REPO / "templates" / "static", project / "templates" / "static")
+    shutil.copytree(REPO / "versus" / "theme" / "static", project / "templates" / "static")
     css = project / "templates" / "static" / "versus.css"
     css.write_text(css.read_text("utf-8") + "\n.kicker { letter-spacing: 0.2em; }\n",
                    encoding="utf-8")
@@ -506,7 +506,7 @@ def test_explain_says_why_each_target_is_rebuilt_or_skipped(tmp_path):
 def test_explain_names_the_changed_template(tmp_path):
     project = new_project(tmp_path, slugs=("a",))
     (project / "templates").mkdir()
-    shutil.copy(REPO / "templates" / "comparison.html",
+    shutil.copy(REPO / "versus" / "theme" / "comparison.html",
                 project / "templates" / "comparison.html")
     ok(run(project, "html"))
     template = project / "templates" / "comparison.html"

@@ -49,7 +49,7 @@ def wheel_build(tmp_path_factory) -> tuple[subprocess.CompletedProcess, list[str
     """``pip wheel`` of a clean copy of the checkout (a build/ folder left by an
     earlier build would lend the wheel its files): its output, and the wheel's files."""
     folder, source = tmp_path_factory.mktemp("wheel"), tmp_path_factory.mktemp("source")
-    for name in ("versus", "templates"):
+    for name in ("versus",):
         shutil.copytree(REPO / name, source / name,
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     for name in ("pyproject.toml", "README.md", "LICENSE"):
@@ -78,6 +78,6 @@ def test_the_wheel_holds_every_module_and_theme_file(wheel_build):
         return {f"{as_}/{path.relative_to(folder).as_posix()}" for path in folder.rglob("*")
                 if path.is_file() and "__pycache__" not in path.parts
                 and path.suffix != ".pyc"}
-    wanted = shipped(REPO / "versus", "versus") | shipped(REPO / "templates", "versus/theme")
+    wanted = shipped(REPO / "versus", "versus")
     assert len(wanted) > 80
     assert sorted(wanted - set(names)) == []

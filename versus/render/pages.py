@@ -63,12 +63,8 @@ def source_date() -> datetime.date | None:
 
 
 def default_theme() -> Path:
-    """The theme shipped with Versus: ``versus/theme`` when installed, else ``templates/``."""
-    package = Path(__file__).resolve().parent.parent
-    packaged = package / "theme"
-    if packaged.is_dir():
-        return packaged
-    return package.parent / "templates"
+    """The theme shipped with Versus, the data package ``versus/theme``."""
+    return Path(__file__).resolve().parent.parent / "theme"
 
 
 @dataclass(frozen=True)
