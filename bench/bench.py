@@ -382,15 +382,17 @@ def floor_render(job: tuple[str, str, str, str, str]) -> None:
 
 def floor_jobs(setup: Setup) -> tuple[list[tuple], str, str]:
     """The print HTML Versus renders for every handout, as floor jobs."""
-    from versus.content.handouts import load_all
+    from versus.content.files import discover
+    from versus.content.handouts import load_handout
     from versus.render.pages import STYLESHEET, Pages, Theme
     from versus.settings import load_settings
 
     settings = load_settings(setup.project)
     pages = Pages(Theme.for_project(setup.project), settings)
-    handouts, errors = load_all(setup.project, settings)
-    if errors or len(handouts) != setup.count:
-        raise BenchError(f"loading the corpus: {len(handouts)} handouts, {errors[:3]}")
+    found, errors = discover(setup.project)
+    if errors or len(found) != setup.count:
+        raise BenchError(f"the corpus: {len(found)} handouts, {errors[:3]}")
+    handouts = [load_handout(path, slug, settings) for slug, path in found]
     stylesheet = str(pages.theme.find(STYLESHEET))
     jobs = [(stylesheet, settings.paper, pages.handout(handout, "print"),
              handout.source.parent.as_uri() + "/",

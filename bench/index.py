@@ -42,7 +42,8 @@ return [performance.now() - start, document.querySelectorAll('#handouts > li').l
 
 def index_seconds(project: Path, repeat: int) -> tuple[float, float]:
     """Seconds to load every handout, and the median seconds of ``Pages.index``."""
-    from versus.content.handouts import discover, load_handout
+    from versus.content.handouts import load_handout
+    from versus.content.files import discover
     from versus.render.pages import Pages, Theme
     from versus.settings import load_settings
 

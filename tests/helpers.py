@@ -5,6 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def load_all(project: Path, settings, drafts: bool = False) -> tuple[list, list]:
+    """Every handout of ``project`` loaded: the good ones (drafts only if asked), and
+    the errors of the others."""
+    from versus.content.files import discover
+    from versus.content.handouts import load_handout
+    from versus.errors import Problems
+
+    found, errors = discover(project)
+    handouts = []
+    for slug, path in found:
+        try:
+            handout = load_handout(path, slug, settings)
+        except Problems as problems:
+            errors.extend(problems.errors)
+            continue
+        if drafts or not handout.draft:
+            handouts.append(handout)
+    return handouts, errors
+
+
 def write(root: Path, relative: str, data: str | bytes) -> Path:
     """Write ``data`` to ``root/relative``, creating folders on the way."""
     path = root / relative

@@ -9,17 +9,17 @@ import re
 from pathlib import Path
 
 from helpers import write
-from versus.booklet.binder import Entry, tag_counts
+from versus.booklet.binder import ContentsEntry, tag_counts
 from versus.render.pages import Pages, Theme
 from versus.settings import Settings
 
 
-def entry(number: int, *tags: str) -> Entry:
-    return Entry(slug=f"a{number}-vs-b{number}", title=f"A{number} vs. B{number}",
+def entry(number: int, *tags: str) -> ContentsEntry:
+    return ContentsEntry(slug=f"a{number}-vs-b{number}", title=f"A{number} vs. B{number}",
                  tagline="What's the Difference?", tags=tags, page=number + 3)
 
 
-def cover(project: Path, entries: list[Entry], **settings) -> str:
+def cover(project: Path, entries: list[ContentsEntry], **settings) -> str:
     """The text of the cover section of booklet.html, tags stripped."""
     pages = Pages(Theme.for_project(project), Settings(**settings))
     page = pages.booklet(entries, date=datetime.date(2026, 3, 5), duplex=False,

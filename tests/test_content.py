@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from versus.content.handouts import discover, load_all, load_handout, split_lead
-from helpers import write
+from helpers import load_all, write
+from versus.content.files import discover
+from versus.content.handouts import load_handout, split_lead
 from versus.errors import ContentError, Problems
 from versus.settings import Settings, load_settings
 

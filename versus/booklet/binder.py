@@ -29,9 +29,10 @@ from pathlib import Path
 
 from .. import __version__
 from ..build.pipeline import BuildOptions, BuildReport, Listener, build
-from ..build.plan import Digests, _installed_version, tool_versions, value_digest
+from ..build.plan import Digests, installed_version, tool_versions, value_digest
 from ..build.state import STATE_FILE, BuildState
-from ..content.handouts import data_files, discover, load_handout
+from ..content.handouts import load_handout
+from ..content.files import data_files, discover
 from ..errors import Problems, RenderError, VersusError
 from ..executors.local import Executor
 from ..output import OUTPUT_DIR, write_atomic
@@ -50,7 +51,7 @@ DUPLEX_STYLESHEET = f"{STATIC_DIR}/booklet.css"
 
 
 @dataclass(frozen=True)
-class Entry:
+class ContentsEntry:
     """One handout as the cover and contents show it."""
 
     slug: str
@@ -256,18 +257,18 @@ class _Booklet:
         inputs["duplex"] = value_digest(self.duplex)
         inputs["SOURCE_DATE_EPOCH"] = value_digest(source_date())
         inputs["versions"] = value_digest(
-            f"{tool_versions()}, pikepdf {_installed_version('pikepdf')}")
+            f"{tool_versions()}, pikepdf {installed_version('pikepdf')}")
         inputs["option bleed"] = value_digest(self.options.bleed)
         return inputs
 
-    def _entry(self, slug: str, source: Path, settings: Settings) -> Entry:
+    def _entry(self, slug: str, source: Path, settings: Settings) -> ContentsEntry:
         handout = self.report.build.kept.get(slug)  # failed: bound as it last loaded
         if handout is None:
             handout = load_handout(source, slug, settings)  # loaded fine for its PDF
         else:
             self.report.build.warnings.append(VersusError(
                 "using the last good version in the booklet", source))
-        return Entry(slug=slug, title=handout.title, tagline=handout.tagline,
+        return ContentsEntry(slug=slug, title=handout.title, tagline=handout.tagline,
                      items=handout.items, tags=handout.tags, date=handout.date)
 
     def _none_left(self) -> None:
@@ -293,7 +294,7 @@ class BookletPdf:
     """How many pages the cover and contents take."""
 
 
-def render_booklet(pages: Pages, entries: list[Entry], output: Path, project: Path,
+def render_booklet(pages: Pages, entries: list[ContentsEntry], output: Path, project: Path,
                    duplex: bool, fallback_date: datetime.date | None = None,
                    front_guess: int | None = None, bleed: str | None = None,
                    ) -> tuple[BookletPdf, tuple[str, ...]]:
@@ -365,7 +366,7 @@ class _Renderer:
                                                               bleed)
         self.read: set[str] = set()
 
-    def front(self, entries: list[Entry], duplex: bool,
+    def front(self, entries: list[ContentsEntry], duplex: bool,
               date: datetime.date | None) -> bytes:
         """The cover and contents."""
         html = self.pages.booklet(entries, date=date, duplex=duplex,
@@ -404,7 +405,7 @@ class _Renderer:
         return result.pdf
 
 
-def tag_counts(entries: list[Entry]) -> list[tuple[str, int]]:
+def tag_counts(entries: list[ContentsEntry]) -> list[tuple[str, int]]:
     """Every tag of the handouts with how many carry it, the most used first."""
     counts = collections.Counter(tag for entry in entries for tag in entry.tags)
     return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0].lower()))

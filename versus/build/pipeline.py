@@ -16,7 +16,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content.handouts import CONTENT_DIR, SLUG_PART_RE, Handout
+from ..content.handouts import Handout
+from ..content.files import CONTENT_DIR, SLUG_PART_RE
 from ..errors import Problems, SettingsError, TargetError, VersusError
 from ..executors.limits import RENDER_SECONDS
 from ..executors.local import Executor

@@ -12,25 +12,22 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import json
 import os
-import logging
 from dataclasses import dataclass, field
-import importlib.util
 from pathlib import Path
 
 from .. import __version__
-
-logger = logging.getLogger(__name__)
 
 
 @functools.cache
 def tool_versions() -> str:
     """Versus and WeasyPrint versions, found without importing WeasyPrint."""
-    return f"versus {__version__}, weasyprint {_installed_version('weasyprint')}"
+    return f"versus {__version__}, weasyprint {installed_version('weasyprint')}"
 
 
-def _installed_version(name: str) -> str:
+def installed_version(name: str) -> str:
     """The version in the ``dist-info`` beside package ``name`` (cheaper than
     ``importlib.metadata``, which costs more than a no-op build may spend)."""
     spec = importlib.util.find_spec(name)

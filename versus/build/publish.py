@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..content.handouts import CONTENT_DIR, Handout
+from ..content.handouts import Handout
+from ..content.files import CONTENT_DIR
 from ..errors import ContentError
 from ..output import mirror
 from ..security import images, staticfiles

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content.handouts import CONTENT_DIR, SLUG_PART_RE, assets, data_files, discover
+from ..content.files import CONTENT_DIR, SLUG_PART_RE, assets, data_files, discover
 from ..errors import ContentError
 from ..security.images import SUFFIXES as IMAGE_SUFFIXES
 

@@ -19,11 +19,9 @@ import json
 import time
 
 from ..render.pages import INDEX_TEMPLATE, TAG_TEMPLATE
-from ..web.site import SEARCH_INDEX
+from ..web.site import INDEX, SEARCH_INDEX
 from . import state as state_module
 from .plan import Decision, value_digest
-
-INDEX = "index.html"
 
 
 def _content(run) -> str:

@@ -95,7 +95,7 @@ def _complete_slugs(ctx, param, incomplete: str):
     """The slugs of the project's handouts that start with ``incomplete``."""
     from click.shell_completion import CompletionItem
 
-    from ..content.handouts import discover
+    from ..content.files import discover
     from .project import find_project
 
     project = ctx.params.get("project") or find_project(Path("."))

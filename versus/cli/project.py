@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..content.handouts import CONTENT_DIR
+from ..content.files import CONTENT_DIR
 from ..settings import SETTINGS_FILE
 
 MARKERS = (SETTINGS_FILE, CONTENT_DIR)

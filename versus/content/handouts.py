@@ -10,23 +10,17 @@ is reported as a ``ContentError`` at ``path:line:col``, all of them at once.
 from __future__ import annotations
 
 import datetime
-import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ContentError, Problems
-from ..security.images import SUFFIXES as IMAGE_SUFFIXES
 from ..settings import LANG_RE, Settings, normal_lang
 from ..yamldoc import YamlDoc, load_yaml, nfc
+from .files import data_files
 from .spreadsheet import MAX_ROWS, XLSX_SUFFIX, read_csv, read_xlsx, table as sheet_table
 
-CONTENT_DIR = "content"
-MAX_SLUG_PART = 200
-"""Characters (bytes: they are ASCII) in a slug part: room left below the file
-systems' 255-byte names for the outputs' suffixes and temporary names."""
-SLUG_PART_RE = re.compile(r"^[a-z0-9-]{1,%d}$" % MAX_SLUG_PART)
 MIN_ITEMS, MAX_ITEMS = 2, 6
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_INDENT = 200
@@ -82,82 +76,6 @@ class Handout:
     def inputs(self) -> tuple[Path, ...]:
         """The content files this handout was read from."""
         return (self.source,) + ((self.data_file,) if self.data_file else ())
-
-
-def sources(project: Path) -> list[Path]:
-    """Every ``content/**/*.md`` not hidden by a part starting with '.' or '_', sorted."""
-    root = project / CONTENT_DIR
-    if not root.is_dir():
-        return []
-    return [path for path in sorted(root.rglob("*.md"))
-            if not any(part.startswith((".", "_"))
-                       for part in path.relative_to(root).parts)]
-
-
-def assets(project: Path) -> list[Path]:
-    """The files under content/ named like images (``images.SUFFIXES``), not hidden:
-    those the web pages may show. Whether each may be published is checked when it
-    is copied (``images.read_for_web``)."""
-    root = project / CONTENT_DIR
-    if not root.is_dir():
-        return []
-    return [path for path in sorted(root.rglob("*"))
-            if path.suffix.lower() in IMAGE_SUFFIXES
-            and not any(part.startswith((".", "_"))
-                        for part in path.relative_to(root).parts)
-            and (path.is_file() or path.is_symlink())]
-
-
-def discover(project: Path) -> tuple[list[tuple[str, Path]], list[ContentError]]:
-    """Every ``content/**/*.md`` with its slug, sorted; bad file names as errors."""
-    root = project / CONTENT_DIR
-    found, errors = [], []
-    if root.exists() and not root.is_dir():
-        errors.append(ContentError("not a folder: handouts are content/<slug>.md files",
-                                   root))
-    inside = os.path.realpath(project) + os.sep
-    for path in sources(project):
-        slug = path.relative_to(root).with_suffix("").as_posix()
-        bad = [part for part in slug.split("/") if not SLUG_PART_RE.match(part)]
-        # A refused name is not looked at further: its data files' names may be
-        # too long to ask about.
-        outside = [] if bad else [p for p in (path, *data_files(path))
-                                  if not os.path.realpath(p).startswith(inside)]
-        if bad:
-            errors.append(ContentError(_bad_part(bad[0]), path))
-        elif outside:
-            errors.append(ContentError(
-                f"'{outside[0].name}' is a link to '{outside[0].resolve()}', "
-                "outside the project: refused", path))
-        elif not path.is_file():
-            errors.append(ContentError("not a regular file: refused", path))
-        else:
-            found.append((slug, path))
-    return found, errors
-
-
-def _bad_part(part: str) -> str:
-    """Why slug part ``part`` is refused."""
-    if len(part) > MAX_SLUG_PART and re.fullmatch(r"[a-z0-9-]+", part):
-        return (f"slug part '{part[:20]}…' is {len(part)} characters long; "
-                f"at most {MAX_SLUG_PART} make a file name every system can write")
-    return f"slug part '{part}' may use only lowercase a-z, 0-9 and '-'"
-
-
-def load_all(project: Path, settings: Settings, drafts: bool = False,
-             ) -> tuple[list[Handout], list[ContentError]]:
-    """Load every handout; the good ones, and the errors of the others."""
-    found, errors = discover(project)
-    handouts = []
-    for slug, path in found:
-        try:
-            handout = load_handout(path, slug, settings)
-        except Problems as problems:
-            errors.extend(problems.errors)
-            continue
-        if drafts or not handout.draft:
-            handouts.append(handout)
-    return handouts, errors
 
 
 def read_text(path: Path) -> str:
@@ -387,15 +305,6 @@ def _check_date(doc: YamlDoc, errors: list) -> datetime.date | None:
             pass
     errors.append(doc.error("'date' must be a date such as 2026-11-26", "date"))
     return None
-
-
-DATA_SUFFIXES = (".yaml", ".csv", XLSX_SUFFIX)
-
-
-def data_files(path: Path) -> list[Path]:
-    """The data files beside handout ``path`` (``<slug>.yaml``, ``.csv``, ``.xlsx``)."""
-    return [candidate for candidate in map(path.with_suffix, DATA_SUFFIXES)
-            if candidate.is_file()]
 
 
 def _load_attributes(path: Path, doc: YamlDoc, items: tuple[str, ...], errors: list):

@@ -30,8 +30,8 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from ..errors import ContentError, MissingImage, VersusError, display_path
-from .handouts import (CONTENT_DIR, FENCE_RE, HEADING_RE, SETEXT_RE, SLUG_PART_RE, discover,
-                       read_text, sources, split_front_matter)
+from .handouts import FENCE_RE, HEADING_RE, SETEXT_RE, read_text, split_front_matter
+from .files import CONTENT_DIR, SLUG_PART_RE, sources
 
 ERROR, WARNING = "error", "warning"
 HANDOUT_SUFFIXES = (".md", ".html", ".pdf")
@@ -70,19 +70,6 @@ class Finding:
         return {"path": display_path(error.path) if error.path is not None else None,
                 "line": error.line, "column": error.column, "severity": self.severity,
                 "code": self.code, "message": error.message}
-
-
-def lint_project(project: Path, roots: tuple[Path, ...]) -> list[Finding]:
-    """Slug collisions, then each handout's links, images and sections.
-
-    ``roots`` are the folders a PDF may read images from (project and theme).
-    """
-    findings = list(slug_collisions(project))
-    found, _ = discover(project)
-    slugs = {slug for slug, _ in found}
-    for slug, path in found:
-        findings.extend(lint_handout(path, slug, slugs, roots))
-    return findings
 
 
 def slug_collisions(project: Path) -> Iterator[Finding]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..build.pipeline import BuildReport
-from ..content.handouts import CONTENT_DIR
+from ..content.files import CONTENT_DIR
 from ..errors import VersusError
 from ..output import OUTPUT_DIR
 

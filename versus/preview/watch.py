@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..build.making import render_context
 from ..build.pipeline import BuildOptions, BuildReport, Listener, build
-from ..content.handouts import CONTENT_DIR
+from ..content.files import CONTENT_DIR
 from ..errors import VersusError
 from ..output import OUTPUT_DIR, TEMP_PREFIX
 from ..render.pages import Theme

@@ -171,7 +171,7 @@ class Markdown:
 
 
 @dataclass(frozen=True)
-class Content:
+class Converted:
     """A handout's Markdown converted to HTML: what its page's template shows."""
 
     lead: Markup
@@ -287,7 +287,7 @@ class Pages:
             shown.update(content.images())
         return self.page(handout, content, medium, root)
 
-    def convert(self, handout: Handout, medium: str) -> Content:
+    def convert(self, handout: Handout, medium: str) -> Converted:
         """The content of ``handout`` converted from Markdown for ``medium``: most of
         the cost of a page, so ``check`` converts once and fills both media's templates."""
         from .typeset import TooMuchHtml, extract_notes
@@ -314,9 +314,9 @@ class Pages:
         if sum(map(len, parts + notes)) > MAX_HTML_CHARS:
             raise _too_much_html(handout)
         elements = _check_elements(handout, parts)
-        return Content(lead, body, table, notes, elements)
+        return Converted(lead, body, table, notes, elements)
 
-    def page(self, handout: Handout, content: Content, medium: str, root: str = "") -> str:
+    def page(self, handout: Handout, content: Converted, medium: str, root: str = "") -> str:
         """The HTML of ``handout``'s page for ``medium`` from its converted ``content``."""
         from ..web.site import site_url, tag_slugs
 

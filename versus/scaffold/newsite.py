@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from .. import settings as settings_module
-from ..content.handouts import CONTENT_DIR
+from ..content.files import CONTENT_DIR
 from ..errors import VersusError
 from ..output import write_error
 from ..settings import SETTINGS_FILE, SITE_STATIC, Settings

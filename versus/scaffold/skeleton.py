@@ -18,7 +18,8 @@ from pathlib import Path
 
 import yaml
 
-from ..content.handouts import CONTENT_DIR, MAX_ITEMS, MIN_ITEMS, data_files
+from ..content.handouts import MAX_ITEMS, MIN_ITEMS
+from ..content.files import CONTENT_DIR, data_files
 from ..errors import ContentError, VersusError
 from ..i18n import format_list
 from ..output import write_error
@@ -31,7 +32,6 @@ ATTRIBUTES = ("focus", "goal", "tools", "team", "metrics")
 SECTIONS = (("##", "further_detail"), ("###", "definition"), ("###", "focus"),
             ("###", "tools"), ("###", "workflow"), ("###", "collaboration"),
             ("###", "benefits"), ("##", "conclusion"))
-PLACEHOLDERS = ("skeleton_lead", *(f"skeleton_{key}" for _, key in SECTIONS))
 
 
 # Latin letters that Unicode does not decompose into an ASCII letter and a mark.
