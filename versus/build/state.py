@@ -12,17 +12,14 @@ undoes a half-written one). An unreadable state is a warning and a full rebuild.
 
 from __future__ import annotations
 
-import errno
 import json
 import logging
-import os
-import re
 import sqlite3
 import time
 from pathlib import Path
 
-from ..errors import VersusError
 from .plan import Decision, Digests, changes, value_digest
+from .statefile import MALFORMED, SCHEMA, canonical, json_text, save_error
 
 logger = logging.getLogger(__name__)
 STATE_FILE = ".versus-state.db"
@@ -34,48 +31,10 @@ RACY_NS = 2_000_000_000
 """A file changed this close to a save may change again within the same mtime:
 its fingerprint is stored as unknown, so the next build reads it again (as Git
 does with racily clean files)."""
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS files(name TEXT PRIMARY KEY, size INTEGER NOT NULL,
-    mtime INTEGER NOT NULL, digest TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS targets(target TEXT PRIMARY KEY, own TEXT NOT NULL,
-    shared TEXT NOT NULL, read TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS sets(key TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS handouts(slug TEXT PRIMARY KEY, facts TEXT NOT NULL)
-    WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS checks(slug TEXT PRIMARY KEY, key TEXT NOT NULL,
-    findings TEXT NOT NULL) WITHOUT ROWID;
-"""
-MALFORMED = """SELECT
- (SELECT count(*) FROM targets WHERE NOT json_valid(own) OR json_type(own) != 'object'
-    OR shared NOT IN (SELECT key FROM sets) OR read NOT IN (SELECT key FROM sets))
- + (SELECT count(*) FROM files WHERE typeof(size) != 'integer'
-    OR typeof(mtime) != 'integer' OR typeof(digest) != 'text')
- + (SELECT count(*) FROM sets WHERE NOT json_valid(body) OR json_type(body) != 'object')
- + (SELECT count(*) FROM handouts WHERE NOT json_valid(facts)
-    OR json_type(facts) != 'object')"""
-
-
-_PLAIN = re.compile(r"[A-Za-z0-9/._ -]*")
-"""Text that JSON writes as it is, between quotes."""
 
 
 class UnreadableState(Exception):
     """The state file exists but cannot be used."""
-
-
-def _text_any(value) -> str:
-    """The compact, canonical JSON of any JSON-able ``value``."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
-
-
-def canonical(value: dict) -> str:
-    """The compact, canonical JSON of ``value``."""
-    if len(value) < 4 and all(type(text) is str and _PLAIN.fullmatch(text)
-                              for text in (*value, *value.values())):
-        # what json.dumps writes for these, at a fifth of its cost: one per output
-        return "{" + ",".join(f'"{key}":"{value[key]}"' for key in sorted(value)) + "}"
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
 class _Fingerprints:
@@ -238,7 +197,7 @@ class BuildState:
         """Say that every ``fmt`` output is current for what ``value`` describes
         (None: not known). A save that changes a record of ``fmt`` without a new
         snapshot drops the old one."""
-        self._snapshots[fmt] = None if value is None else _text_any(value)
+        self._snapshots[fmt] = None if value is None else json_text(value)
 
     def _discard_file(self) -> None:
         for suffix in ("", "-journal", "-wal", "-shm"):
@@ -359,7 +318,7 @@ class BuildState:
         try:
             self._save()
         except sqlite3.Error as error:  # a full disk, a read-only folder
-            raise _save_error(self.path, error) from None
+            raise save_error(self.path, error) from None
         self._written.clear()
         self._forgotten.clear()
         self._new_facts.clear()
@@ -434,20 +393,4 @@ def dump(path: Path) -> dict:
     return {"targets": targets,
             "handouts": {slug: json.loads(text) for slug, text in state._handouts.items()}}
 
-
-SQLITE_ERRNOS = {"SQLITE_FULL": errno.ENOSPC, "SQLITE_READONLY": errno.EROFS,
-                 "SQLITE_PERM": errno.EACCES, "SQLITE_CANTOPEN": errno.EACCES}
-"""The file-system errors behind SQLite's result codes."""
-SQLITE_MESSAGES = {"database or disk is full": errno.ENOSPC,
-                   "attempt to write a readonly database": errno.EROFS}
-"""The same, known by their messages (an error may come without its code)."""
-
-
-def _save_error(path: Path, error: sqlite3.Error) -> VersusError:
-    """The one-line error for ``error``, met while saving the state at ``path``."""
-    code = SQLITE_ERRNOS.get(getattr(error, "sqlite_errorname", None) or "",
-                             SQLITE_MESSAGES.get(str(error)))
-    reason = os.strerror(code).lower() if code else str(error) or type(error).__name__
-    return VersusError(f"cannot write: {reason} while saving the build state; the "
-                       "outputs are kept", path)
 

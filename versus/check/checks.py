@@ -31,7 +31,8 @@ from pathlib import Path
 from .. import errors as error_types
 from ..build.plan import Digests, tool_versions, value_digest
 from ..build.scan import Scan, paused_gc, scan
-from ..build.state import STATE_FILE, BuildState, canonical
+from ..build.state import STATE_FILE, BuildState
+from ..build.statefile import canonical
 from ..content.handouts import Handout, load_handout
 from ..content.files import sources
 from ..content.lint import ERROR, WARNING, Finding, lint_handout, read_body, slug_collisions
