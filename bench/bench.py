@@ -384,7 +384,8 @@ def floor_jobs(setup: Setup) -> tuple[list[tuple], str, str]:
     """The print HTML Versus renders for every handout, as floor jobs."""
     from versus.content.files import discover
     from versus.content.handouts import load_handout
-    from versus.render.pages import STYLESHEET, Pages, Theme
+    from versus.render.pages import Pages
+    from versus.render.theme import STYLESHEET, Theme
     from versus.settings import load_settings
 
     settings = load_settings(setup.project)
@@ -540,7 +541,8 @@ def tagging(samples: Samples, renders: int = 10) -> None:
     from weasyprint.text.fonts import FontConfiguration
 
     from versus.content.handouts import load_handout
-    from versus.render.pages import STYLESHEET, Pages, Theme
+    from versus.render.pages import Pages
+    from versus.render.theme import STYLESHEET, Theme
     from versus.settings import load_settings
 
     settings = load_settings(ROOT)

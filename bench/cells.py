@@ -24,7 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from versus.content.handouts import load_handout  # noqa: E402
-from versus.render.pages import Markdown, Pages, Theme  # noqa: E402
+from versus.render.pages import Pages
+from versus.render.theme import Theme
+from versus.render.converter import Markdown
 from versus.settings import load_settings  # noqa: E402
 
 MARK = "<!--versus-cell-->"
@@ -55,7 +57,7 @@ def joined(self, texts, screen=False):
 def _unwrap(self, html, screen):
     from markupsafe import Markup
 
-    from versus.render.pages import PARAGRAPH_RE
+    from versus.render.converter import PARAGRAPH_RE
 
     html = self._clean(html, screen)
     match = PARAGRAPH_RE.match(html)

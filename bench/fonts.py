@@ -28,7 +28,8 @@ def seed_html() -> tuple[str, str]:
     import shutil
 
     from versus.content.handouts import load_handout
-    from versus.render.pages import Pages, Theme
+    from versus.render.pages import Pages
+    from versus.render.theme import Theme
     from versus.settings import Settings
 
     project = Path(tempfile.mkdtemp())

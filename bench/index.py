@@ -44,7 +44,8 @@ def index_seconds(project: Path, repeat: int) -> tuple[float, float]:
     """Seconds to load every handout, and the median seconds of ``Pages.index``."""
     from versus.content.handouts import load_handout
     from versus.content.files import discover
-    from versus.render.pages import Pages, Theme
+    from versus.render.pages import Pages
+    from versus.render.theme import Theme
     from versus.settings import load_settings
 
     settings = load_settings(project)

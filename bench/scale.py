@@ -80,7 +80,7 @@ def versus(*args) -> list[str]:
 def _convert(path: str) -> int:
     from markdown import Markdown
 
-    from versus.render.pages import MARKDOWN_CONFIG, MARKDOWN_EXTENSIONS
+    from versus.render.converter import MARKDOWN_CONFIG, MARKDOWN_EXTENSIONS
 
     md = _convert.md = getattr(_convert, "md", None) or Markdown(
         extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG)

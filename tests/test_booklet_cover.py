@@ -10,7 +10,8 @@ from pathlib import Path
 
 from helpers import write
 from versus.booklet.binder import ContentsEntry, tag_counts
-from versus.render.pages import Pages, Theme
+from versus.render.pages import Pages
+from versus.render.theme import Theme
 from versus.settings import Settings
 
 

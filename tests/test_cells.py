@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from versus.render import pages as render
 from versus.content.handouts import load_handout
-from versus.render.pages import Markdown
+from versus.render.converter import PLAIN_RE, Markdown
 from versus.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +58,7 @@ def test_the_seeds_cells_take_the_short_way():
     seed = next(_handouts())
     cells = [text for attribute in seed.attributes
              for text in (attribute.name, *attribute.values)]
-    assert cells and all(render.PLAIN_RE.fullmatch(text) for text in cells)
+    assert cells and all(PLAIN_RE.fullmatch(text) for text in cells)
 
 
 @pytest.mark.parametrize("screen", [False, True])

@@ -9,9 +9,9 @@ import pytest
 
 from helpers import write
 from versus.check import checks as check
-from versus.render import pages as render
 from versus.check.checks import CheckJob, check_handout, check_project, know_slugs
-from versus.render.pages import Theme
+from versus.render.converter import Markdown
+from versus.render.theme import Theme, default_theme
 from versus.settings import load_settings
 
 HANDOUT = """\
@@ -45,13 +45,13 @@ def _job(project: Path, slug: str) -> CheckJob:
 
 def test_check_converts_a_handouts_markdown_once(project, monkeypatch):
     calls = []
-    block = render.Markdown.block
+    block = Markdown.block
 
     def counted(self, text, screen=False):
         calls.append((text[:10], screen))
         return block(self, text, screen)
 
-    monkeypatch.setattr(render.Markdown, "block", counted)
+    monkeypatch.setattr(Markdown, "block", counted)
     monkeypatch.setattr(check, "_slugs", frozenset())
     know_slugs(frozenset({"a", "b"}))
     checked = check_handout(_job(project, "a"))
@@ -62,7 +62,7 @@ def test_check_converts_a_handouts_markdown_once(project, monkeypatch):
 
 @pytest.mark.parametrize("medium", ["print", "screen"])
 def test_a_template_broken_on_one_medium_only_is_found(project, medium):
-    template = (render.default_theme() / "handout.html").read_text(encoding="utf-8")
+    template = (default_theme() / "handout.html").read_text(encoding="utf-8")
     write(project, "templates/handout.html",
           f'{{% if medium == "{medium}" %}}{{{{ no_such_name }}}}{{% endif %}}\n' + template)
     result = check_project(project, jobs=1)

@@ -19,7 +19,7 @@ import pytest
 from versus.pdf import columnfix
 from versus.build.making import render_context
 from versus.pdf.renderer import PdfJob, render_job
-from versus.render.pages import Theme
+from versus.render.theme import Theme
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><title>Columns</title><style>
 @page {{ size: 200px 300px; margin: 0;

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from versus.content.handouts import load_handout
 from versus.errors import ContentError, Problems, VersusError
-from versus.render.pages import Pages, Theme, default_theme
+from versus.render.pages import Pages
+from versus.render.theme import Theme, default_theme
 from versus.settings import Settings
 
 KEYS = st.sampled_from(["items", "title", "tagline", "date", "lang", "author", "tags",

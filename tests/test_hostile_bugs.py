@@ -237,7 +237,7 @@ def test_an_upper_case_lang_gets_its_theme_words(make_project, build):
     assert '<html lang="de"' in german
     assert '<html lang="fr"' in french
     from versus.i18n import catalogs
-    from versus.render.pages import Theme
+    from versus.render.theme import Theme
 
     dirs = Theme.for_project(project).dirs
     assert catalogs(dirs, "de")["tagline"] in german.replace("\u2019", "'")

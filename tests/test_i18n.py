@@ -10,7 +10,7 @@ import pytest
 from helpers import write
 from versus import i18n
 from versus.errors import Problems
-from versus.render.pages import default_theme
+from versus.render.theme import default_theme
 
 BUILT_IN = ["ar", "de", "en", "es", "fr", "he", "it", "ja", "ko", "nl", "pl", "pt", "ru",
             "zh"]

@@ -31,9 +31,9 @@ def build(project, *options):
 
 SLOW_CONVERTER = """
 import time
-import versus.render.pages
+import versus.render.converter
 
-convert = versus.render.pages.Markdown.block
+convert = versus.render.converter.Markdown.block
 
 def block(self, text, screen=False):
     # A conversion far longer than the limit, whatever Markdown's own speed.
@@ -43,7 +43,7 @@ def block(self, text, screen=False):
             time.sleep(0.01)
     return convert(self, text, screen)
 
-versus.render.pages.Markdown.block = block
+versus.render.converter.Markdown.block = block
 """
 
 
@@ -68,7 +68,7 @@ def test_slow_markdown_is_stopped_and_the_other_handouts_build(tmp_path, monkeyp
 def test_a_slow_pdf_is_stopped_and_reported(tmp_path):
     from versus.pdf.renderer import PdfJob, render_job
     from versus.build.making import render_context
-    from versus.render.pages import Theme
+    from versus.render.theme import Theme
 
     stylesheet, roots = render_context(tmp_path, Theme.for_project(tmp_path))
     paragraph = "<p>" + "Words that fill a page of a handout, again. " * 12 + "</p>"

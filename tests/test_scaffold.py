@@ -14,7 +14,8 @@ import pytest
 from helpers import write
 from versus.content.handouts import load_handout, split_front_matter
 from versus.scaffold.skeleton import new_handout, skeleton, slug_for, slugify, today
-from versus.render.pages import Pages, Theme
+from versus.render.pages import Pages
+from versus.render.theme import Theme
 from versus.settings import Settings, load_settings
 
 DAY = datetime.date(2026, 11, 26)

@@ -15,7 +15,7 @@ from PIL import Image
 
 from helpers import write
 from versus.scaffold.newsite import EXAMPLE_SLUG
-from versus.render.pages import default_theme
+from versus.render.theme import default_theme
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "theming.md"
 BRAND = (10, 125, 90)  # #0a7d5a: the worked example's colour in docs/theming.md
@@ -291,7 +291,7 @@ def test_content_cannot_read_past_the_static_rules(run_cli, tmp_path, src, why):
 def test_a_cluster_job_carries_the_sites_static_files(run_cli, tmp_path):
     from versus.security.sandbox import base_url
     from versus.pdf.renderer import PdfJob, ThemeBundle, render_shipped, ship
-    from versus.render.pages import STYLESHEET, Theme
+    from versus.render.theme import STYLESHEET, Theme
 
     site = new_site(run_cli, tmp_path / "site", branded=True)
     font = default_theme() / "static/fonts/Inter-Bold.otf"

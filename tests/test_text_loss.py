@@ -29,7 +29,8 @@ from versus.security.sandbox import base_url
 from versus.build.making import render_context
 from versus.pdf.renderer import PdfJob, render_job
 from versus.build.pipeline import BuildOptions, build
-from versus.render.pages import Pages, Theme
+from versus.render.pages import Pages
+from versus.render.theme import Theme
 from versus.settings import Settings
 
 SIX = REPO / "tests" / "fixtures" / "databases-six.md"

@@ -11,7 +11,8 @@ import json
 import pytest
 
 from versus.content.handouts import load_handout
-from versus.render.pages import Pages, Theme
+from versus.render.pages import Pages
+from versus.render.theme import Theme
 from versus.settings import load_settings
 
 NOTES_BODY = """Alpha leads[^a] the way.

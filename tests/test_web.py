@@ -216,7 +216,8 @@ def test_printing_the_page_needs_no_background_graphics(site, driver):
 
 def test_the_pdf_never_gets_the_browser_print_rules(site):
     from versus.content.handouts import load_handout
-    from versus.render.pages import Pages, Theme
+    from versus.render.pages import Pages
+    from versus.render.theme import Theme
     from versus.settings import Settings
 
     project = site.parent

@@ -36,8 +36,8 @@ from ..content.files import data_files, discover
 from ..errors import Problems, RenderError, VersusError
 from ..executors.local import Executor
 from ..output import OUTPUT_DIR, write_atomic
-from ..render.pages import (BOOKLET_TEMPLATE, STATIC_DIR, STYLESHEET, Pages, Theme,
-                            source_date)
+from ..render.pages import Pages, source_date
+from ..render.theme import BOOKLET_TEMPLATE, STATIC_DIR, STYLESHEET, Theme
 from ..settings import Settings, load_settings
 from .assemble import LINK_SCHEME
 

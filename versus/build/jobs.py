@@ -16,7 +16,8 @@ from ..content.handouts import Handout
 from ..errors import MissingImage, RenderError, VersusError
 from ..executors.limits import RENDERING, time_limit
 from ..executors.workers import Limit, stage
-from ..render.pages import Pages, Theme
+from ..render.pages import Pages
+from ..render.theme import Theme
 from ..settings import Settings
 
 CONVERTING = "converting the Markdown"

@@ -14,7 +14,7 @@ from ..content.handouts import Handout
 from ..errors import VersusError
 from ..executors.local import Executor, ProcessExecutor, default_jobs
 from ..output import write_atomic
-from ..render.pages import STYLESHEET, Theme
+from ..render.theme import STYLESHEET, Theme
 from .jobs import Output, PageJob, make
 from .jobs import limit as page_limit
 

@@ -22,8 +22,8 @@ from ..errors import Problems, SettingsError, TargetError, VersusError
 from ..executors.limits import RENDER_SECONDS
 from ..executors.local import Executor
 from ..output import FORMATS, OUTPUT_DIR, build_lock, write_error
-from ..render.pages import (INDEX_TEMPLATE, STYLESHEET, TAG_TEMPLATE, Pages, Theme,
-                            source_date)
+from ..render.pages import Pages, source_date
+from ..render.theme import INDEX_TEMPLATE, STYLESHEET, TAG_TEMPLATE, Theme
 from ..settings import Settings, check_bleed, load_settings
 from ..web import site
 from . import snapshot

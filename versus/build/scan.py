@@ -3,8 +3,8 @@
 A build with nothing to do must not cost a stat per candidate data file and a
 ``realpath`` per handout: ``scan`` lists each folder once with ``os.scandir``
 and takes the fingerprint (size, time of change) of every handout and data file on the way. It
-gives exactly what ``content.discover``, ``content.data_files`` and
-``content.assets`` give; when anything unusual is met (a link, a bad name, a
+gives exactly what ``content.files.discover``, ``content.files.data_files`` and
+``content.files.assets`` give; when anything unusual is met (a link, a bad name, a
 folder named like a handout) it leaves the answer to them.
 """
 
@@ -49,7 +49,7 @@ class Scan:
     found: list[tuple[str, Path]]
     errors: list[ContentError]
     data: dict[str, list[Path]] | None = None
-    """slug -> its data files; None: ask ``content.data_files``"""
+    """slug -> its data files; None: ask ``content.files.data_files``"""
     images: list[Path] | None = None
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
     """a file's name in the build state -> its fingerprint (``plan._fingerprint``)"""
@@ -61,7 +61,7 @@ class Scan:
         return data_files(path) if self.data is None else self.data.get(slug, [])
 
     def assets(self, project: Path) -> list[Path]:
-        """The images under content/ (``content.assets``)."""
+        """The images under content/ (``content.files.assets``)."""
         return assets(project) if self.images is None else self.images
 
 
@@ -109,7 +109,7 @@ def _fingerprint(entry: os.DirEntry) -> tuple[int, int]:
 
 def _walk(root: Path):
     """(handouts, data files, images) below ``root`` by relative name, or None
-    when ``content.discover`` must decide (links, bad names, odd files)."""
+    when ``content.files.discover`` must decide (links, bad names, odd files)."""
     handouts, data, images = {}, {}, []
     stack = [(root, "")]
     while stack:
@@ -118,7 +118,7 @@ def _walk(root: Path):
             for entry in entries:
                 name = entry.name
                 if name.startswith((".", "_")):
-                    continue  # hidden, as content.sources and content.assets say
+                    continue  # hidden, as content.files.sources and assets say
                 if entry.is_symlink():
                     return None
                 suffix = os.path.splitext(name)[1]

@@ -8,7 +8,7 @@ of the format shares, the files the renderer read, and the options; with the
 names of those read files and the drafts left out. The next build computes the
 same digest from its own scan: equal, with every output in place, means nothing
 changed. Anything else — a named target, ``--force``, a content tree the scan
-left to ``content.discover``, a file changed too close to the save to trust its
+left to ``content.files.discover``, a file changed too close to the save to trust its
 time — goes the ordinary way, record by record.
 """
 
@@ -18,7 +18,7 @@ import hashlib
 import json
 import time
 
-from ..render.pages import INDEX_TEMPLATE, TAG_TEMPLATE
+from ..render.theme import INDEX_TEMPLATE, TAG_TEMPLATE
 from ..web.site import INDEX, SEARCH_INDEX
 from . import state as state_module
 from .plan import Decision, value_digest

@@ -39,7 +39,8 @@ from ..content.lint import ERROR, WARNING, Finding, lint_handout, read_body, slu
 from ..errors import Problems, RenderError, VersusError, display_path
 from ..executors.limits import RENDER_SECONDS, time_limit
 from ..output import OUTPUT_DIR, build_lock
-from ..render.pages import MAX_ELEMENTS, Pages, Theme
+from ..render.pages import MAX_ELEMENTS, Pages
+from ..render.theme import Theme
 from ..settings import Settings, load_settings
 
 # What checks a handout (workers, Markdown, fonts, images) is imported where it is

@@ -43,7 +43,7 @@ class DaskExecutor:
         from distributed import as_completed
 
         from .renderer import ThemeBundle, render_job, render_shipped, ship
-        from ..render.pages import Theme
+        from ..render.theme import Theme
 
         if fn is not render_job:  # anything else runs as it is
             futures = [self.client.submit(fn, job, pure=False) for job in jobs]

@@ -21,7 +21,7 @@ from ..build.pipeline import BuildOptions, BuildReport, Listener, build
 from ..content.files import CONTENT_DIR
 from ..errors import VersusError
 from ..output import OUTPUT_DIR, TEMP_PREFIX
-from ..render.pages import Theme
+from ..render.theme import Theme
 from ..settings import SETTINGS_FILE, SITE_STATIC
 from .server import LiveReload, start_server
 

@@ -1,7 +1,5 @@
-"""Markdown -> HTML, the Jinja environment, and the templates a page used.
-
-The theme is a folder of Jinja templates and static files (CSS, fonts). A
-project's own ``templates/`` folder overrides the default theme file by file.
+"""Handout -> HTML page: its Markdown converted (``converter``), the theme's Jinja
+templates (``theme``) filled, and the templates a page used, for the build state.
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote
 
 import jinja2
 from jinja2 import meta
@@ -24,34 +22,16 @@ from ..content.handouts import Handout
 from ..errors import Problems, RenderError, TemplateError
 from ..settings import Settings
 from ..settings import source_date as epoch_date
+from .converter import MAX_HTML_CHARS, Markdown
+from .theme import BOOKLET_TEMPLATE, HANDOUT_TEMPLATE, INDEX_TEMPLATE, TAG_TEMPLATE, Theme
 
-STATIC_DIR = "static"
-STYLESHEET = f"{STATIC_DIR}/versus.css"
-HANDOUT_TEMPLATE = "handout.html"
-INDEX_TEMPLATE = "index.html"
-TAG_TEMPLATE = "tag.html"
-BOOKLET_TEMPLATE = "booklet.html"
 CONTENT_PREFIX = "content/"
-MARKDOWN_EXTENSIONS = ["tables", "toc", "attr_list", "fenced_code", "codehilite",
-                       "sane_lists", "def_list", "admonition", "smarty"]
-MARKDOWN_CONFIG = {"codehilite": {"guess_lang": False, "css_class": "highlight"},
-                   "toc": {"permalink": False}}
-PARAGRAPH_RE = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
-PLAIN_RE = re.compile(r"(?![-+#!? ]|\d+\.)(?:[^\W_]|[^\x00-\x7f\s]|[-,.;:()/%+=#!?]| (?! ))+"
-                      r"(?<! )")
-"""A table cell that needs no Markdown: letters, digits, single spaces and a
-little punctuation that no block, inline pattern or smart punctuation reads
-(none at the start, where a list or heading could begin)."""
-SMART_RE = re.compile(r"\.\.|\. \.|--")
 ELEMENT_RE = re.compile(r"<[a-zA-Z]")
 MAX_ELEMENTS = 5000
-MAX_HTML_CHARS = 8_000_000
-"""Characters of HTML one handout's content may make: four times the largest
-content file, though a footnote called many times is copied at every call."""
+"""HTML elements one handout's content may make: about a hundred printed pages."""
 SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’)\]]*(?=\s|$)|[。！？]")
 NOTE_CALL_RE = re.compile(r'<sup class="footnote-ref".*?</sup>', re.DOTALL)
 MAX_DESCRIPTION = 300
-"""HTML elements one handout's content may make: about a hundred printed pages."""
 
 
 def source_date() -> datetime.date | None:
@@ -60,114 +40,6 @@ def source_date() -> datetime.date | None:
         return epoch_date()
     except ValueError as error:  # the CLI says so first, as a usage error
         raise RenderError(str(error)) from None
-
-
-def default_theme() -> Path:
-    """The theme shipped with Versus, the data package ``versus/theme``."""
-    return Path(__file__).resolve().parent.parent / "theme"
-
-
-@dataclass(frozen=True)
-class Theme:
-    """The folders templates and static files are looked up in, first match wins."""
-
-    dirs: tuple[Path, ...]
-
-    @classmethod
-    def for_project(cls, project: Path) -> Theme:
-        """The project's ``templates/`` (if any) in front of the default theme."""
-        dirs = []
-        for candidate in (project / "templates", default_theme()):
-            candidate = candidate.resolve()
-            if candidate.is_dir() and candidate not in dirs:
-                dirs.append(candidate)
-        return cls(tuple(dirs))
-
-    def find(self, name: str) -> Path:
-        """The file ``name`` from the first folder that has it."""
-        for folder in self.dirs:
-            candidate = folder / name
-            if candidate.is_file():
-                return candidate
-        raise TemplateError(f"theme file '{name}' not found in "
-                            f"{', '.join(map(str, self.dirs))}")
-
-    def static_files(self) -> dict[str, Path]:
-        """Every static file by its path below ``static/``, overrides applied."""
-        files: dict[str, Path] = {}
-        for folder in reversed(self.dirs):
-            root = folder / STATIC_DIR
-            if root.is_dir():
-                for path in sorted(root.rglob("*")):
-                    if path.is_file():
-                        files[path.relative_to(root).as_posix()] = path
-        return dict(sorted(files.items()))
-
-
-class Markdown:
-    """One Python-Markdown converter, reset between documents.
-
-    A relative link to another handout's Markdown file (``other-vs-thing.md``)
-    points at its page (``other-vs-thing.html``) on the web and at its PDF
-    (``other-vs-thing.pdf``) in print. Footnotes and names: see ``typeset``.
-    """
-
-    def __init__(self):
-        import markdown
-        from markdown.treeprocessors import Treeprocessor
-
-        from ..security.sanitize import clean
-        from .typeset import NoteState, Typeset, mark_names, names_pattern
-
-        class PageLinks(Treeprocessor):
-            def run(self, root):
-                suffix = ".html" if self.md.versus_screen else ".pdf"
-                for link in root.iter("a"):
-                    link.set("href", _page_link(link.get("href", ""), suffix))
-
-        self._clean = clean
-        self._md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS + [Typeset()],
-                                     extension_configs=MARKDOWN_CONFIG,
-                                     output_format="html")
-        self._md.treeprocessors.register(PageLinks(self._md), "versus-page-links", 1)
-        self._md.versus_screen = False
-        self._note_state, self._names_pattern = NoteState, names_pattern
-        self._mark_names = mark_names
-
-    def start(self, items, notes: dict[str, str], screen: bool) -> None:
-        """Begin a handout: its item names, and its footnotes (label -> Markdown)."""
-        self._md.versus_names_re = self._names_pattern(items)
-        self._md.versus_notes = self._note_state()
-        converted = {label: self.inline(text, screen) for label, text in notes.items()}
-        self._md.versus_notes = self._note_state(converted, print_=not screen,
-                                                 budget=MAX_HTML_CHARS)
-
-    def notes(self) -> list[Markup]:
-        """The footnotes called so far in this handout, in order."""
-        return [Markup(html) for html in self._md.versus_notes.ordered()]
-
-    def block(self, text: str, screen: bool = False) -> Markup:
-        """Markdown blocks -> HTML, cleaned by the raw HTML policy (``sanitize``)."""
-        self._md.versus_screen = screen
-        return self._clean(self._md.reset().convert(text), screen)
-
-    def inline(self, text: str, screen: bool = False) -> Markup:
-        """A table cell's Markdown -> cleaned HTML without the wrapping paragraph.
-
-        Most cells are plain words: those skip the converter (most of a web
-        page's cost) and only get their names marked, as it would mark them."""
-        if PLAIN_RE.fullmatch(text) and not SMART_RE.search(text):
-            return Markup(self._mark_names(text, self._md.versus_names_re))
-        return self.convert_inline(text, screen)
-
-    def convert_inline(self, text: str, screen: bool = False) -> Markup:
-        """``inline`` through the converter, whatever the text."""
-        self._md.versus_screen = screen
-        html = self._clean(self._md.reset().convert(text), screen)
-        match = PARAGRAPH_RE.match(html)
-        if match and "<p>" not in match.group(1):
-            html = match.group(1)
-        return Markup(html)
 
 
 @dataclass(frozen=True)
@@ -222,14 +94,6 @@ def first_sentence(html: str) -> str:
     if len(text) > MAX_DESCRIPTION:
         text = text[:MAX_DESCRIPTION - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return text
-
-
-def _page_link(href: str, suffix: str) -> str:
-    """``x.md`` (and ``x.md#part``) as ``x`` + ``suffix``; any other link as it is."""
-    parts = urlsplit(href)
-    if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
-        return href
-    return urlunsplit(parts._replace(path=parts.path[:-3] + suffix))
 
 
 @jinja2.pass_context

@@ -153,7 +153,8 @@ def init_site(folder: Path) -> list[Path]:
     if folder.is_dir() and any(folder.iterdir()):
         raise VersusError("not empty: versus init makes a site in a new or empty "
                           "folder, and never overwrites a file", folder)
-    from ..render.pages import Pages, Theme
+    from ..render.pages import Pages
+    from ..render.theme import Theme
 
     words = Pages(Theme.for_project(folder), Settings()).words(Settings().lang)
     files = {

@@ -171,7 +171,8 @@ _Dumper.add_representer(str, lambda dumper, data: dumper.represent_scalar(
 
 def _theme_words(project: Path, lang: str):
     """The theme's fixed words in ``lang``, as pages get them."""
-    from ..render.pages import Pages, Theme
+    from ..render.pages import Pages
+    from ..render.theme import Theme
 
     theme = Theme.for_project(project)
     return Pages(theme, load_settings(project)).words(lang)

@@ -1,0 +1,99 @@
+"""Markdown -> HTML with Python-Markdown: one converter per process, reset between
+handouts, its output cleaned by the raw HTML policy; links between handouts
+follow the medium (a page's ``.html``, a PDF's ``.pdf``)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+from markupsafe import Markup
+
+MARKDOWN_EXTENSIONS = ["tables", "toc", "attr_list", "fenced_code", "codehilite",
+                       "sane_lists", "def_list", "admonition", "smarty"]
+MARKDOWN_CONFIG = {"codehilite": {"guess_lang": False, "css_class": "highlight"},
+                   "toc": {"permalink": False}}
+PARAGRAPH_RE = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
+PLAIN_RE = re.compile(r"(?![-+#!? ]|\d+\.)(?:[^\W_]|[^\x00-\x7f\s]|[-,.;:()/%+=#!?]| (?! ))+"
+                      r"(?<! )")
+"""A table cell that needs no Markdown: letters, digits, single spaces and a
+little punctuation that no block, inline pattern or smart punctuation reads
+(none at the start, where a list or heading could begin)."""
+SMART_RE = re.compile(r"\.\.|\. \.|--")
+
+
+class Markdown:
+    """One Python-Markdown converter, reset between documents.
+
+    A relative link to another handout's Markdown file (``other-vs-thing.md``)
+    points at its page (``other-vs-thing.html``) on the web and at its PDF
+    (``other-vs-thing.pdf``) in print. Footnotes and names: see ``typeset``.
+    """
+
+    def __init__(self):
+        import markdown
+        from markdown.treeprocessors import Treeprocessor
+
+        from ..security.sanitize import clean
+        from .typeset import NoteState, Typeset, mark_names, names_pattern
+
+        class PageLinks(Treeprocessor):
+            def run(self, root):
+                suffix = ".html" if self.md.versus_screen else ".pdf"
+                for link in root.iter("a"):
+                    link.set("href", _page_link(link.get("href", ""), suffix))
+
+        self._clean = clean
+        self._md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS + [Typeset()],
+                                     extension_configs=MARKDOWN_CONFIG,
+                                     output_format="html")
+        self._md.treeprocessors.register(PageLinks(self._md), "versus-page-links", 1)
+        self._md.versus_screen = False
+        self._note_state, self._names_pattern = NoteState, names_pattern
+        self._mark_names = mark_names
+
+    def start(self, items, notes: dict[str, str], screen: bool) -> None:
+        """Begin a handout: its item names, and its footnotes (label -> Markdown)."""
+        self._md.versus_names_re = self._names_pattern(items)
+        self._md.versus_notes = self._note_state()
+        converted = {label: self.inline(text, screen) for label, text in notes.items()}
+        self._md.versus_notes = self._note_state(converted, print_=not screen,
+                                                 budget=MAX_HTML_CHARS)
+
+    def notes(self) -> list[Markup]:
+        """The footnotes called so far in this handout, in order."""
+        return [Markup(html) for html in self._md.versus_notes.ordered()]
+
+    def block(self, text: str, screen: bool = False) -> Markup:
+        """Markdown blocks -> HTML, cleaned by the raw HTML policy (``sanitize``)."""
+        self._md.versus_screen = screen
+        return self._clean(self._md.reset().convert(text), screen)
+
+    def inline(self, text: str, screen: bool = False) -> Markup:
+        """A table cell's Markdown -> cleaned HTML without the wrapping paragraph.
+
+        Most cells are plain words: those skip the converter (most of a web
+        page's cost) and only get their names marked, as it would mark them."""
+        if PLAIN_RE.fullmatch(text) and not SMART_RE.search(text):
+            return Markup(self._mark_names(text, self._md.versus_names_re))
+        return self.convert_inline(text, screen)
+
+    def convert_inline(self, text: str, screen: bool = False) -> Markup:
+        """``inline`` through the converter, whatever the text."""
+        self._md.versus_screen = screen
+        html = self._clean(self._md.reset().convert(text), screen)
+        match = PARAGRAPH_RE.match(html)
+        if match and "<p>" not in match.group(1):
+            html = match.group(1)
+        return Markup(html)
+
+
+def _page_link(href: str, suffix: str) -> str:
+    """``x.md`` (and ``x.md#part``) as ``x`` + ``suffix``; any other link as it is."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
+        return href
+    return urlunsplit(parts._replace(path=parts.path[:-3] + suffix))
+MAX_HTML_CHARS = 8_000_000
+"""Characters of HTML one handout's content may make: four times the largest
+content file, though a footnote called many times is copied at every call."""
