@@ -388,8 +388,8 @@ class _Renderer:
         return self._render(html, self.pages.theme.find(STYLESHEET), None)
 
     def _render(self, html: str, source: Path, variant: str | None) -> bytes:
-        from ..security.sandbox import base_url  # virtual: the site's static files resolve as for a page
         from ..pdf.renderer import PdfJob, render_job
+        from ..security.sandbox import base_url  # virtual: static files resolve as for a page
 
         theme = self.pages.theme
         job = PdfJob(slug="booklet", source=str(source), html=html,

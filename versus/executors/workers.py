@@ -38,7 +38,8 @@ GRACE_SECONDS = 1.0
 the worker's own timer to stop it and send the error back."""
 PARENT_POLL_SECONDS = 0.5
 PR_SET_PDEATHSIG = 1
-WORKER_CODE = ("import sys; sys.path[:] = sys.argv[3:]; from versus.executors.workers import serve; "
+WORKER_CODE = ("import sys; sys.path[:] = sys.argv[3:]; "
+               "from versus.executors.workers import serve; "
                "serve(int(sys.argv[1]), int(sys.argv[2]))")
 """A worker imports Versus, and then the jobs' modules, from this process's path."""
 AHEAD = 2
