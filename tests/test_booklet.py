@@ -16,7 +16,8 @@ import pypdf
 import pytest
 
 from helpers import write
-from versus.booklet.binder import make_booklet, page_starts
+from versus.booklet.binder import make_booklet
+from versus.booklet.pages import page_starts
 from versus.build.pipeline import BuildOptions
 
 TABLE = "attributes:\n  Colour: {%s: Red, %s: Blue}\n  Size: {%s: Small, %s: Large}\n"

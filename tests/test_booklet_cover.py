@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from helpers import write
-from versus.booklet.binder import ContentsEntry, tag_counts
+from versus.booklet.pages import ContentsEntry, tag_counts
 from versus.render.pages import Pages
 from versus.render.theme import Theme
 from versus.settings import Settings

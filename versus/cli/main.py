@@ -249,7 +249,8 @@ def build_all(project, targets, **options):
 
 def _booklet(formats, project, duplex=False, explain=False, tags=(), globs=(),
              **options) -> int:
-    from ..booklet.binder import BOOKLET, Selection, make_booklet
+    from ..booklet.binder import Selection, make_booklet
+    from ..booklet.pages import BOOKLET
     from ..build.pipeline import BuildOptions
     from .progress import ProgressListener, summary
 
