@@ -47,3 +47,21 @@ def test_the_copy_is_what_is_linted(tmp_path):
     """The contract holds for an unchanged copy, so the test above fails for its import."""
     done = lint_imports(copy_of_the_package(tmp_path))
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_top_level_is_the_kernel_and_no_module_is_long():
+    top = sorted(path.name for path in (REPO / "versus").glob("*.py"))
+    assert len(top) <= 8, top
+    long = {str(path.relative_to(REPO)): lines
+            for path in (REPO / "versus").rglob("*.py")
+            if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}
+
+
+def test_every_subpackage_says_in_one_line_what_passes_through_it():
+    packages = [path.parent for path in (REPO / "versus").glob("*/__init__.py")]
+    assert len(packages) >= 10
+    for package in packages:
+        text = (package / "__init__.py").read_text(encoding="utf-8")
+        assert text.startswith('"""') and text.rstrip().endswith('"""'), package
+        assert len(text.strip().splitlines()) == 1, f"{package.name}: one line"
