@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..build.pipeline import BuildOptions, BuildReport, Listener, build
-from ..build.plan import Digests, installed_version, tool_versions, value_digest
+from ..build.plan import (Digests, installed_version, shared_inputs, tool_versions,
+                          value_digest)
 from ..build.state import STATE_FILE, BuildState
 from ..content.handouts import load_handout
 from ..content.files import data_files, discover
@@ -221,16 +222,10 @@ class _Booklet:
         paths += [p for slug in slugs for p in (sources[slug], *data_files(sources[slug]))]
         paths += [*pages.templates_used(BOOKLET_TEMPLATE), pages.theme.find(STYLESHEET),
                   pages.theme.find(DUPLEX_STYLESHEET), *pages.translations()]
-        inputs = digests.files(paths)
-        settings = dataclasses.asdict(pages.settings)
-        settings.pop("scheduler")  # where PDFs are rendered does not change them
-        inputs.update({f"setting {key}": value_digest(value)
-                       for key, value in settings.items()})
+        inputs = shared_inputs(digests, paths, pages.settings, versions=(
+            f"{tool_versions()}, pikepdf {installed_version('pikepdf')}"))
         inputs["handouts"] = value_digest(slugs)
         inputs["duplex"] = value_digest(self.duplex)
-        inputs["SOURCE_DATE_EPOCH"] = value_digest(source_date())
-        inputs["versions"] = value_digest(
-            f"{tool_versions()}, pikepdf {installed_version('pikepdf')}")
         inputs["option bleed"] = value_digest(self.options.bleed)
         return inputs
 

@@ -7,7 +7,6 @@ it prints nothing (``versus.log`` says how progress reaches the user).
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import gc
 import logging
@@ -22,14 +21,14 @@ from ..errors import Problems, SettingsError, TargetError, VersusError
 from ..executors.limits import RENDER_SECONDS
 from ..executors.local import Executor
 from ..output import FORMATS, OUTPUT_DIR, build_lock, write_error
-from ..render.pages import Pages, source_date
+from ..render.pages import Pages
 from ..render.theme import INDEX_TEMPLATE, STYLESHEET, TAG_TEMPLATE, Theme
 from ..settings import Settings, check_bleed, load_settings
 from ..web import site
 from . import snapshot
 from .loading import included, load, others
 from .making import make_stale
-from .plan import Decision, Digests, tool_versions, value_digest
+from .plan import Decision, Digests, shared_inputs, value_digest
 from .publish import publish
 from .scan import Scan, paused_gc, scan
 from .state import STATE_FILE, BuildState
@@ -293,25 +292,17 @@ class _Run:
     @functools.cache
     def shared_inputs(self, fmt: str) -> dict[str, str]:
         """What every ``fmt`` output shares: templates, settings, tool versions."""
-        settings = dataclasses.asdict(self.pages.settings)
-        settings.pop("scheduler")  # where PDFs are rendered does not change them
-        if fmt == "html":
-            settings.pop("paper")  # the web page does not depend on the paper size
-            settings.pop("pdf_variant")  # nor on the PDF's standard
-        else:
-            settings.pop("base_url")  # the PDF does not name its address
-        inputs = self.digests.files([*self.pages.templates_used(),
-                                     *self.pages.translations()])
-        inputs.update((f"setting {key}", value_digest(value))
-                      for key, value in settings.items())
-        inputs["SOURCE_DATE_EPOCH"] = value_digest(source_date())
-        if fmt == "pdf":  # the stylesheet in force; the files it loads are in "read"
-            inputs.update(self.digests.files([self.pages.theme.find(STYLESHEET)]))
-            inputs["option pdf-variant"] = value_digest(self.options.pdf_variant)
-            inputs["option allow-remote"] = value_digest(self.options.allow_remote)
-            if self.options.bleed:
-                inputs["option bleed"] = value_digest(self.options.bleed)
-        inputs["versions"] = value_digest(tool_versions())
+        files = [*self.pages.templates_used(), *self.pages.translations()]
+        if fmt == "html":  # the web page depends on neither the paper nor the PDF's standard
+            return shared_inputs(self.digests, files, self.pages.settings,
+                                 drop=("paper", "pdf_variant"))
+        # the stylesheet in force; the files it loads are in "read"
+        files.append(self.pages.theme.find(STYLESHEET))
+        inputs = shared_inputs(self.digests, files, self.pages.settings, drop=("base_url",))
+        inputs["option pdf-variant"] = value_digest(self.options.pdf_variant)
+        inputs["option allow-remote"] = value_digest(self.options.allow_remote)
+        if self.options.bleed:
+            inputs["option bleed"] = value_digest(self.options.bleed)
         return inputs
 
     def _plan(self, fmt: str, slug: str, path: Path) -> tuple[Decision, dict[str, str]]:

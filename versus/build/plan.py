@@ -15,7 +15,8 @@ import hashlib
 import importlib.util
 import json
 import os
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .. import __version__
@@ -77,7 +78,7 @@ class Digests:
         if name in self._cache:
             return self._cache[name]
         try:
-            size, mtime = self.stats.get(name) or _fingerprint(self.project / name)
+            size, mtime = self.stats.get(name) or fingerprint(os.stat(self.project / name))
             known = self.known.get(name)
             if known is not None and known[0] == size and known[1] == mtime:
                 digest = known[2]
@@ -96,10 +97,9 @@ class Digests:
         return {name: self.of_name(name) for name in names}
 
 
-def _fingerprint(path: Path) -> tuple[int, int]:
+def fingerprint(stat: os.stat_result) -> tuple[int, int]:
     """What says a file is unchanged without reading it: its size and the last
     time it changed (its ctime too: an edit whose mtime was set back still shows)."""
-    stat = os.stat(path)
     return stat.st_size, max(stat.st_mtime_ns, stat.st_ctime_ns)
 
 
@@ -125,3 +125,21 @@ def changes(old: dict[str, str], new: dict[str, str]) -> list[str]:
     reasons += [f"{name} is new" for name in sorted(set(new) - set(old))]
     reasons += [f"{name} is gone" for name in sorted(set(old) - set(new))]
     return reasons
+
+
+def shared_inputs(digests: Digests, files: Iterable[Path], settings, drop: tuple = (),
+                  versions: str | None = None) -> dict[str, str]:
+    """What every output of a kind depends on beyond its own files, by digest: the
+    ``files`` it is made with (templates, stylesheets, translations), every setting
+    but ``drop`` (the scheduler never changes an output), SOURCE_DATE_EPOCH, and the
+    tools' versions. The build, the booklet and ``check`` all key on it."""
+    from ..render.pages import source_date
+
+    values = asdict(settings)
+    for key in ("scheduler", *drop):
+        values.pop(key)
+    inputs = digests.files(list(files))
+    inputs.update((f"setting {key}", value_digest(value)) for key, value in values.items())
+    inputs["SOURCE_DATE_EPOCH"] = value_digest(source_date())
+    inputs["versions"] = value_digest(versions or tool_versions())
+    return inputs

@@ -17,11 +17,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content.files import CONTENT_DIR, SLUG_PART_RE, assets, data_files, discover
+from ..content.files import (CONTENT_DIR, DATA_SUFFIXES, SLUG_PART_RE, assets, data_files,
+                             discover)
 from ..errors import ContentError
 from ..security.images import SUFFIXES as IMAGE_SUFFIXES
+from .plan import fingerprint
 
-DATA_SUFFIXES = (".yaml", ".csv", ".xlsx")
 _MAKE_CHILD = getattr(Path, "_make_child_relpath", None)
 
 
@@ -52,7 +53,7 @@ class Scan:
     """slug -> its data files; None: ask ``content.files.data_files``"""
     images: list[Path] | None = None
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
-    """a file's name in the build state -> its fingerprint (``plan._fingerprint``)"""
+    """a file's name in the build state -> its fingerprint (``plan.fingerprint``)"""
     names: dict[str, list[str]] = field(default_factory=dict)
     """slug -> the names of its files in the build state (handout, data files)"""
 
@@ -81,13 +82,13 @@ def scan(project: Path) -> Scan:
         found.append((slug, _child(folder, entry.name)))
         name = f"{CONTENT_DIR}/{rel}"
         names_of[slug] = [name]
-        stats[name] = _fingerprint(entry)
+        stats[name] = fingerprint(entry.stat())
         if data:
             for suffix in DATA_SUFFIXES:
                 if (each := data.get(slug + suffix)) is not None:
                     scanned.data.setdefault(slug, []).append(root / f"{slug}{suffix}")
                     names_of[slug].append(f"{CONTENT_DIR}/{slug}{suffix}")
-                    stats[names_of[slug][-1]] = _fingerprint(each)
+                    stats[names_of[slug][-1]] = fingerprint(each.stat())
     scanned.images = [root / rel for rel in sorted(images, key=_parts)]
     return scanned
 
@@ -100,11 +101,6 @@ def _child(folder: Path, name: str) -> Path:
     """``folder / name`` for a plain name, without parsing it again (pathlib's own
     shortcut for names it listed; thousands of handouts make it count)."""
     return _MAKE_CHILD(folder, name) if _MAKE_CHILD is not None else folder / name
-
-
-def _fingerprint(entry: os.DirEntry) -> tuple[int, int]:
-    stat = entry.stat()
-    return stat.st_size, max(stat.st_mtime_ns, stat.st_ctime_ns)  # as plan._fingerprint
 
 
 def _walk(root: Path):

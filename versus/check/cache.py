@@ -4,7 +4,6 @@ time limit when one stopped it), kept in the build state."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import re
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import errors as error_types
-from ..build.plan import Digests, tool_versions, value_digest
+from ..build.plan import Digests, shared_inputs, value_digest
 from ..build.scan import Scan
 from ..build.state import BuildState
 from ..build.statefile import canonical
@@ -58,8 +57,7 @@ class FindingsCache:
                        if path.is_file())
         images = [self._image(path) for path in [*self.scanned.assets(self.project),
                                                  *project_images(self.project)]]
-        settings = dataclasses.asdict(pages.settings)
-        return value_digest([self.digests.files(files), settings, tool_versions(),
+        return value_digest([shared_inputs(self.digests, files, pages.settings),
                              sorted(slug for slug, _ in self.scanned.found), images])
 
     def _image(self, path: Path) -> str:
