@@ -234,7 +234,7 @@ def test_index_drops_a_deleted_handout(make_project, build, parse_html):
     entries = index_entries(parse_html, project)
     assert entries == ["html/alpha-vs-beta.html"], (
         "BUG: after content/gamma-vs-delta.md was deleted, `versus html` left "
-        f"output/index.html listing it: {entries} (versus/build/pipeline.py _Run.build "
+        f"output/index.html listing it: {entries} (versus/build/pipeline.py Build.build "
         "rewrites the index only when some handout is stale)")
 
 

@@ -7,6 +7,7 @@ loaded, while an output of it stays (``versus.build.lastgood``).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..content import glyphs
 from ..content.handouts import Handout, load_handout
@@ -14,8 +15,11 @@ from ..errors import Problems
 from ..output import FORMATS
 from .lastgood import ENTRY, entry_facts, stand_in
 
+if TYPE_CHECKING:
+    from .pipeline import Build
 
-def load(run, found: list[tuple[str, Path]]) -> dict[str, Handout]:
+
+def load(run: Build, found: list[tuple[str, Path]]) -> dict[str, Handout]:
     """Parse these handouts; errors go to the report, drafts are left out. A
     handout with a warning is left out too under --strict, its warnings errors."""
     loaded, fonts, sentences = {}, None, None
@@ -47,7 +51,7 @@ def load(run, found: list[tuple[str, Path]]) -> dict[str, Handout]:
     return loaded
 
 
-def _keep_last_good(run, slug: str, path: Path) -> None:
+def _keep_last_good(run: Build, slug: str, path: Path) -> None:
     """List a handout that failed as it last loaded, if an output of it stays."""
     facts = run.state.remembered(slug)
     if facts.get("draft") and not run.options.drafts:
@@ -58,7 +62,7 @@ def _keep_last_good(run, slug: str, path: Path) -> None:
         run.report.kept[slug] = handout
 
 
-def others(run, everything: list[tuple[str, Path]], named: set[str]) -> list[Handout]:
+def others(run: Build, everything: list[tuple[str, Path]], named: set[str]) -> list[Handout]:
     """The handouts a build of named targets lists in the index but does not
     build: one that does not load is reported when it is built, not here."""
     others = []
@@ -74,6 +78,6 @@ def others(run, everything: list[tuple[str, Path]], named: set[str]) -> list[Han
     return others
 
 
-def included(run, slug: str) -> bool:
+def included(run: Build, slug: str) -> bool:
     """Whether an unparsed, up-to-date handout counts (drafts only with --drafts)."""
     return run.options.drafts or not run.state.remembered(slug).get("draft", False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..content.handouts import Handout
 from ..errors import VersusError
@@ -18,8 +19,11 @@ from ..render.theme import STYLESHEET, Theme
 from .jobs import Output, PageJob, make
 from .jobs import limit as page_limit
 
+if TYPE_CHECKING:
+    from .pipeline import Build
 
-def make_stale(run, stale: list, executor: Executor | None) -> None:
+
+def make_stale(run: Build, stale: list, executor: Executor | None) -> None:
     """Make the stale web pages and PDFs, each in a watched worker process
     (``versus.executors.workers``); with a Dask scheduler the PDFs render there."""
     if not (run.options.keep_going or run.report.ok):
@@ -58,7 +62,7 @@ def render_context(project: Path, theme: Theme) -> tuple[str, tuple[str, ...]]:
             tuple(str(path) for path in (project, *theme.dirs)))
 
 
-def _job(run, fmt: str, handout: Handout) -> PageJob:
+def _job(run: Build, fmt: str, handout: Handout) -> PageJob:
     pdf = None
     if fmt != "html":
         from ..security.sandbox import base_url
@@ -77,7 +81,7 @@ def _job(run, fmt: str, handout: Handout) -> PageJob:
                    (run.project, *run.pages.theme.dirs))
 
 
-def _render_remote(run, printed: list[Output], executor: Executor, made) -> None:
+def _render_remote(run: Build, printed: list[Output], executor: Executor, made) -> None:
     """Render the PDFs of ``printed`` HTML on the cluster."""
     from ..pdf.renderer import render_job
 
@@ -90,7 +94,7 @@ def _render_remote(run, printed: list[Output], executor: Executor, made) -> None
             return
 
 
-def _finish(run, output: Output, made: dict) -> bool:
+def _finish(run: Build, output: Output, made: dict) -> bool:
     """Write a made output, or report its errors; whether to go on."""
     job, inputs = made[output.target]
     warnings = [VersusError(text, job.handout.source) for text in output.warnings]

@@ -138,7 +138,7 @@ def _build_locked(project: Path, settings: Settings, scanned: Scan, found,
     digests = Digests(project, state.files, scanned.stats)
     try:
         pages = Pages(Theme.for_project(project), settings, state.template_references)
-        run = _Run(project, pages, state, options, report, listener or Listener())
+        run = Build(project, pages, state, options, report, listener or Listener())
         run.digests, run.scanned = digests, scanned
         run.build(*found, executor)
     except VersusError as error:  # a theme problem stops every handout alike
@@ -184,8 +184,12 @@ def _slug_of(content: Path, path) -> str | None:
         return None
 
 
-class _Run:
+class Build:
     """One build: plans each output against the state, then builds the stale ones.
+
+    The stages of a build (``loading``, ``making``, ``publish``, ``snapshot``) are
+    functions of it: they read its project, pages, state, options and digests, and
+    add to its report.
 
     Planning looks at file digests only, so handouts whose outputs are all up to
     date are never parsed: a build with nothing to do costs little more than

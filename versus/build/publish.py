@@ -8,6 +8,7 @@ index, its tag pages, search index and sitemap are rewritten when stale.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..content.handouts import Handout
 from ..content.files import CONTENT_DIR
@@ -17,8 +18,11 @@ from ..security import images, staticfiles
 from ..web import site
 from .plan import Decision
 
+if TYPE_CHECKING:
+    from .pipeline import Build
 
-def publish(run, index: tuple[Decision, dict], handouts: list[Handout]) -> None:
+
+def publish(run: Build, index: tuple[Decision, dict], handouts: list[Handout]) -> None:
     """Copy the theme's static files and content's images; rewrite the index
     when it is stale."""
     for name, source in run.pages.theme.static_files().items():
@@ -44,7 +48,7 @@ def publish(run, index: tuple[Decision, dict], handouts: list[Handout]) -> None:
         run.done(site.INDEX, inputs, {})
 
 
-def _publish_image(run, source: Path, target: Path, static: Path | None = None) -> None:
+def _publish_image(run: Build, source: Path, target: Path, static: Path | None = None) -> None:
     """Copy one content image (or, with ``static``, a file of the site's static
     folder) beside the web pages, or report why it may not be; a refused file is
     never left published."""

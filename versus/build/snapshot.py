@@ -17,21 +17,25 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from typing import TYPE_CHECKING
 
 from ..render.theme import INDEX_TEMPLATE, TAG_TEMPLATE
 from ..web.site import INDEX, SEARCH_INDEX
 from . import state as state_module
 from .plan import Decision, value_digest
 
+if TYPE_CHECKING:
+    from .pipeline import Build
 
-def _content(run) -> str:
+
+def _content(run: Build) -> str:
     """One digest of every content file's name and fingerprint, in scan order."""
     text = "\n".join(f"{name}\t{size}\t{changed}"
                      for name, (size, changed) in run.scanned.stats.items())
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def _digest(run, fmt: str, read: list[str], content: str) -> str:
+def _digest(run: Build, fmt: str, read: list[str], content: str) -> str:
     inputs = dict(run.shared_inputs(fmt))
     if fmt == "html":
         inputs.update(run.digests.files(sorted(
@@ -41,12 +45,12 @@ def _digest(run, fmt: str, read: list[str], content: str) -> str:
     return value_digest([content, inputs, files, run.options.drafts])
 
 
-def _possible(run) -> bool:
+def _possible(run: Build) -> bool:
     """Whether this build covers every handout, as the scan found them."""
     return not (run.options.targets or run.scanned.data is None)
 
 
-def unchanged(run, found: list) -> list[str] | None:
+def unchanged(run: Build, found: list) -> list[str] | None:
     """The slugs of the handouts built (drafts left out) when every output of
     every format asked for is current by its snapshot; None when that is not
     known this way."""
@@ -74,7 +78,7 @@ def unchanged(run, found: list) -> list[str] | None:
     return kept
 
 
-def decisions(run, kept: list[str]) -> list[Decision]:
+def decisions(run: Build, kept: list[str]) -> list[Decision]:
     """Every output of ``kept``, up to date."""
     reasons = ["up to date"]  # one list for all: listeners only read it
     found = [Decision(f"{fmt}/{slug}.{fmt}", False, reasons)
@@ -82,7 +86,7 @@ def decisions(run, kept: list[str]) -> list[Decision]:
     return found + ([Decision(INDEX, False, reasons)] if "html" in run.formats else [])
 
 
-def remember(run, found: list) -> None:
+def remember(run: Build, found: list) -> None:
     """After a build of every handout: a snapshot of each format whose outputs are
     all current, or none."""
     if not _possible(run):
@@ -91,7 +95,7 @@ def remember(run, found: list) -> None:
         run.state.set_snapshot(fmt, _snapshot(run, fmt, found))
 
 
-def _snapshot(run, fmt: str, found: list) -> dict | None:
+def _snapshot(run: Build, fmt: str, found: list) -> dict | None:
     if not run.report.ok:
         return None
     records = run.state.records
@@ -115,7 +119,7 @@ def _names(body: str) -> list[str]:
     return list(json.loads(body))
 
 
-def _racy(run) -> bool:
+def _racy(run: Build) -> bool:
     """Whether a content file may have changed within the time its fingerprint
     shows (the other files count by their digests, which ``Digests`` guards)."""
     racy = time.time_ns() - state_module.RACY_NS
