@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from helpers import write
+from tagcheck import elements
 from versus.cli.main import main
 
 HANDOUT = """---
@@ -51,18 +52,7 @@ def build(project: Path, *options: str, env=None) -> Path:
 
 def structure(pdf: pikepdf.Pdf) -> list[tuple[str, pikepdf.Dictionary]]:
     """Every structure element, depth first, as (type, element)."""
-    found, pending = [], [pdf.Root.StructTreeRoot]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, pikepdf.Dictionary):
-            if "/S" in node:
-                found.append((str(node.S), node))
-            kids = node.get("/K")
-            if isinstance(kids, pikepdf.Array):
-                pending.extend(reversed(list(kids)))
-            elif isinstance(kids, pikepdf.Dictionary):
-                pending.append(kids)
-    return found
+    return [(str(node.S), node) for node in elements(pdf)]
 
 
 def test_pdfs_are_tagged_with_language_headings_tables_lists_and_alt_text(project):
