@@ -17,7 +17,7 @@ from versus.content.handouts import load_handout
 from versus.render.converter import PLAIN_RE, Markdown
 from versus.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ITEMS = ("DevOps", "MLOps", "Kubernetes", "C++", "Δέλτα")
 PIECES = st.sampled_from([
     "a", "Z", "7", "2024", "CI/CD", "DevOps", "MLOps", "Kubernetes", "C++", "C#",

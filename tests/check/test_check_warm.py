@@ -11,7 +11,7 @@ from pathlib import Path
 
 from helpers import write
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 HANDOUT = "---\nitems: [Alpha, Beta]\nattributes:\n  Focus: {Alpha: One, Beta: Two}\n---\n"
 CODE = """
 import json, sys

@@ -167,7 +167,7 @@ def test_the_seed_hyphenates_rarely_and_never_three_in_a_row(built):
 @pytest.mark.parametrize("paper", ["A4", "Letter", "A5"])
 def test_hyphens_fall_where_the_american_dictionary_allows(built, paper):
     dictionary = pyphen.Pyphen(lang="en_US")
-    source = (Path(__file__).parent / "fixtures" / f"{SEED}.md").read_text()
+    source = (Path(__file__).parents[1] / "fixtures" / f"{SEED}.md").read_text()
     lines = built[paper][SEED].lines
     for line, after in zip(lines, lines[1:]):
         if not line.hyphenated:

@@ -25,7 +25,7 @@ from helpers import write
 from versus.errors import VersusError
 from versus.executors.local import ProcessExecutor
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 HANDOUT = ("---\nitems: [Alpha, Beta]\nattributes:\n  Colour: {Alpha: Red, Beta: Blue}\n"
            "---\nLead.\n")
 BOUND = 120

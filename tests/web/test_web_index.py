@@ -11,7 +11,7 @@ import pytest
 from helpers import write
 from webcheck import chromium, show
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 COUNT = 3000
 MAX_BYTES = 300_000
 

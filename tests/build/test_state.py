@@ -24,7 +24,7 @@ from versus.build import plan
 from versus.build.pipeline import BuildOptions, build
 from versus.build.state import OLD_STATE_FILE, STATE_FILE, dump
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 FRONT = "---\nitems: [A, B]\nattributes: {X: {A: a, B: b}}\n---\n"
 OLD = 1_000_000_000  # an mtime (2001): far from any save, so never racy
 COUNT = 40

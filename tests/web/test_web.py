@@ -16,7 +16,7 @@ import pytest
 from helpers import write
 from webcheck import axe, chromium, show, vnu
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SIX = ("PostgreSQL", "MySQL", "MongoDB", "Cassandra", "Redis", "CockroachDB")
 WIDTHS = (320, 390, 768, 1280)
 BASE_URL = "https://example.org/handouts/"

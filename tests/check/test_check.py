@@ -22,7 +22,7 @@ PNG = bytes.fromhex(  # a valid 1×1 image: check refuses what the renderer woul
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 FRONT = """\
 ---
 items: [Alpha, Beta]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).parent / "fixtures" / "languages"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "languages"
 EXPECTED = {  # slug: (comparison label, attribute label, date, footer of page 1)
     "de-bahn-vs-auto": ("Vergleich", "Merkmal", "26. November 2026", "Seite 1 von 1"),
     "ja-tokyo-vs-osaka": ("比較", "項目", "2026年11月26日", "1 / 1 ページ"),

@@ -25,7 +25,7 @@ from versus.cli.main import main
 from versus.build.pipeline import BuildOptions, build
 from helpers import write
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SLUGS = [f"item{n}-vs-other{n}" for n in range(8)]
 KILLS, SEED = 12, 20261127
 

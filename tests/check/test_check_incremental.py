@@ -17,7 +17,7 @@ from helpers import write
 from versus.check.checks import check_project
 
 FRONT = "---\nitems: [Alpha, Beta]\n{extra}attributes:\n  Focus: {{Alpha: One, Beta: Two}}\n---\n"
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def handout(body: str = "Alpha and Beta.\n\n## Section\n\nText.\n", extra: str = "") -> str:

@@ -37,7 +37,7 @@ from versus.cli.main import main
 from versus.build.pipeline import BuildOptions, BuildReport, build
 from versus.build.state import dump
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 STATE = ".versus-state.db"
 LOCK = ".versus.lock"  # taken by every build: bookkeeping, not an output
 SLUGS = ("a", "b", "c")

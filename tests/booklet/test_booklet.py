@@ -327,7 +327,7 @@ def test_all_builds_the_booklet_too(tmp_path, build):
 def test_contents_over_two_pages_moves_the_handouts_on(tmp_path, build):
     """A theme whose contents takes two pages: the numbers count that second page."""
     project = write_project(tmp_path / "project")
-    template = (Path(__file__).parent.parent / "versus" / "theme" / "booklet.html").read_text()
+    template = (Path(__file__).parents[2] / "versus" / "theme" / "booklet.html").read_text()
     assert '<ol class="contents">' in template
     write(project, "templates/booklet.html", template.replace(
         '<ol class="contents">', '<div style="height: 200mm"></div><ol class="contents">'))

@@ -17,7 +17,7 @@ from helpers import write
 from versus.scaffold.newsite import EXAMPLE_SLUG
 from versus.render.theme import default_theme
 
-GUIDE = Path(__file__).resolve().parent.parent / "docs" / "theming.md"
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "theming.md"
 BRAND = (10, 125, 90)  # #0a7d5a: the worked example's colour in docs/theming.md
 LOGO_COLOUR = (214, 0, 140)
 

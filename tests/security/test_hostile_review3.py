@@ -24,7 +24,7 @@ from versus.security.sandbox import LocalFiles, Sandbox, ShippedFiles
 from test_hostile import (FRONT, LEAD, NO_TABLE, SYMLINK, Case, png,
                           test_hostile_input as run_case)
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 RAW_CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 SVG_OPEN = ('<svg xmlns="http://www.w3.org/2000/svg" '
