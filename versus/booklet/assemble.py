@@ -2,12 +2,12 @@
 
 The cover and contents come first (their PDF is the base the handouts are added
 to); each handout's pages follow with their structure tree merged into the
-booklet's (``versus.booklet.tagmerge``). WeasyPrint gives every document its own named
+booklet's (``versus.booklet.structure``). WeasyPrint gives every document its own named
 destinations, and every handout has one called 'comparison'; joined in one file
 they would collide. So before a handout joins the booklet, its links to named
 destinations become links to pages; the booklet names each handout's first page
 by its slug instead (``booklet.pdf#devops-vs-mlops``). A handout's own page
-numbers (its footer artifacts, see ``versus.pdf.tagfix``) are taken out and the
+numbers (its footer artifacts, see ``versus.pdf.structure``) are taken out and the
 booklet's numbers stamped in their place, as artifacts too.
 """
 
@@ -22,8 +22,8 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from ..pdf.tagfix import FOOTER, save
-from .tagmerge import Structure, StructureError
+from ..pdf.structure import FOOTER, save
+from .structure import Structure, StructureError
 
 LINK_SCHEME = "versus-booklet:"
 """Contents entries link to this made-up URI; assembly turns it into a page link."""

@@ -148,7 +148,7 @@ class PdfRenderer:
 
     def render(self, job: PdfJob) -> tuple[bytes, tuple[str, ...]]:
         """The PDF of ``job`` and the files read; a failed fetch is a ``RenderError``."""
-        from .tagfix import finish
+        from .structure import finish
         self.fetcher.start(job.allow_remote)
         options = {"stylesheets": [self.stylesheet, self._page_css(job.paper, job.bleed)],
                    "pdf_tags": True, "pdf_variant": job.variant}

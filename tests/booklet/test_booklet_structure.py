@@ -1,4 +1,4 @@
-"""``versus.booklet.tagmerge``: structure trees of bound documents merged into one, on small
+"""``versus.booklet.structure``: structure trees of bound documents merged into one, on small
 documents made here with pikepdf."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name, String
 
-from versus.booklet.tagmerge import Structure, StructureError
+from versus.booklet.structure import Structure, StructureError
 
 
 def tagged_document(pdf: pikepdf.Pdf, lang: str, role: str) -> tuple[Dictionary, list]:

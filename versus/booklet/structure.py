@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from ..pdf.tagfix import add_id_tree, parent_tree, walk
+from ..pdf.structure import add_id_tree, parent_tree, walk
 
 
 class StructureError(Exception):

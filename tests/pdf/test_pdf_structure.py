@@ -30,7 +30,7 @@ A comparison of three brokers.
 
 @pytest.fixture(scope="module")
 def handout(tmp_path_factory, build) -> Path:
-    project = tmp_path_factory.mktemp("tagfix")
+    project = tmp_path_factory.mktemp("structure")
     write(project, "content/kafka-vs-pulsar-vs-nats.md", HANDOUT)
     build(project, "pdf", "--jobs", "1")
     return project / "output/pdf/kafka-vs-pulsar-vs-nats.pdf"
