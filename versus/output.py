@@ -54,6 +54,23 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise
 
 
+def write_new(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``, a new file (its folder made if need be), never
+    over one that exists; a write that fails leaves no half file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file where the folder should be: not ``path`` existing
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR),
+                                 str(path.parent)) from None
+    file = path.open("x", encoding="utf-8", newline="\n")
+    try:
+        with file:
+            file.write(text)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
 def _discard(temp: str | None) -> None:
     if temp is not None:
         Path(temp).unlink(missing_ok=True)

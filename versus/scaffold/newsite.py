@@ -16,7 +16,7 @@ import yaml
 from .. import settings as settings_module
 from ..content.files import CONTENT_DIR
 from ..errors import VersusError
-from ..output import write_error
+from ..output import write_error, write_new
 from ..settings import SETTINGS_FILE, SITE_STATIC, Settings
 from .skeleton import today
 
@@ -169,7 +169,7 @@ def init_site(folder: Path) -> list[Path]:
         folder.parent.mkdir(parents=True, exist_ok=True)
         staging.mkdir()
         for relative, text in files.items():
-            _write(staging / relative, text)
+            write_new(staging / relative, text)
         (staging / SITE_STATIC).mkdir()
         os.rename(staging, folder)  # an empty folder is replaced as a whole
     except OSError as error:
@@ -177,13 +177,6 @@ def init_site(folder: Path) -> list[Path]:
         raise write_error(_in_place(error.filename, staging, folder), error,
                           kept=False) from None
     return [folder / relative for relative in files]
-
-
-def _write(path: Path, text: str) -> None:
-    """Write a new file ``path`` (and its folder)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
 
 
 def _in_place(name: str | None, staging: Path, folder: Path) -> Path:

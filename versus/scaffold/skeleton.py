@@ -9,7 +9,6 @@ It loads without errors, so it builds before a word of it is written.
 from __future__ import annotations
 
 import datetime
-import errno
 import os
 import re
 import unicodedata
@@ -22,7 +21,7 @@ from ..content.handouts import MAX_ITEMS, MIN_ITEMS
 from ..content.files import CONTENT_DIR, data_files
 from ..errors import ContentError, VersusError
 from ..i18n import format_list
-from ..output import write_error
+from ..output import write_error, write_new
 from ..settings import LANG_RE, load_settings, normal_lang, source_date
 
 # The skeleton's words are the theme's (``attribute_<key>``, ``heading_<key>``,
@@ -97,7 +96,7 @@ def new_handout(project: Path, items: Sequence[str], date: datetime.date,
     if lang is not None and lang != settings.lang:
         meta["lang"] = lang
     try:
-        _write_new(path, _text(path, meta, words))
+        write_new(path, _text(path, meta, words))
     except FileExistsError:
         raise ContentError("already exists", path) from None
     except OSError as error:  # a read-only project, a name too long for the disk
@@ -130,22 +129,6 @@ def _text(path: Path, meta: dict, words) -> str:
     text = "---\n" + yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
                                width=1000, default_flow_style=False)
     return text + "---\n" + skeleton(items, words)
-
-
-def _write_new(path: Path, text: str) -> None:
-    """Write ``text`` to ``path``, which must not exist yet."""
-    try:
-        path.parent.mkdir(exist_ok=True)
-    except FileExistsError:  # a file named content: not the handout existing
-        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR),
-                                 str(path.parent)) from None
-    file = path.open("x", encoding="utf-8", newline="\n")
-    try:
-        with file:
-            file.write(text)
-    except BaseException:
-        path.unlink(missing_ok=True)  # never leave half a skeleton
-        raise
 
 
 def skeleton(items: Sequence[str], words) -> str:
