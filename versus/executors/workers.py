@@ -39,8 +39,8 @@ the worker's own timer to stop it and send the error back."""
 PARENT_POLL_SECONDS = 0.5
 PR_SET_PDEATHSIG = 1
 WORKER_CODE = ("import sys; sys.path[:] = sys.argv[3:]; "
-               "from versus.executors.workers import serve; "
-               "serve(int(sys.argv[1]), int(sys.argv[2]))")
+               "from versus.executors.workers import run_worker; "
+               "run_worker(int(sys.argv[1]), int(sys.argv[2]))")
 """A worker imports Versus, and then the jobs' modules, from this process's path."""
 AHEAD = 2
 """Jobs sent to a worker at once, so that it never waits for the next one."""
@@ -292,7 +292,7 @@ def _verbosity() -> int | None:
     return {logging.WARNING: -1, logging.INFO: 0}.get(logger.level, 1)
 
 
-def serve(fd: int, parent: int) -> None:
+def run_worker(fd: int, parent: int) -> None:
     """A worker's life: run the jobs the parent sends until it goes away."""
     global _channel
     from multiprocessing.connection import Connection
