@@ -25,6 +25,12 @@ def load_all(project: Path, settings, drafts: bool = False) -> tuple[list, list]
     return handouts, errors
 
 
+def two_items(a: str, b: str, body: str) -> str:
+    """A handout comparing ``a`` and ``b`` on one attribute, then ``body``."""
+    return (f"---\nitems: [{a}, {b}]\nattributes:\n  Focus:\n    {a}: one\n"
+            f"    {b}: two\n---\n{body}")
+
+
 def write(root: Path, relative: str, data: str | bytes) -> Path:
     """Write ``data`` to ``root/relative``, creating folders on the way."""
     path = root / relative

@@ -13,19 +13,12 @@ from pathlib import Path
 import distributed
 import pytest
 
-from helpers import write
+from helpers import two_items, write
 from versus.errors import VersusError
 from versus.pdf.cluster import DaskExecutor
 from versus.build.pipeline import BuildOptions, Listener, build
 
-HANDOUT = """---
-items: [{a}, {b}]
-attributes:
-  Focus:
-    {a}: one
-    {b}: two
----
-A lead about {a} and {b}.
+BODY = """A lead about {a} and {b}.
 
 ![A small diagram](images/dot.png)
 
@@ -48,7 +41,8 @@ def cluster():
 def make_project(root: Path, count: int) -> Path:
     for number in range(count):
         write(root, f"content/x{number}-vs-y{number}.md",
-              HANDOUT.format(a=f"X{number}", b=f"Y{number}"))
+              two_items(f"X{number}", f"Y{number}",
+                        BODY.format(a=f"X{number}", b=f"Y{number}")))
     write(root, "content/images/dot.png", PNG)
     return root
 

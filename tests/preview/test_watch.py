@@ -9,25 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from helpers import write
+from helpers import two_items, write
 from versus.build.pipeline import BuildOptions
 from versus.preview.watch import serve, watch
 
-HANDOUT = """---
-items: [{a}, {b}]
-attributes:
-  Focus:
-    {a}: one
-    {b}: two
----
-{lead}
-"""
 TIMEOUT = 120
 """Seconds to wait for an event: generous, so a busy machine only makes a test slower."""
 
 
 def handout(a: str, b: str, lead: str) -> str:
-    return HANDOUT.format(a=a, b=b, lead=lead)
+    return two_items(a, b, lead + "\n")
 
 
 @pytest.fixture
