@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..build.pipeline import BuildOptions, BuildReport, Listener, build
-from ..build.plan import (Digests, installed_version, shared_inputs, tool_versions,
+from ..build.plan import (Digests, decide, installed_version, shared_inputs, tool_versions,
                           value_digest)
 from ..build.state import STATE_FILE, BuildState
 from ..content.handouts import load_handout
@@ -191,7 +191,7 @@ class _Booklet:
         sources = dict(discover(self.project)[0])
         digests = Digests(self.project, self.state.files)
         inputs = self._inputs(slugs, sources, pages, digests)
-        decision = self.state.decide(BOOKLET, self.target, inputs, digests,
+        decision = decide(self.state, BOOKLET, self.target, inputs, digests,
                                      self.options.force)
         listener.planned([decision])
         if not decision.stale:

@@ -22,13 +22,14 @@ from ..executors.limits import RENDER_SECONDS
 from ..executors.local import Executor
 from ..output import FORMATS, OUTPUT_DIR, build_lock, write_error
 from ..render.pages import Pages
-from ..render.theme import INDEX_TEMPLATE, STYLESHEET, TAG_TEMPLATE, Theme
+from ..render.theme import STYLESHEET, Theme
 from ..settings import Settings, check_bleed, load_settings
 from ..web import site
 from . import snapshot
 from .loading import included, load, others
 from .making import make_stale
-from .plan import Decision, Digests, shared_inputs, value_digest
+from .plan import (Decision, Digests, plan_handout, plan_index, shared_inputs,
+                   value_digest)
 from .publish import publish
 from .scan import Scan, paused_gc, scan
 from .state import STATE_FILE, BuildState
@@ -234,9 +235,9 @@ class Build:
 
     def _build(self, found, everything, executor) -> None:
         with paused_gc():
-            plans = {(fmt, slug): self._plan(fmt, slug, path)
+            plans = {(fmt, slug): plan_handout(self, fmt, slug, path)
                      for slug, path in found for fmt in self.formats}
-            index = self._plan_index(everything) if "html" in self.formats else None
+            index = plan_index(self, everything) if "html" in self.formats else None
         stale_slugs = {slug for (_, slug), (decision, _) in plans.items() if decision.stale}
         attempted = [(slug, path) for slug, path in found
                      if slug in stale_slugs or (index and index[0].stale)]
@@ -309,20 +310,6 @@ class Build:
             inputs["option bleed"] = value_digest(self.options.bleed)
         return inputs
 
-    def _plan(self, fmt: str, slug: str, path: Path) -> tuple[Decision, dict[str, str]]:
-        """Whether ``fmt`` of handout ``slug`` is stale; its own inputs (the shared
-        ones are ``shared_inputs(fmt)``)."""
-        names = self.scanned.names.get(slug)
-        if names is None:
-            inputs = self.digests.files([path, *self.scanned.data_files(slug, path)])
-        else:  # named by the scan already: no path to turn into a name
-            inputs = {name: self.digests.of_name(name) for name in names}
-        target = f"{fmt}/{slug}.{fmt}"
-        decision = self.state.decide(target, None, inputs, self.digests,
-                                     self.options.force, self.shared_inputs(fmt),
-                                     target in self.present)
-        return decision, inputs
-
     @functools.cached_property
     def present(self) -> set[str]:
         """The handout outputs in output/, listed once (a stat each would cost more
@@ -342,22 +329,6 @@ class Build:
                 except OSError:  # no such folder yet
                     continue
         return present
-
-    def _plan_index(self, found: list[tuple[str, Path]]) -> tuple[Decision, dict]:
-        """The index lists every handout: it depends on all their files (kept in
-        its record as one digest of them all)."""
-        paths = [p for slug, path in found
-                 for p in (path, *self.scanned.data_files(slug, path))]
-        templates = {*self.pages.templates_used(INDEX_TEMPLATE),
-                     *self.pages.templates_used(TAG_TEMPLATE)}
-        inputs = self.digests.files(sorted(templates))
-        inputs["content files"] = value_digest(self.digests.files(paths))
-        inputs["drafts"] = value_digest(self.options.drafts)
-        decision = self.state.decide(INDEX, self.output / INDEX, inputs, self.digests,
-                                     self.options.force, self.shared_inputs("html"))
-        if not decision.stale and not (self.output / site.SEARCH_INDEX).is_file():
-            decision = Decision(INDEX, True, [f"{site.SEARCH_INDEX} missing"])
-        return decision, inputs
 
     def done(self, target: str, inputs: dict[str, str], read: dict[str, str]) -> None:
         """Record ``target`` made from ``inputs``, having read ``read``."""

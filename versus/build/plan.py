@@ -1,4 +1,4 @@
-"""Fingerprints: what is stale, and why.
+"""Planning: what is stale, and why, from fingerprints.
 
 Every output has a record of the inputs it was built from, each by digest:
 the content and data files, the templates, the settings and options that
@@ -18,8 +18,16 @@ import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
+from ..render.theme import INDEX_TEMPLATE, TAG_TEMPLATE
+from ..web.site import INDEX, SEARCH_INDEX
+from .statefile import canonical
+
+if TYPE_CHECKING:
+    from .pipeline import Build
+    from .state import BuildState
 
 
 @functools.cache
@@ -143,3 +151,58 @@ def shared_inputs(digests: Digests, files: Iterable[Path], settings, drop: tuple
     inputs["SOURCE_DATE_EPOCH"] = value_digest(source_date())
     inputs["versions"] = value_digest(versions or tool_versions())
     return inputs
+
+
+def decide(state: BuildState, target: str, output: Path | None, inputs: dict[str, str],
+           digests: Digests, force: bool = False, shared: dict[str, str] | None = None,
+           present: bool | None = None) -> Decision:
+    """Whether ``target`` is stale: ``inputs`` (with the ``shared`` ones) and the
+    files it last read compared with its record in ``state``; ``present`` says
+    whether the output exists, when the caller already knows."""
+    if force:
+        return Decision(target, True, ["--force"])
+    record = state.records.get(target)
+    if record is None:
+        return Decision(target, True, ["never built"])
+    if not (output.is_file() if present is None else present):
+        return Decision(target, True, ["output missing"])
+    shared_key = state.set_key(shared or {})
+    reasons = []
+    if canonical(inputs) != record[0] or shared_key != record[1]:
+        old = {**json.loads(state.sets.get(record[1], "{}")), **json.loads(record[0])}
+        reasons = changes(old, {**(shared or {}), **inputs})
+    reasons += state.read_changes(record[2], digests)
+    reasons = list(dict.fromkeys(reasons))
+    return Decision(target, bool(reasons), reasons or ["up to date"])
+
+
+def plan_handout(run: Build, fmt: str, slug: str,
+                 path: Path) -> tuple[Decision, dict[str, str]]:
+    """Whether ``fmt`` of handout ``slug`` is stale; its own inputs (the shared
+    ones are ``shared_inputs(fmt)``)."""
+    names = run.scanned.names.get(slug)
+    if names is None:
+        inputs = run.digests.files([path, *run.scanned.data_files(slug, path)])
+    else:  # named by the scan already: no path to turn into a name
+        inputs = {name: run.digests.of_name(name) for name in names}
+    target = f"{fmt}/{slug}.{fmt}"
+    decision = decide(run.state, target, None, inputs, run.digests, run.options.force,
+                      run.shared_inputs(fmt), target in run.present)
+    return decision, inputs
+
+
+def plan_index(run: Build, found: list[tuple[str, Path]]) -> tuple[Decision, dict]:
+    """The index lists every handout: it depends on all their files (kept in
+    its record as one digest of them all)."""
+    paths = [p for slug, path in found
+             for p in (path, *run.scanned.data_files(slug, path))]
+    templates = {*run.pages.templates_used(INDEX_TEMPLATE),
+                 *run.pages.templates_used(TAG_TEMPLATE)}
+    inputs = run.digests.files(sorted(templates))
+    inputs["content files"] = value_digest(run.digests.files(paths))
+    inputs["drafts"] = value_digest(run.options.drafts)
+    decision = decide(run.state, INDEX, run.output / INDEX, inputs, run.digests,
+                      run.options.force, run.shared_inputs("html"))
+    if not decision.stale and not (run.output / SEARCH_INDEX).is_file():
+        decision = Decision(INDEX, True, [f"{SEARCH_INDEX} missing"])
+    return decision, inputs

@@ -18,7 +18,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from .plan import Decision, Digests, changes, value_digest
+from .plan import Digests, changes, value_digest
 from .statefile import MALFORMED, SCHEMA, canonical, json_text, save_error
 
 logger = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class BuildState:
         self._forgotten: set[str] = set()
         self._new_facts: dict[str, str] = {}
         self._new_files: dict[str, tuple[int, int, str]] = {}
-        self._set_keys: dict[str, str] = {}
+        self.set_keys: dict[str, str] = {}
         self._by_id: dict[int, tuple[dict, str]] = {}
         self._read_ok: dict[str, list[str]] = {}
         self._checks: dict[str, tuple[str, str]] = {}
@@ -203,31 +203,9 @@ class BuildState:
         for suffix in ("", "-journal", "-wal", "-shm"):
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
-    # ------------------------------------------------------------ deciding
+    # --------------------------------------------------- what planning asks
 
-    def decide(self, target: str, output: Path | None, inputs: dict[str, str],
-               digests: Digests, force: bool = False, shared: dict[str, str] | None = None,
-               present: bool | None = None) -> Decision:
-        """Compare ``inputs`` (with the ``shared`` ones) and the files last read with
-        the record of ``target``; ``present`` says whether the output exists, when
-        the caller already knows."""
-        if force:
-            return Decision(target, True, ["--force"])
-        record = self.records.get(target)
-        if record is None:
-            return Decision(target, True, ["never built"])
-        if not (output.is_file() if present is None else present):
-            return Decision(target, True, ["output missing"])
-        shared_key = self._set_key(shared or {})
-        reasons = []
-        if canonical(inputs) != record[0] or shared_key != record[1]:
-            old = {**json.loads(self.sets.get(record[1], "{}")), **json.loads(record[0])}
-            reasons = changes(old, {**(shared or {}), **inputs})
-        reasons += self._read_changes(record[2], digests)
-        reasons = list(dict.fromkeys(reasons))
-        return Decision(target, bool(reasons), reasons or ["up to date"])
-
-    def _read_changes(self, key: str, digests: Digests) -> list[str]:
+    def read_changes(self, key: str, digests: Digests) -> list[str]:
         """What changed among the files of read set ``key`` (checked once a build)."""
         if key not in self._read_ok:
             read = json.loads(self.sets.get(key, "{}"))
@@ -235,15 +213,15 @@ class BuildState:
                                                 for name in read})
         return self._read_ok[key]
 
-    def _set_key(self, values: dict[str, str]) -> str:
+    def set_key(self, values: dict[str, str]) -> str:
         """The key of an input set: the digest of its JSON, kept in ``sets``."""
         seen = self._by_id.get(id(values))
         if seen is not None and seen[0] is values:  # the same shared dict, again
             return seen[1]
         body = canonical(values)
-        key = self._set_keys.get(body)
+        key = self.set_keys.get(body)
         if key is None:
-            key = self._set_keys[body] = value_digest(body)[:32]
+            key = self.set_keys[body] = value_digest(body)[:32]
             self._sets.setdefault(key, body)
         self._by_id[id(values)] = (values, key)  # holding it: its id stays its own
         return key
@@ -253,7 +231,7 @@ class BuildState:
     def record(self, target: str, inputs: dict[str, str], read: dict[str, str],
                shared: dict[str, str] | None = None) -> None:
         """Remember what ``target`` was just built from."""
-        row = (canonical(inputs), self._set_key(shared or {}), self._set_key(read))
+        row = (canonical(inputs), self.set_key(shared or {}), self.set_key(read))
         self.records[target] = row
         self._written[target] = row
         self._forgotten.discard(target)
