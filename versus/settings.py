@@ -19,6 +19,9 @@ from .errors import ContentError, Problems, SettingsError
 from .yamldoc import load_yaml
 
 SETTINGS_FILE = "versus.yaml"
+HIDDEN_PREFIXES = (".", "_")
+"""A file or folder of the project whose name starts so is not part of the site
+(in content/, static/ and anywhere images are looked for): drafts, editor files."""
 PAPER_SIZES = {"a4": "A4", "letter": "Letter", "a5": "A5"}
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-2b", "pdf/a-3b", "pdf/a-4", "pdf/x-4")

@@ -21,6 +21,7 @@ from ..content.files import (CONTENT_DIR, DATA_SUFFIXES, SLUG_PART_RE, assets, d
                              discover)
 from ..errors import ContentError
 from ..security.images import SUFFIXES as IMAGE_SUFFIXES
+from ..settings import HIDDEN_PREFIXES
 from .plan import fingerprint
 
 _MAKE_CHILD = getattr(Path, "_make_child_relpath", None)
@@ -113,7 +114,7 @@ def _walk(root: Path):
         with os.scandir(folder) as entries:
             for entry in entries:
                 name = entry.name
-                if name.startswith((".", "_")):
+                if name.startswith(HIDDEN_PREFIXES):
                     continue  # hidden, as content.files.sources and assets say
                 if entry.is_symlink():
                     return None

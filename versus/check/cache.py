@@ -19,6 +19,7 @@ from ..content.lint import Finding
 from ..errors import VersusError
 from ..output import OUTPUT_DIR, build_lock
 from ..render.pages import Pages
+from ..settings import HIDDEN_PREFIXES
 
 if TYPE_CHECKING:
     from .checks import CheckResult
@@ -128,7 +129,7 @@ def project_images(project: Path) -> list[Path]:
 
     found = []
     for folder, dirs, files in os.walk(project):
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_"))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(HIDDEN_PREFIXES)
                          and not (folder == str(project) and d in ("content", "output")))
         found += [Path(folder, name) for name in sorted(files)
                   if os.path.splitext(name)[1].lower() in SUFFIXES]

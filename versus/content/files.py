@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..errors import ContentError
 from ..security.images import SUFFIXES as IMAGE_SUFFIXES
+from ..settings import HIDDEN_PREFIXES
 from .spreadsheet import XLSX_SUFFIX
 
 CONTENT_DIR = "content"
@@ -24,7 +25,7 @@ def sources(project: Path) -> list[Path]:
     if not root.is_dir():
         return []
     return [path for path in sorted(root.rglob("*.md"))
-            if not any(part.startswith((".", "_"))
+            if not any(part.startswith(HIDDEN_PREFIXES)
                        for part in path.relative_to(root).parts)]
 
 
@@ -37,7 +38,7 @@ def assets(project: Path) -> list[Path]:
         return []
     return [path for path in sorted(root.rglob("*"))
             if path.suffix.lower() in IMAGE_SUFFIXES
-            and not any(part.startswith((".", "_"))
+            and not any(part.startswith(HIDDEN_PREFIXES)
                         for part in path.relative_to(root).parts)
             and (path.is_file() or path.is_symlink())]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..settings import SITE_STATIC
+from ..settings import HIDDEN_PREFIXES, SITE_STATIC
 from . import images
 
 OUTPUT_DIR = SITE_STATIC
@@ -36,7 +36,7 @@ def files(project: Path) -> list[Path]:
         return []
     return [path for path in sorted(root.rglob("*"))
             if path.suffix.lower() in SUFFIXES
-            and not any(part.startswith((".", "_")) for part in path.relative_to(root).parts)
+            and not any(part.startswith(HIDDEN_PREFIXES) for part in path.relative_to(root).parts)
             and (path.is_file() or path.is_symlink())]
 
 
@@ -44,7 +44,7 @@ def read(path: Path, root: Path, web: bool = False) -> bytes:
     """The bytes of the static file ``path`` below ``root``, or an ``OSError`` or
     ``ValueError`` saying why it may not be read; ``web``: to publish beside pages."""
     relative = path.relative_to(root) if path.is_relative_to(root) else None
-    if relative is None or any(part.startswith((".", "_")) for part in relative.parts):
+    if relative is None or any(part.startswith(HIDDEN_PREFIXES) for part in relative.parts):
         raise PermissionError(f"not a file {SITE_STATIC}/ publishes")
     if path.suffix.lower() not in SUFFIXES:
         raise PermissionError(f"not a file {SITE_STATIC}/ publishes (only images, "
