@@ -320,15 +320,17 @@ class ExhaustedRenderer:
 
 @pytest.mark.parametrize("where", ["here", "cluster"])
 def test_a_render_out_of_memory_is_an_error_of_its_handout(monkeypatch, where):
+    from versus.pdf import cluster
     from versus.pdf import renderer as pdf
 
     job = pdf.PdfJob("a-vs-b", "content/a-vs-b.md", "<p>x</p>", "file:///versus-project/",
                      "a4", "versus.css", ("/nonexistent",))
-    monkeypatch.setattr(pdf, "PdfRenderer", lambda *args: ExhaustedRenderer())
+    for module in (pdf, cluster):
+        monkeypatch.setattr(module, "PdfRenderer", lambda *args: ExhaustedRenderer())
     monkeypatch.setattr(pdf, "_digest", lambda path: "")
-    monkeypatch.setattr(pdf, "_THEME", pdf.ThemeBundle("", {}))
+    monkeypatch.setattr(cluster, "_THEME", cluster.ThemeBundle("", {}))
     # On a cluster worker, what its watched render process runs:
     result = (pdf.render_job(job) if where == "here"
-              else pdf._render_shipped_here(pdf.ShippedJob(job, {})))
+              else cluster._render_shipped_here(cluster.ShippedJob(job, {})))
     assert str(result.error) == ("content/a-vs-b.md: rendering the PDF ran out of memory; "
                                  "stopped")

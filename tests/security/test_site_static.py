@@ -290,7 +290,8 @@ def test_content_cannot_read_past_the_static_rules(run_cli, tmp_path, src, why):
 
 def test_a_cluster_job_carries_the_sites_static_files(run_cli, tmp_path):
     from versus.security.sandbox import base_url
-    from versus.pdf.renderer import PdfJob, ThemeBundle, render_shipped, ship
+    from versus.pdf.renderer import PdfJob
+    from versus.pdf.cluster import ThemeBundle, render_shipped, ship
     from versus.render.theme import STYLESHEET, Theme
 
     site = new_site(run_cli, tmp_path / "site", branded=True)

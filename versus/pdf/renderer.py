@@ -14,18 +14,15 @@ import functools
 import hashlib
 import logging
 import posixpath
-import re
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..errors import RenderError
 from ..executors.limits import RENDERING, time_limit
 from ..security.sandbox import (STATIC, VIRTUAL_ROOT, VIRTUAL_THEME, LocalFiles,
-                                PackedFiles, RemoteRefused, Sandbox, ShippedFiles,
-                                parse_url, reason, references, short)
+                                RemoteRefused, Sandbox, parse_url, reason, short)
 from . import columnfix, textloss
 from .variants import page_css, register
 
@@ -71,12 +68,12 @@ class PdfResult:
 
 def render_job(job: PdfJob) -> PdfResult:
     """Render one job with this process's renderer for its theme; never raises."""
-    return _render_safely(
+    return render_safely(
         job, lambda: renderer_for(job.stylesheet, job.roots, _digest(job.stylesheet)),
         renderer_for.cache_clear)
 
 
-def _render_safely(job: PdfJob, renderer: Callable[[], PdfRenderer],
+def render_safely(job: PdfJob, renderer: Callable[[], PdfRenderer],
                    forget: Callable[[], None]) -> PdfResult:
     """Render ``job`` with ``renderer()`` under its time limit; every failure is
     the job's error, and ``forget`` drops a renderer a failure may have spoiled."""
@@ -251,126 +248,3 @@ def _sandboxed_fetcher(weasyprint, files):
     return SandboxedFetcher()
 
 
-@dataclass(frozen=True)
-class ThemeBundle:
-    """The theme's static files as bytes, sent once to each cluster worker."""
-
-    digest: str
-    files: dict[str, bytes]
-
-    @classmethod
-    def of(cls, static: dict[str, Path]) -> ThemeBundle:
-        """Read ``static`` (name -> path, as ``Theme.static_files`` gives)."""
-        files = {name: path.read_bytes() for name, path in sorted(static.items())}
-        digest = hashlib.sha256()
-        for name, data in files.items():
-            digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
-        return cls(digest.hexdigest(), files)
-
-
-@dataclass(frozen=True)
-class ShippedJob:
-    """A render job with the project files its page refers to, for a cluster."""
-
-    job: PdfJob
-    assets: dict[str, bytes]
-    refused: dict[str, Exception] = field(default_factory=dict)
-    """Why each project file the page refers to and may not read was refused."""
-
-
-def ship(job: PdfJob) -> ShippedJob:
-    """``job`` with the bytes of every project file its HTML refers to, and of the
-    files its SVG images draw in turn; or why each of them was refused."""
-    from urllib.parse import urljoin
-
-    files = PackedFiles(LocalFiles(tuple(Path(root) for root in job.roots)))
-    sandbox = Sandbox(files)
-    pending = [urljoin(job.base_url, reference) for reference in references(job.html)]
-    seen: set[str] = set()
-    while pending:
-        url = pending.pop()
-        if url in seen:
-            continue
-        seen.add(url)
-        try:
-            data, kind, _ = sandbox.load(url)
-        except (OSError, ValueError):
-            continue  # the worker reports it, as a local render would
-        if kind == "static" and urlsplit(url).path.lower().endswith(".css"):
-            # The site's stylesheet: its fonts and images travel with it.
-            pending += [urljoin(url, ref) for ref in css_references(data)]
-    return ShippedJob(job, files.assets, files.refused)
-
-
-CSS_URL_RE = re.compile(rb"""url\(\s*(?:'([^']*)'|"([^"]*)"|([^'")\s]+))\s*\)"""
-                        rb"""|@import\s+(?:'([^']*)'|"([^"]*)")""")
-
-
-def css_references(css: bytes) -> list[str]:
-    """The URLs a stylesheet loads: its ``url()`` values and ``@import`` strings."""
-    return [next(group for group in match.groups() if group is not None)
-            .decode("utf-8", "replace") for match in CSS_URL_RE.finditer(css)]
-
-
-def render_shipped(shipped: ShippedJob, theme: ThemeBundle) -> PdfResult:
-    """Render a shipped job on a cluster worker; never raises.
-
-    The render runs in a worker process this cluster worker's thread watches
-    (``versus.executors.workers``), under the job's time limit, as a local render does:
-    a render that overruns it is killed there, not left running on the cluster.
-    """
-    from ..executors.workers import Limit, WatchedPool
-
-    watched = _WATCHED
-    if getattr(watched, "digest", None) != theme.digest:  # one theme at a time
-        if getattr(watched, "pool", None) is not None:
-            watched.pool.close()
-        watched.pool = WatchedPool(1, SHIPPED_PER_WORKER, (_receive_theme, theme))
-        watched.digest = theme.digest
-    limit = Limit(shipped.job.timeout, RENDERING, _stopped_shipped)
-    return list(watched.pool.map(_render_shipped_here, [shipped], limit))[0]
-
-
-SHIPPED_PER_WORKER = 100
-"""Renders a cluster worker's render process does before it is renewed."""
-
-
-def _stopped_shipped(shipped: ShippedJob, message: str) -> PdfResult:
-    return PdfResult(shipped.job.slug, error=RenderError(message, shipped.job.source))
-
-
-def _receive_theme(theme: ThemeBundle) -> None:
-    """In a cluster worker's render process: the theme its jobs render with."""
-    global _THEME
-    _THEME = theme
-
-
-def _render_shipped_here(shipped: ShippedJob) -> PdfResult:
-    """Render a shipped job in this process, with the theme it was sent."""
-    from ..executors.workers import stage
-
-    def renderer() -> PdfRenderer:
-        stage(None)  # trusted set-up, not limited: WeasyPrint, the fonts, the CSS
-        made = _shipped_renderer(_THEME, Path(shipped.job.stylesheet).name)
-        stage(RENDERING)
-        made.files.assets = shipped.assets  # this job's images
-        made.files.refused = shipped.refused
-        return made
-
-    return _render_safely(shipped.job, renderer, _SHIPPED_RENDERERS.clear)
-
-
-_WATCHED = threading.local()
-"""A cluster worker thread's watched render process and its theme's digest."""
-_THEME: ThemeBundle | None = None
-"""In a render process of a cluster worker: the theme it was sent."""
-_SHIPPED_RENDERERS: dict[tuple[str, str], PdfRenderer] = {}
-"""This worker process's renderer for the theme it was last sent (one at a time)."""
-
-
-def _shipped_renderer(theme: ThemeBundle, stylesheet: str) -> PdfRenderer:
-    key = (theme.digest, stylesheet)
-    if key not in _SHIPPED_RENDERERS:
-        _SHIPPED_RENDERERS.clear()
-        _SHIPPED_RENDERERS[key] = PdfRenderer(ShippedFiles({}, theme.files), stylesheet)
-    return _SHIPPED_RENDERERS[key]
