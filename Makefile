@@ -81,4 +81,4 @@ bench: $(STAMP)
 	$(PY) bench/scale.py --write $(SCALE_ARGS)
 
 golden: $(STAMP)  ## re-render tests/golden/ from tests/fixtures/; look before committing
-	$(PY) tests/golden_pages.py
+	$(PY) tests/support/golden.py

@@ -64,7 +64,7 @@ def index_seconds(project: Path, repeat: int) -> tuple[float, float]:
 
 def filter_ms(index: Path, repeat: int) -> dict[str, tuple[float, int]]:
     """Median milliseconds from the input event to the list laid out, per query."""
-    from webcheck import chromium, show
+    from support.webcheck import chromium, show
 
     found = {}
     with chromium() as driver:

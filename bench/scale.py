@@ -35,7 +35,7 @@ ROOT = BENCH.parent
 sys.path[:0] = [str(BENCH), str(ROOT)]
 
 from corpus import make_corpus  # noqa: E402  (bench/ is not a package)
-from tests.helpers import StubExecutor  # noqa: E402
+from tests.support.files import StubExecutor  # noqa: E402
 
 HEADING = "## Scale"
 STARTUP = [sys.executable, "-c", "import click, jinja2, yaml, markdown"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import write
+from support.files import write
 from versus import i18n
 from versus.errors import Problems
 from versus.render.theme import default_theme

@@ -15,7 +15,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from helpers import write
+from support.files import write
 from versus.booklet.binder import make_booklet
 from versus.booklet.pages import page_starts
 from versus.build.pipeline import BuildOptions

@@ -8,7 +8,7 @@ import html
 import re
 from pathlib import Path
 
-from helpers import write
+from support.files import write
 from versus.booklet.pages import ContentsEntry, tag_counts
 from versus.render.pages import Pages
 from versus.render.theme import Theme

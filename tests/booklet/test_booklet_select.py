@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from helpers import write
+from support.files import write
 
 HANDOUTS = {  # slug: (items, tags)
     "alpha-vs-beta": (("Alpha", "Beta"), ["colour"]),

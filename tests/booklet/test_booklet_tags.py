@@ -14,8 +14,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from helpers import write
-from tagcheck import elements, parent_tree, pdfua_problems, qpdf_check, unreachable_content
+from support.files import write
+from support.tagged import elements, parent_tree, pdfua_problems, qpdf_check, unreachable_content
 from versus.booklet.assemble import Layout, Part, assemble
 
 TABLE = "attributes:\n  Colour: {%s: Red, %s: Blue}\n  Size: {%s: Small, %s: Large}\n"

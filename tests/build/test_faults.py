@@ -23,7 +23,7 @@ from click.testing import CliRunner
 
 from versus.cli.main import main
 from versus.build.pipeline import BuildOptions, build
-from helpers import write
+from support.files import write
 
 REPO = Path(__file__).resolve().parents[2]
 SLUGS = [f"item{n}-vs-other{n}" for n in range(8)]

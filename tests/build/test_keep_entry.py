@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pypdf
 
-from helpers import write
+from support.files import write
 from versus.booklet.binder import make_booklet
 from versus.build.pipeline import BuildOptions, build
 from versus.build.state import STATE_FILE, dump

@@ -8,7 +8,7 @@ import pytest
 
 from click.testing import CliRunner
 
-from helpers import write
+from support.files import write
 from versus.cli.main import main
 
 HEADER = """---

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import StubExecutor
+from support.files import StubExecutor
 from versus.build import plan
 from versus.build.pipeline import BuildOptions, build
 from versus.build.state import OLD_STATE_FILE, STATE_FILE, dump

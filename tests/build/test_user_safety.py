@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import write
+from support.files import write
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4"
                     "890000000d4944415478da63f8cfc0f01f0005000201a5d5e4c10000000049454e"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import write
+from support.files import write
 from versus.content.lint import handout_slugs
 
 PNG = bytes.fromhex(  # a valid 1×1 image: check refuses what the renderer would

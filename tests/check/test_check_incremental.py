@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import write
+from support.files import write
 from versus.check.checks import check_project
 
 FRONT = "---\nitems: [Alpha, Beta]\n{extra}attributes:\n  Focus: {{Alpha: One, Beta: Two}}\n---\n"

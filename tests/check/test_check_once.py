@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import write
+from support.files import write
 from versus.check import checks as check
 from versus.check.checks import CheckJob, check_handout, check_project, know_slugs
 from versus.render.converter import Markdown

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import write
+from support.files import write
 
 REPO = Path(__file__).resolve().parents[2]
 HANDOUT = "---\nitems: [Alpha, Beta]\nattributes:\n  Focus: {Alpha: One, Beta: Two}\n---\n"

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from versus.cli.main import main
-from helpers import write
+from support.files import write
 
 GOOD = """\
 ---

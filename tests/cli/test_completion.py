@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.shell_completion import ShellComplete
 
-from helpers import write
+from support.files import write
 from versus.cli.main import main
 
 SCRIPT = Path(sys.executable).parent / "versus"

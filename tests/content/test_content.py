@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import load_all, write
+from support.files import load_all, write
 from versus.content.files import discover
 from versus.content.handouts import load_handout, split_lead
 from versus.errors import ContentError, Problems

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from helpers import write
+from support.files import write
 from versus.content.glyphs import Coverage
 
 FRONT = "---\nitems: [Alpha, Beta]\nattributes:\n  Colour: {Alpha: Red, Beta: Blue}\n---\n"

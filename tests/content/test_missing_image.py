@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import write
+from support.files import write
 from versus.build.pipeline import BuildOptions, build
 
 HANDOUT = ("---\nitems: [A, B]\nattributes:\n  Focus:\n    A: one\n    B: two\n---\n"

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 import versus.content.spreadsheet as spreadsheet
-from helpers import write
+from support.files import write
 from versus.content.handouts import load_handout
 from versus.errors import Problems
 from versus.build.pipeline import BuildOptions, build

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import write
+from support.files import write
 from versus.scaffold.skeleton import SECTIONS
 
 HANDOUT = "---\nitems: [A, B]\nattributes:\n  Focus:\n    A: one\n    B: two\n---\n"

@@ -19,7 +19,7 @@ import pikepdf
 import pyphen
 import pytest
 
-from golden_pages import build_fixtures
+from support.golden import build_fixtures
 
 MM = 72 / 25.4
 SEED, SIX, FEATURE = "devops-vs-mlops", "databases-six", "feature-handout"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from golden_pages import GOLDEN, PREVIEW, TOLERANCE, difference, render_pages
+from support.golden import GOLDEN, PREVIEW, TOLERANCE, difference, render_pages
 
 
 def golden_pages() -> list[Path]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import distributed
 import pytest
 
-from helpers import two_items, write
+from support.files import two_items, write
 from versus.errors import VersusError
 from versus.pdf.cluster import DaskExecutor
 from versus.build.pipeline import BuildOptions, Listener, build

@@ -8,8 +8,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from helpers import write
-from tagcheck import elements, pdfua_problems, qpdf_check, unreachable_content
+from support.files import write
+from support.tagged import elements, pdfua_problems, qpdf_check, unreachable_content
 
 HANDOUT = """---
 items: [Kafka, Pulsar, NATS]

@@ -9,8 +9,8 @@ import pikepdf
 import pytest
 from click.testing import CliRunner
 
-from helpers import write
-from tagcheck import elements
+from support.files import write
+from support.tagged import elements
 from versus.cli.main import main
 
 HANDOUT = """---

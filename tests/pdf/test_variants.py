@@ -8,8 +8,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from helpers import write
-from tagcheck import pdfua_problems, qpdf_check
+from support.files import write
+from support.tagged import pdfua_problems, qpdf_check
 
 HANDOUT = """---
 items: [Kafka, Pulsar]

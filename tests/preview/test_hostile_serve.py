@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import write
+from support.files import write
 from test_watch import TIMEOUT, Running, browser, reports_until, wait_for  # noqa: F401
 from versus.content import handouts as content_module
 from versus.build import pipeline

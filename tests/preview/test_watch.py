@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import two_items, write
+from support.files import two_items, write
 from versus.build.pipeline import BuildOptions
 from versus.preview.watch import serve, watch
 

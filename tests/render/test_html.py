@@ -240,7 +240,7 @@ def test_index_drops_a_deleted_handout(make_project, build, parse_html):
 
 
 def test_images_and_links_between_handouts_work_on_the_web_pages(make_project, run_cli):
-    from helpers import write
+    from support.files import write
 
     project = make_project("a-vs-b", body="See [the other](c-vs-d.md#details).\n\n"
                                           "![A dot](pics/dot.png)\n")

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from helpers import write
+from support.files import write
 from versus.cli.main import main
 
 NAMES = ["PostgreSQL", "MySQL", "MongoDB", "Cassandra", "Redis", "CockroachDB"]

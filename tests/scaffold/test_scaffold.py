@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import write
+from support.files import write
 from versus.content.handouts import load_handout, split_front_matter
 from versus.scaffold.skeleton import new_handout, skeleton, slug_for, slugify, today
 from versus.render.pages import Pages

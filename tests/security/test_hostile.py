@@ -24,7 +24,7 @@ import pytest
 from click.testing import CliRunner
 
 from versus.cli.main import main
-from helpers import write
+from support.files import write
 
 FRONT = "---\nitems: [Alpha, Beta]\nattributes:\n  Colour: {Alpha: Red, Beta: Blue}\n---\n"
 LEAD = "Alpha and Beta compared.\n\n"

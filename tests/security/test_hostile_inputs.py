@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import write
+from support.files import write
 
 FRONT = "---\nitems: [Alpha, Beta]\nattributes:\n  Colour: {Alpha: Red, Beta: Blue}\n---\n"
 HANDOUT = "content/a-vs-b.md"

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import write
+from support.files import write
 from versus.errors import VersusError
 from versus.executors.local import ProcessExecutor
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers import write
+from support.files import write
 from versus.cli.main import main
 from versus.security.sandbox import LocalFiles, Sandbox, ShippedFiles
 from test_hostile import (FRONT, LEAD, NO_TABLE, SYMLINK, Case, png,

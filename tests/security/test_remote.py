@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from helpers import write
+from support.files import write
 from versus.cli.main import main
 
 HANDOUT = """---

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from helpers import write
+from support.files import write
 from versus.scaffold.newsite import EXAMPLE_SLUG
 from versus.render.theme import default_theme
 
@@ -113,7 +113,7 @@ def test_the_guide_names_the_worked_examples_colour():
 
 @pytest.mark.parametrize("width, scheme", [(390, "light"), (1280, "light"), (390, "dark")])
 def test_worked_example_in_chromium(sites, width, scheme):
-    from webcheck import axe, chromium, show
+    from support.webcheck import axe, chromium, show
 
     branded, _ = sites
     with chromium() as driver:
@@ -321,7 +321,7 @@ def _save(data: bytes, tmp_path: Path) -> Path:
 
 def test_the_printed_logo_is_a_figure_named_by_the_site(sites):
     import pikepdf
-    from tagcheck import elements, pdfua_problems, unreachable_content
+    from support.tagged import elements, pdfua_problems, unreachable_content
 
     branded, _ = sites
     path = branded / f"output/pdf/{EXAMPLE_SLUG}.pdf"

@@ -15,8 +15,8 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
-from helpers import write
-from webcheck import chromium, show
+from support.files import write
+from support.webcheck import chromium, show
 
 HANDOUTS = {  # slug: (title, items, tags, tagline)
     "alpha-vs-beta": ("Alpha vs. Beta", ["Alpha", "Beta"], ["greek", "letters"],

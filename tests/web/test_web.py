@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import write
-from webcheck import axe, chromium, show, vnu
+from support.files import write
+from support.webcheck import axe, chromium, show, vnu
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SIX = ("PostgreSQL", "MySQL", "MongoDB", "Cassandra", "Redis", "CockroachDB")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import write
-from webcheck import chromium, show
+from support.files import write
+from support.webcheck import chromium, show
 
 REPO = Path(__file__).resolve().parents[2]
 COUNT = 3000

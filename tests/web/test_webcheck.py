@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from helpers import write
-from webcheck import axe, chromium, show, vnu
+from support.files import write
+from support.webcheck import axe, chromium, show, vnu
 
 PAGE = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>t</title>'
         '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'

@@ -1,31 +1,22 @@
 """One walk of content/: the handouts, their data files, the images, and fingerprints.
 
 A build with nothing to do must not cost a stat per candidate data file and a
-``realpath`` per handout: ``scan`` lists each folder once with ``os.scandir``
-and takes the fingerprint (size, time of change) of every handout and data file on the way. It
-gives exactly what ``content.files.discover``, ``content.files.data_files`` and
-``content.files.assets`` give; when anything unusual is met (a link, a bad name, a
-folder named like a handout) it leaves the answer to them.
+``realpath`` per handout: ``scan`` lists content/ once (``content.files.walk``)
+and takes the fingerprint (size, time of change) of every handout and data file
+on the way; when the walk meets anything unusual it asks ``content.files.discover``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content.files import (CONTENT_DIR, DATA_SUFFIXES, SLUG_PART_RE, assets, data_files,
-                             discover)
+from ..content.files import CONTENT_DIR, DATA_SUFFIXES, assets, child, data_files, discover, walk
 from ..errors import ContentError
-from ..security.images import SUFFIXES as IMAGE_SUFFIXES
-from ..settings import HIDDEN_PREFIXES
 from .plan import fingerprint
-
-_MAKE_CHILD = getattr(Path, "_make_child_relpath", None)
-
 
 @contextlib.contextmanager
 def paused_gc() -> Iterator[None]:
@@ -70,7 +61,7 @@ class Scan:
 def scan(project: Path) -> Scan:
     """Every handout of ``project`` with its data files, images and fingerprints."""
     root = project / CONTENT_DIR
-    walked = _walk(root) if root.is_dir() and not root.is_symlink() else None
+    walked = walk(root) if root.is_dir() and not root.is_symlink() else None
     if walked is None:
         found, errors = discover(project)
         return Scan(found, errors)
@@ -80,7 +71,7 @@ def scan(project: Path) -> Scan:
     flat = not any("/" in rel for rel in handouts)  # then plain order is parts order
     for rel in sorted(handouts) if flat else sorted(handouts, key=_parts):
         slug, (folder, entry) = rel[:-3], handouts[rel]
-        found.append((slug, _child(folder, entry.name)))
+        found.append((slug, child(folder, entry.name)))
         name = f"{CONTENT_DIR}/{rel}"
         names_of[slug] = [name]
         stats[name] = fingerprint(entry.stat())
@@ -96,39 +87,3 @@ def scan(project: Path) -> Scan:
 
 def _parts(rel: str) -> list[str]:
     return rel.split("/")
-
-
-def _child(folder: Path, name: str) -> Path:
-    """``folder / name`` for a plain name, without parsing it again (pathlib's own
-    shortcut for names it listed; thousands of handouts make it count)."""
-    return _MAKE_CHILD(folder, name) if _MAKE_CHILD is not None else folder / name
-
-
-def _walk(root: Path):
-    """(handouts, data files, images) below ``root`` by relative name, or None
-    when ``content.files.discover`` must decide (links, bad names, odd files)."""
-    handouts, data, images = {}, {}, []
-    stack = [(root, "")]
-    while stack:
-        folder, rel = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                name = entry.name
-                if name.startswith(HIDDEN_PREFIXES):
-                    continue  # hidden, as content.files.sources and assets say
-                if entry.is_symlink():
-                    return None
-                suffix = os.path.splitext(name)[1]
-                if entry.is_dir():
-                    if suffix == ".md" or not SLUG_PART_RE.match(name):
-                        return None
-                    stack.append((_child(folder, name), f"{rel}{name}/"))
-                elif suffix == ".md":
-                    if not entry.is_file() or not SLUG_PART_RE.match(name[:-3]):
-                        return None
-                    handouts[rel + name] = (folder, entry)
-                elif suffix in DATA_SUFFIXES and entry.is_file():
-                    data[rel + name] = entry
-                elif suffix.lower() in IMAGE_SUFFIXES:
-                    images.append(rel + name)
-    return handouts, data, images

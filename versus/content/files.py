@@ -17,6 +17,7 @@ MAX_SLUG_PART = 200
 """Characters (bytes: they are ASCII) in a slug part: room left below the file
 systems' 255-byte names for the outputs' suffixes and temporary names."""
 SLUG_PART_RE = re.compile(r"^[a-z0-9-]{1,%d}$" % MAX_SLUG_PART)
+_MAKE_CHILD = getattr(Path, "_make_child_relpath", None)
 
 
 def sources(project: Path) -> list[Path]:
@@ -87,3 +88,42 @@ def data_files(path: Path) -> list[Path]:
     """The data files beside handout ``path`` (``<slug>.yaml``, ``.csv``, ``.xlsx``)."""
     return [candidate for candidate in map(path.with_suffix, DATA_SUFFIXES)
             if candidate.is_file()]
+
+
+def child(folder: Path, name: str) -> Path:
+    """``folder / name`` for a plain name, without parsing it again (pathlib's own
+    shortcut for names it listed; thousands of handouts make it count)."""
+    return _MAKE_CHILD(folder, name) if _MAKE_CHILD is not None else folder / name
+
+
+def walk(root: Path) -> tuple[dict, dict, list[str]] | None:
+    """(handouts, data files, images) below ``root`` by relative name, listing each
+    folder once (``os.scandir``: no stat per candidate data file, no ``realpath``
+    per handout); None when anything unusual is met (a link, a bad name, a folder
+    named like a handout) and ``discover`` must decide. The rules of ``sources``,
+    ``data_files`` and ``assets``."""
+    handouts, data, images = {}, {}, []
+    stack = [(root, "")]
+    while stack:
+        folder, rel = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.startswith(HIDDEN_PREFIXES):
+                    continue  # hidden, as sources and assets say
+                if entry.is_symlink():
+                    return None
+                suffix = os.path.splitext(name)[1]
+                if entry.is_dir():
+                    if suffix == ".md" or not SLUG_PART_RE.match(name):
+                        return None
+                    stack.append((child(folder, name), f"{rel}{name}/"))
+                elif suffix == ".md":
+                    if not entry.is_file() or not SLUG_PART_RE.match(name[:-3]):
+                        return None
+                    handouts[rel + name] = (folder, entry)
+                elif suffix in DATA_SUFFIXES and entry.is_file():
+                    data[rel + name] = entry
+                elif suffix.lower() in IMAGE_SUFFIXES:
+                    images.append(rel + name)
+    return handouts, data, images

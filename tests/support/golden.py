@@ -1,10 +1,10 @@
 """Golden pages: the design fixtures' pages as small PNGs, and how to compare them.
 
-``make golden`` (``python tests/golden_pages.py``) builds the fixtures in
+``make golden`` (``python tests/support/golden.py``) builds the fixtures in
 tests/fixtures/ (the seed handout, a six-item comparison, a handout with every
 Markdown element, a Japanese and an Arabic handout) in a temporary project on each paper in ``SETS`` and writes
 their pages to tests/golden/ as PNGs at 40 dpi, and the seed's A4 pages side by
-side as ``seed-pages.png`` for the README; ``tests/test_golden.py`` renders them
+side as ``seed-pages.png`` for the README; ``tests/e2e/test_golden.py`` renders them
 afresh and compares. Regenerate them when a change to the theme or WeasyPrint is
 meant to move the page, and look at the new PNGs before committing them.
 """
@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden"
 FIXTURES = ROOT / "tests" / "fixtures"
 HANDOUTS = ("devops-vs-mlops", "databases-six", "feature-handout",
