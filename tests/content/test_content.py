@@ -342,7 +342,8 @@ def test_attributes_must_be_a_mapping(tmp_path, value):
 def test_attribute_cell_must_be_text(tmp_path):
     error = only(problems(tmp_path, front("items: [A, B]", "attributes:", "  Focus:",
                                           "    A: [x, y]", "    B: two")))
-    assert error.message == "attribute 'Focus' of item 'A' must be text"
+    assert error.message == ("attribute 'Focus' of item 'A' must be text, or a mapping "
+                             "of value, source, as_of and rating")
     assert (error.line, error.column) == (5, 8)
 
 

@@ -16,6 +16,8 @@ CONTENT_DIR = "content"
 MAX_SLUG_PART = 200
 """Characters (bytes: they are ASCII) in a slug part: room left below the file
 systems' 255-byte names for the outputs' suffixes and temporary names."""
+MAX_FILE_BYTES = 2 * 1024 * 1024
+"""What a handout or data file may weigh."""
 SLUG_PART_RE = re.compile(r"^[a-z0-9-]{1,%d}$" % MAX_SLUG_PART)
 _MAKE_CHILD = getattr(Path, "_make_child_relpath", None)
 

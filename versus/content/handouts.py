@@ -2,8 +2,8 @@
 
 A handout is ``content/<slug>.md``: YAML front matter between ``---`` lines, then
 Markdown. Its comparison table lives in the front matter (``attributes``) or in a
-data file beside it (``<slug>.yaml``, ``<slug>.csv`` or ``<slug>.xlsx``, read by
-``versus.content.spreadsheet``), never both. Every problem
+data file beside it (``<slug>.yaml``, ``<slug>.csv`` or ``<slug>.xlsx``), never
+both (``versus.content.table``). Every problem
 is reported as a ``ContentError`` at ``path:line:col``, all of them at once.
 """
 
@@ -18,11 +18,11 @@ from pathlib import Path
 from ..errors import ContentError, Problems
 from ..settings import LANG_RE, Settings, normal_lang
 from ..yamldoc import YamlDoc, load_yaml, nfc
-from .files import data_files
-from .spreadsheet import MAX_ROWS, XLSX_SUFFIX, read_csv, read_xlsx, table as sheet_table
+from .files import MAX_FILE_BYTES
+from .facts import Source
+from .table import Attribute, Table, load_table
 
 MIN_ITEMS, MAX_ITEMS = 2, 6
-MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_INDENT = 200
 """Columns a body line may be indented: deeper makes Markdown recurse for minutes."""
 MAX_BLOCKS = 5000
@@ -38,18 +38,10 @@ MAX_ITEM = 75
 MAX_TAGS = 20
 """Tags of one handout: 4,000 made 4,000 tag pages listing 4,000 tags each (769 MB)."""
 KNOWN_KEYS = ("items", "title", "tagline", "date", "lang", "author", "tags", "draft",
-              "attributes")
+              "attributes", "sources")
 HEADING_RE = re.compile(r"^ {0,3}#{1,6}(\s|$)")
 SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)\s*$")
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-
-
-@dataclass(frozen=True)
-class Attribute:
-    """One row of the comparison table: a name and one Markdown cell per item."""
-
-    name: str
-    values: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -70,6 +62,8 @@ class Handout:
     date: datetime.date | None = None
     tags: tuple[str, ...] = ()
     draft: bool = False
+    sources: tuple[tuple[str, Source], ...] = ()
+    """The sources its cells name, by key (``sources:`` and URLs given in cells)."""
     warnings: tuple[ContentError, ...] = field(default=(), compare=False)
 
     @property
@@ -152,9 +146,7 @@ def load_handout(path: Path, slug: str, settings: Settings) -> Handout:
     meta = _check_meta(doc, settings, errors)
     warnings = tuple(_unknown_keys(doc))
     items = meta.get("items", ())
-    attributes, data_file = (), None
-    if items:
-        attributes, data_file = _load_attributes(path, doc, items, errors)
+    table = load_table(path, doc, items, errors, read_text) if items else Table()
     if errors:
         raise Problems(errors)
     deep = _too_deep(body)
@@ -168,8 +160,9 @@ def load_handout(path: Path, slug: str, settings: Settings) -> Handout:
                                      "and list items (a printed handout never needs "
                                      "more)", path, body_line + many, 1)])
     lead, rest = split_lead(body)
-    return Handout(slug=slug, source=path, data_file=data_file, attributes=attributes,
-                   lead=lead, body=rest, warnings=warnings, **meta)
+    return Handout(slug=slug, source=path, data_file=table.data_file,
+                   attributes=table.attributes, sources=table.sources, lead=lead,
+                   body=rest, warnings=warnings, **meta)
 
 
 def _too_deep(body: str) -> tuple[int, int] | None:
@@ -305,81 +298,3 @@ def _check_date(doc: YamlDoc, errors: list) -> datetime.date | None:
             pass
     errors.append(doc.error("'date' must be a date such as 2026-11-26", "date"))
     return None
-
-
-def _load_attributes(path: Path, doc: YamlDoc, items: tuple[str, ...], errors: list):
-    """The comparison table from front matter or the data file beside ``path``."""
-    sidecars = data_files(path)
-    in_front = "attributes" in doc.data
-    if len(sidecars) > 1 or (sidecars and in_front):
-        names = ", ".join(p.name for p in sidecars)
-        where = ("front matter and " if in_front else "") + names
-        errors.append(ContentError(f"the comparison table is given twice ({where}); "
-                                   "keep one", path, *doc.where_key("attributes")
-                                   if in_front else (1, 1)))
-        return (), None
-    if in_front:
-        return _attributes_from_yaml(doc, ("attributes",), items, errors), None
-    if not sidecars:
-        errors.append(ContentError(
-            "missing 'attributes': give the comparison table in the front matter "
-            f"or in {path.with_suffix('.yaml').name}, {path.with_suffix('.csv').name} "
-            f"or {path.with_suffix(XLSX_SUFFIX).name}",
-            path, 1, 1))
-        return (), None
-    data_file = sidecars[0]
-    try:
-        if data_file.suffix in (".csv", XLSX_SUFFIX):
-            sheet = (read_xlsx(data_file, MAX_FILE_BYTES) if data_file.suffix == XLSX_SUFFIX
-                     else read_csv(read_text(data_file), data_file))
-            return tuple(Attribute(name, values)
-                         for name, values in sheet_table(sheet, items, errors)), data_file
-        data_doc = load_yaml(read_text(data_file), str(data_file))
-    except ContentError as error:
-        errors.append(error)
-        return (), data_file
-    return _attributes_from_yaml(data_doc, (), items, errors), data_file
-
-
-def _attributes_from_yaml(doc: YamlDoc, keys: tuple, items: tuple[str, ...],
-                          errors: list) -> tuple[Attribute, ...]:
-    table = doc.data
-    for key in keys:
-        table = table.get(key)
-    if not isinstance(table, dict) or not table:
-        errors.append(doc.error("attributes must map each attribute name to its values "
-                                "per item", *keys))
-        return ()
-    if len(table) > MAX_ROWS:
-        errors.append(doc.error(f"the comparison table has {len(table)} rows; at most "
-                                f"{MAX_ROWS} are allowed", *keys))
-        return ()
-    rows = []
-    for name, cells in table.items():
-        if not isinstance(name, str) or not name.strip():
-            errors.append(doc.error("an attribute name must be text", *keys, name,
-                                    at_key=True))
-            continue
-        if not isinstance(cells, dict):
-            errors.append(doc.error(f"attribute '{name}' must map each item to a value",
-                                    *keys, name))
-            continue
-        # Items are names (text); YAML reads an item key like 2024 as a number.
-        cells = {nfc(str(item).strip()): value for item, value in cells.items()}
-        values = []
-        for item in items:
-            value = cells.get(item)
-            if item not in cells:
-                errors.append(doc.error(f"attribute '{name}' has no value for item "
-                                        f"'{item}'", *keys, name, at_key=True))
-            elif not isinstance(value, (str, int, float)) or isinstance(value, bool):
-                errors.append(doc.error(f"attribute '{name}' of item '{item}' must be "
-                                        "text", *keys, name, item))
-            values.append(str(value) if value is not None else "")
-        for extra in cells:
-            if extra not in items:
-                errors.append(doc.error(f"attribute '{name}' names '{extra}', which is "
-                                        f"not an item (items are {list(items)})",
-                                        *keys, name, extra, at_key=True))
-        rows.append(Attribute(nfc(name.strip()), tuple(values)))
-    return tuple(rows)

@@ -1,7 +1,8 @@
 """Comparison tables from spreadsheets: CSV (``,`` ``;`` or tab) and ``.xlsx``.
 
 The first row is the header, ``Attribute`` then the items, in any order; each
-column is matched to an item by name. A ``.xlsx`` workbook is read with openpyxl
+column is matched to an item by name, and optional ``<item> source`` and
+``<item> as of`` columns give its cells' sources and dates. A ``.xlsx`` workbook is read with openpyxl
 (the optional extra ``versus[xlsx]``) in read-only mode, after its unpacked size
 is checked, so a zip bomb is refused before it is inflated. Every problem is a
 ``ContentError`` at ``path:line:col`` (a workbook's row and column, its cell named
@@ -13,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import warnings
 import zipfile
 from dataclasses import dataclass
@@ -30,6 +32,8 @@ MAX_UNPACKED_BYTES = 32 * 1024 * 1024
 DELIMITERS = ",;\t"
 """What a spreadsheet program writes between CSV cells, whatever its locale."""
 XLSX_SUFFIX = ".xlsx"
+FACT_COLUMN_RE = re.compile(r"^(.+?)\s+(source|as of)$", re.IGNORECASE)
+"""A column beside an item's: ``<item> source`` or ``<item> as of``."""
 
 
 @dataclass
@@ -187,10 +191,21 @@ def _text(value) -> str:
     return str(value)
 
 
-def table(sheet: Sheet, items: tuple[str, ...],
-          errors: list) -> list[tuple[str, tuple[str, ...]]]:
-    """The rows as (attribute, one value per item in the order of ``items``);
-    the header's columns are matched to the items by name, in any order."""
+@dataclass(frozen=True)
+class Row:
+    """One attribute row of a sheet: per item, its value and what the optional
+    ``<item> source`` and ``<item> as of`` columns say, with their columns."""
+
+    line: int
+    name: str
+    values: tuple[str, ...]
+    facts: tuple[tuple[tuple[int, str], tuple[int, str]], ...]
+    """Per item: (column, text) of its source and of its date; column -1: none."""
+
+
+def table(sheet: Sheet, items: tuple[str, ...], errors: list) -> list[Row]:
+    """The attribute rows, values in the order of ``items``; the header's columns
+    are matched to the items by name, in any order."""
     if not sheet.rows:
         kind = "empty CSV" if sheet.name is None else f"empty sheet '{sheet.name}'"
         errors.append(ContentError(f"{kind}: expected a header "
@@ -205,9 +220,10 @@ def table(sheet: Sheet, items: tuple[str, ...],
         errors.append(sheet.error(f"the comparison table has {count} rows; at most "
                                   f"{MAX_ROWS} are allowed", body[MAX_ROWS][0]))
         return []
-    order = _columns(sheet, header_line, header, items, errors)
-    if order is None:
+    columns = _columns(sheet, header_line, header, items, errors)
+    if columns is None:
         return []
+    order, extra = columns
     rows, seen = [], set()
     for line, row in body:
         name = nfc(row[0].strip())
@@ -222,23 +238,36 @@ def table(sheet: Sheet, items: tuple[str, ...],
             errors.append(sheet.error(f"attribute '{name}' is given twice", line))
         else:
             seen.add(name)
-            rows.append((name, tuple(row[index].strip() for index in order)))
+            facts = tuple(tuple((index, row[index].strip()) if index >= 0 else (-1, "")
+                                for index in extra[position])
+                          for position in range(len(items)))
+            rows.append(Row(line, name, tuple(row[index].strip() for index in order),
+                            facts))
     if not rows and not errors:
         errors.append(sheet.error("no attribute rows below the header", header_line))
     return rows
 
 
 def _columns(sheet: Sheet, line: int, header: list[str], items: tuple[str, ...],
-             errors: list) -> list[int] | None:
-    """The column of each item, or None (with errors) when the header does not fit."""
+             errors: list) -> tuple[list[int], list[list[int]]] | None:
+    """The column of each item, and of its source and date columns (-1: none);
+    None (with errors) when the header does not fit."""
     found = len(errors)
     if header[0].strip().lower() != "attribute":
         errors.append(sheet.error(f"the first column must be 'Attribute', not "
                                   f"'{header[0].strip()}'", line))
     columns: dict[str, int] = {}
+    extra = [[-1, -1] for _ in items]
     for index, cell in enumerate(header[1:], start=1):
         name = nfc(cell.strip())
-        if name not in items:
+        fact = FACT_COLUMN_RE.match(name)
+        if name not in items and fact and fact.group(1) in items:
+            slot = extra[items.index(fact.group(1))]
+            kind = 0 if fact.group(2).lower() == "source" else 1
+            if slot[kind] >= 0:
+                errors.append(sheet.error(f"column '{name}' is given twice", line, index))
+            slot[kind] = index
+        elif name not in items:
             errors.append(sheet.error(f"column '{name}' is not an item (items are "
                                       f"{list(items)})", line, index))
         elif name in columns:
@@ -249,4 +278,4 @@ def _columns(sheet: Sheet, line: int, header: list[str], items: tuple[str, ...],
         listed = ", ".join(f"'{name}'" for name in columns) or "no items"
         errors.append(sheet.error(f"header names {listed}, but items are {list(items)}: "
                                   f"no column for {', '.join(map(repr, missing))}", line))
-    return None if len(errors) > found else [columns[item] for item in items]
+    return None if len(errors) > found else ([columns[item] for item in items], extra)

@@ -23,7 +23,7 @@ from ..i18n import I18N_DIR
 from ..yamldoc import load_yaml
 from .handouts import Handout, read_text, split_front_matter
 from .lint import WARNING, Body, Finding, read_body
-from .spreadsheet import XLSX_SUFFIX, read_csv, read_xlsx
+from .spreadsheet import FACT_COLUMN_RE, XLSX_SUFFIX, read_csv, read_xlsx
 
 TODO_RE = re.compile(r"\b(TODO|TBD|FIXME)\b")
 PLACEHOLDER_RE = re.compile(r"\{[^{}]*\}")
@@ -141,9 +141,12 @@ def _empty_cells(handout: Handout) -> Iterator[Finding]:
         else:
             sheet = (read_xlsx(data, data.stat().st_size + 1) if data.suffix == XLSX_SUFFIX
                      else read_csv(read_text(data), data))
+            header = sheet.rows[0][1] if sheet.rows else []
+            facts = {index for index, name in enumerate(header)
+                     if FACT_COLUMN_RE.match(name.strip())}  # optional: may be empty
             for line, row in sheet.rows[1:]:
                 for index, cell in enumerate(row[1:], start=1):
-                    if not cell.strip():
+                    if not cell.strip() and index not in facts:
                         yield Finding(WARNING, "empty-cell", sheet.error(
                             f"attribute '{row[0].strip()}' has an empty cell", line, index))
     except (ContentError, OSError):
@@ -161,6 +164,8 @@ def _empty_yaml_cells(handout: Handout) -> Iterator[Finding]:
         table = table.get(key)
     for name, cells in table.items():
         for item, value in cells.items():
+            if isinstance(value, dict):  # a sourced cell: its text, or a rating
+                value = value.get("value", value.get("rating"))
             if value is None or not str(value).strip():
                 yield Finding(WARNING, "empty-cell", doc.error(
                     f"attribute '{name}' has no text for item '{item}'", *keys, name, item))

@@ -9,7 +9,7 @@ import functools
 import hashlib
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -22,6 +22,7 @@ from ..content.handouts import Handout
 from ..errors import Problems, RenderError, TemplateError
 from ..settings import Settings
 from ..settings import source_date as epoch_date
+from .citations import Cited, cite
 from .converter import MAX_HTML_CHARS, Markdown
 from .theme import BOOKLET_TEMPLATE, HANDOUT_TEMPLATE, INDEX_TEMPLATE, TAG_TEMPLATE, Theme
 
@@ -53,6 +54,10 @@ class Converted:
     notes: list[Markup]
     elements: int = 0
     """The HTML elements of the lead, body and cells (at most ``MAX_ELEMENTS``)."""
+    marks: list[list[int | None]] = field(default_factory=list)
+    """Each cell's source number, row by row (None: no source)."""
+    sources: list[Cited] = field(default_factory=list)
+    """The sources the cells name, in reading order."""
 
     def images(self) -> list[str]:
         """The image sources the content shows."""
@@ -178,7 +183,8 @@ class Pages:
         if sum(map(len, parts + notes)) > MAX_HTML_CHARS:
             raise _too_much_html(handout)
         elements = _check_elements(handout, parts)
-        return Converted(lead, body, table, notes, elements)
+        marks, sources = cite(handout)
+        return Converted(lead, body, table, notes, elements, marks, sources)
 
     def page(self, handout: Handout, content: Converted, medium: str, root: str = "") -> str:
         """The HTML of ``handout``'s page for ``medium`` from its converted ``content``."""
@@ -189,7 +195,8 @@ class Pages:
         return self._render(HANDOUT_TEMPLATE, handout.lang, handout=handout,
                             medium=medium, root=root, date=handout.date or source_date(),
                             lead=content.lead, body=content.body, table=content.table,
-                            notes=content.notes, canonical=canonical,
+                            notes=content.notes, marks=content.marks,
+                            sources=content.sources, canonical=canonical,
                             description=first_sentence(content.lead),
                             tag_slugs=tag_slugs(handout.tags))
 
