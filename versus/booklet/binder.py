@@ -29,8 +29,8 @@ from ..build.pipeline import BuildOptions, BuildReport, Listener, build
 from ..build.plan import (Digests, decide, installed_version, shared_inputs, tool_versions,
                           value_digest)
 from ..build.state import STATE_FILE, BuildState
-from ..content.handouts import load_handout
 from ..content.files import data_files, discover
+from ..content.handouts import load_handout
 from ..errors import Problems, VersusError
 from ..executors.local import Executor
 from ..output import OUTPUT_DIR, write_atomic

@@ -76,8 +76,3 @@ def others(run: Build, everything: list[tuple[str, Path]], named: set[str]) -> l
             if run.options.drafts or not handout.draft:
                 others.append(handout)
     return others
-
-
-def included(run: Build, slug: str) -> bool:
-    """Whether an unparsed, up-to-date handout counts (drafts only with --drafts)."""
-    return run.options.drafts or not run.state.remembered(slug).get("draft", False)

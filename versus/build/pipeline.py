@@ -15,8 +15,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content.handouts import Handout
 from ..content.files import CONTENT_DIR, SLUG_PART_RE
+from ..content.handouts import Handout
 from ..errors import Problems, SettingsError, TargetError, VersusError
 from ..executors.limits import RENDER_SECONDS
 from ..executors.local import Executor
@@ -24,11 +24,11 @@ from ..output import FORMATS, OUTPUT_DIR, build_lock, write_error
 from ..render.pages import Pages
 from ..render.theme import STYLESHEET, Theme
 from ..settings import Settings, check_bleed, load_settings
-from ..web import site
+from ..web import data, site
 from . import snapshot
-from .loading import included, load, others
+from .loading import load, others
 from .making import make_stale
-from .plan import (Decision, Digests, plan_handout, plan_index, shared_inputs,
+from .plan import (Decision, Digests, included, plan_handout, plan_index, shared_inputs,
                    value_digest)
 from .publish import publish
 from .scan import Scan, paused_gc, scan
@@ -312,10 +312,12 @@ class Build:
 
     @functools.cached_property
     def present(self) -> set[str]:
-        """The handout outputs in output/, listed once (a stat each would cost more
-        than the rest of a build with nothing to do)."""
+        """The handout outputs in output/ (with the web pages, their facts files),
+        listed once (a stat each would cost more than the rest of a build with
+        nothing to do)."""
         present = set()
-        for fmt in self.formats:
+        folders = [*self.formats, *([data.DATA_DIR] if "html" in self.formats else [])]
+        for fmt in folders:
             stack = [(self.output / fmt, f"{fmt}/")]
             while stack:
                 folder, rel = stack.pop()

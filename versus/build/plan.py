@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..render.theme import INDEX_TEMPLATE, TAG_TEMPLATE
+from ..web import data
 from ..web.site import INDEX, SEARCH_INDEX
 from .statefile import canonical
 
@@ -205,4 +206,12 @@ def plan_index(run: Build, found: list[tuple[str, Path]]) -> tuple[Decision, dic
                       run.options.force, run.shared_inputs("html"))
     if not decision.stale and not (run.output / SEARCH_INDEX).is_file():
         decision = Decision(INDEX, True, [f"{SEARCH_INDEX} missing"])
+    elif not decision.stale and (gone := data.missing(
+            run.present, [slug for slug, _ in found if included(run, slug)])):
+        decision = Decision(INDEX, True, [f"{gone} missing"])
     return decision, inputs
+
+
+def included(run: Build, slug: str) -> bool:
+    """Whether an unparsed, up-to-date handout counts (drafts only with --drafts)."""
+    return run.options.drafts or not run.state.remembered(slug).get("draft", False)

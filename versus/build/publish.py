@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..content.handouts import Handout
 from ..content.files import CONTENT_DIR
+from ..content.handouts import Handout
 from ..errors import ContentError
 from ..output import mirror
 from ..security import images, staticfiles
-from ..web import site
+from ..web import data, site
 from .plan import Decision
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ def publish(run: Build, index: tuple[Decision, dict], handouts: list[Handout]) -
     path = run.output / site.INDEX
     same = path.is_file() and path.read_bytes() == files[site.INDEX].encode("utf-8")
     site.write_changed(run.output, files)  # the index's pages, tags, sitemap
+    data.write(run.output, handouts, run.pages.typed_words, set(run.report.kept))
     if same:
         run.state.record(site.INDEX, inputs, {}, run.shared_inputs("html"))  # a body
         # edit leaves the list as it was

@@ -20,6 +20,7 @@ import time
 from typing import TYPE_CHECKING
 
 from ..render.theme import INDEX_TEMPLATE, TAG_TEMPLATE
+from ..web import data
 from ..web.site import INDEX, SEARCH_INDEX
 from . import state as state_module
 from .plan import Decision, value_digest
@@ -72,8 +73,9 @@ def unchanged(run: Build, found: list) -> list[str] | None:
     present = run.present
     if not all(f"{fmt}/{slug}.{fmt}" in present for fmt in run.formats for slug in kept):
         return None
-    if "html" in run.formats and not all((run.output / name).is_file()
-                                         for name in (INDEX, SEARCH_INDEX)):
+    if "html" in run.formats and (
+            not all((run.output / name).is_file() for name in (INDEX, SEARCH_INDEX))
+            or data.missing(present, kept)):
         return None
     return kept
 

@@ -212,6 +212,18 @@ def init(folder, verbosity=0, debug=False):
 
 
 @main.command()
+def schema():
+    """Print the JSON Schema of the facts files a web build writes
+    (output/data/<slug>.json and output/data/index.json)."""
+    from importlib.resources import files
+
+    from ..web.data import SCHEMA
+
+    click.echo(files("versus.theme").joinpath(SCHEMA).read_text(encoding="utf-8"),
+               nl=False)
+
+
+@main.command()
 @common_options
 def clean(project):
     """Delete what builds made in output/ (and nothing else): files you put

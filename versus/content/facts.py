@@ -18,6 +18,8 @@ MAX_URL = 2000
 """Characters of a source's address: what browsers and servers reliably take."""
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 RATING_RE = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{1,2})\s*$")
+TYPES = ("yes", "no", "partial", "n/a")
+"""The words a cell may be that make it a typed cell, drawn as a mark."""
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,15 @@ def read_cell(doc: YamlDoc, at: tuple, value, sources: dict[str, Source],
     if len(errors) > found:
         return None
     return Cell(str(text), source, as_of, rating)
+
+
+def cell_type(cell: Cell, local: dict[str, str]) -> str:
+    """'yes', 'no', 'partial', 'n/a' (the word in any case, in English or as
+    ``local`` maps the handout's language's words), 'rating', or 'text'."""
+    if cell.rating is not None:
+        return "rating"
+    word = cell.text.strip().casefold()
+    return word if word in TYPES else local.get(word, "text")
 
 
 def parse_rating(text: str) -> tuple[int, int] | None:

@@ -18,8 +18,8 @@ from pathlib import Path
 from ..errors import ContentError, Problems
 from ..settings import LANG_RE, Settings, normal_lang
 from ..yamldoc import YamlDoc, load_yaml, nfc
-from .files import MAX_FILE_BYTES
 from .facts import Source
+from .files import MAX_FILE_BYTES
 from .table import Attribute, Table, load_table
 
 MIN_ITEMS, MAX_ITEMS = 2, 6

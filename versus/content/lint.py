@@ -30,8 +30,8 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from ..errors import ContentError, MissingImage, VersusError, display_path
-from .handouts import FENCE_RE, HEADING_RE, SETEXT_RE, read_text, split_front_matter
 from .files import CONTENT_DIR, SLUG_PART_RE, sources
+from .handouts import FENCE_RE, HEADING_RE, SETEXT_RE, read_text, split_front_matter
 
 ERROR, WARNING = "error", "warning"
 HANDOUT_SUFFIXES = (".md", ".html", ".pdf")

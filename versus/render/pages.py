@@ -58,6 +58,8 @@ class Converted:
     """Each cell's source number, row by row (None: no source)."""
     sources: list[Cited] = field(default_factory=list)
     """The sources the cells name, in reading order."""
+    legend: Markup = Markup("")
+    """The line under the table naming the marks of its typed cells, if any."""
 
     def images(self) -> list[str]:
         """The image sources the content shows."""
@@ -171,6 +173,7 @@ class Pages:
             table = [(self.markdown.inline(attribute.name, screen),
                       [self.markdown.inline(value, screen) for value in attribute.values])
                      for attribute in handout.attributes]
+            table, legend = self._typed(handout, table)
             body = self.markdown.block(body_text, screen)
         except RecursionError:
             raise RenderError("the Markdown is nested too deeply to convert",
@@ -184,7 +187,25 @@ class Pages:
             raise _too_much_html(handout)
         elements = _check_elements(handout, parts)
         marks, sources = cite(handout)
-        return Converted(lead, body, table, notes, elements, marks, sources)
+        return Converted(lead, body, table, notes, elements, marks, sources, legend)
+
+    def _typed(self, handout: Handout, table: list) -> tuple[list, Markup]:
+        """``table`` with its typed cells drawn as marks, and the legend of those used."""
+        from .marks import cell_types, draw, legend
+
+        t, used, drawn = self.words(handout.lang), set(), []
+        for attribute, (name, cells) in zip(handout.attributes, table):
+            kinds = cell_types(attribute.cells, t)
+            used.update(kinds)
+            drawn.append((name, [draw(cell, html, kind, t) for cell, html, kind
+                                 in zip(attribute.cells, cells, kinds)]))
+        return drawn, legend(used, t)
+
+    def typed_words(self, lang: str) -> dict[str, str]:
+        """The typed cells' words in ``lang``, folded: word -> type."""
+        from .marks import local_words
+
+        return local_words(self.words(lang))
 
     def page(self, handout: Handout, content: Converted, medium: str, root: str = "") -> str:
         """The HTML of ``handout``'s page for ``medium`` from its converted ``content``."""
@@ -196,7 +217,8 @@ class Pages:
                             medium=medium, root=root, date=handout.date or source_date(),
                             lead=content.lead, body=content.body, table=content.table,
                             notes=content.notes, marks=content.marks,
-                            sources=content.sources, canonical=canonical,
+                            sources=content.sources, legend=content.legend,
+                            canonical=canonical,
                             description=first_sentence(content.lead),
                             tag_slugs=tag_slugs(handout.tags))
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from ..content.handouts import MAX_ITEMS, MIN_ITEMS
 from ..content.files import CONTENT_DIR, data_files
+from ..content.handouts import MAX_ITEMS, MIN_ITEMS
 from ..errors import ContentError, VersusError
 from ..i18n import format_list
 from ..output import write_error, write_new
