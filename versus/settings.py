@@ -68,6 +68,9 @@ HOST_RE = re.compile(r"^[A-Za-z0-9._-]+$|^[0-9A-Fa-f:.]+$")
 EPOCH_RE = re.compile(r"^-?[0-9]{1,15}$")
 SITE_STATIC = "static"
 """The site's own files (logo, extra CSS, fonts), published to output/static/."""
+CHECK_ONLY = ("fact_max_age", "require_sources")
+"""Settings only ``check`` reads: no output depends on them."""
+MAX_FACT_AGE = 36500
 FILE_SETTINGS = {
     "logo": (("static", "content"), (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"),
              "static/logo.svg"),
@@ -123,6 +126,12 @@ class Settings:
     extra_css: str = ""
     """A stylesheet below static/ (static/extra.css) read after the theme's, in the
     PDFs and the web pages, to change the theme's custom properties; empty: none."""
+
+    fact_max_age: int = 365
+    """Days after which ``check`` calls a fact's ``as_of`` date stale."""
+
+    require_sources: bool = False
+    """Whether ``check`` warns of every table cell without a source."""
 
     def replace(self, **changes) -> Settings:
         """A copy with ``changes`` applied and validated (``None`` values ignored)."""
@@ -185,6 +194,11 @@ def load_settings(project: Path) -> Settings:
 
 def _check(key: str, value) -> str | None:
     """Why ``value`` is not acceptable for setting ``key``, or ``None``."""
+    if key == "fact_max_age":
+        return (None if type(value) is int and 1 <= value <= MAX_FACT_AGE else
+                f"'fact_max_age' must be a number of days from 1 to {MAX_FACT_AGE:,}")
+    if key == "require_sources":
+        return None if isinstance(value, bool) else "'require_sources' must be true or false"
     if not isinstance(value, str):
         return f"'{key}' must be text, not {type(value).__name__}"
     if key == "paper" and value.lower() not in PAPER_SIZES:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
+from ..settings import CHECK_ONLY
 from ..render.theme import INDEX_TEMPLATE, TAG_TEMPLATE
 from ..web import data
 from ..web.site import INDEX, SEARCH_INDEX
@@ -137,15 +138,16 @@ def changes(old: dict[str, str], new: dict[str, str]) -> list[str]:
 
 
 def shared_inputs(digests: Digests, files: Iterable[Path], settings, drop: tuple = (),
-                  versions: str | None = None) -> dict[str, str]:
+                  versions: str | None = None, checking: bool = False) -> dict[str, str]:
     """What every output of a kind depends on beyond its own files, by digest: the
     ``files`` it is made with (templates, stylesheets, translations), every setting
-    but ``drop`` (the scheduler never changes an output), SOURCE_DATE_EPOCH, and the
-    tools' versions. The build, the booklet and ``check`` all key on it."""
+    but ``drop`` (the scheduler never changes an output, and only ``checking``
+    reads ``settings.CHECK_ONLY``), SOURCE_DATE_EPOCH, and the tools' versions. The
+    build, the booklet and ``check`` all key on it."""
     from ..render.pages import source_date
 
     values = asdict(settings)
-    for key in ("scheduler", *drop):
+    for key in ("scheduler", *drop, *(() if checking else CHECK_ONLY)):
         values.pop(key)
     inputs = digests.files(list(files))
     inputs.update((f"setting {key}", value_digest(value)) for key, value in values.items())

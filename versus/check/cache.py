@@ -58,7 +58,8 @@ class FindingsCache:
                        if path.is_file())
         images = [self._image(path) for path in [*self.scanned.assets(self.project),
                                                  *project_images(self.project)]]
-        return value_digest([shared_inputs(self.digests, files, pages.settings),
+        return value_digest([shared_inputs(self.digests, files, pages.settings,
+                                           checking=True),
                              sorted(slug for slug, _ in self.scanned.found), images])
 
     def _image(self, path: Path) -> str:

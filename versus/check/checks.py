@@ -6,8 +6,10 @@ Each finding has a place (``path:line:col``), a severity and a short code:
 - errors the build rejects: ``settings``, ``content``, ``template``, and
   ``missing-image`` (the PDF renderer cannot load it);
 - warnings it goes on past: ``unknown-key`` (front matter), ``no-font`` (a
-  character no font can draw, ``versus.content.glyphs``), and from ``versus.content.lint``:
-  ``slug-collision``, ``broken-link``, ``image-alt``, ``empty-section``.
+  character no font can draw, ``versus.content.glyphs``), from ``versus.content.lint``:
+  ``slug-collision``, ``broken-link``, ``image-alt``, ``empty-section``, and about the
+  facts (``versus.check.freshness``, ``versus.check.links``): ``stale-fact``,
+  ``unsourced-fact``, ``source-unreachable``.
 
 ``check`` is incremental: each handout's findings are kept in the build state
 under a key of everything they depend on (its files by the build's fingerprints,
@@ -20,6 +22,7 @@ writes nothing.
 
 from __future__ import annotations
 
+import datetime
 import gc
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +39,8 @@ from ..render.pages import MAX_ELEMENTS, Pages
 from ..render.theme import Theme
 from ..settings import Settings, load_settings
 from .cache import INDEX_KEY, FindingsCache
+from .freshness import weigh
+from .links import ask
 
 # What checks a handout (workers, Markdown, fonts, images) is imported where it is
 # used: a check with nothing to do never needs it, and importing it would cost a
@@ -83,8 +88,9 @@ class CheckResult:
 
 
 def check_project(project: Path, timeout: float | None = RENDER_SECONDS,
-                  jobs: int | None = None) -> CheckResult:
-    """Validate settings, every handout (drafts too) and every template; lint content.
+                  jobs: int | None = None, links: bool = False) -> CheckResult:
+    """Validate settings, every handout (drafts too) and every template; lint content;
+    weigh the facts' dates against today; with ``links``, ask every source's address.
 
     Each handout that changed since the last check is checked in a watched worker
     process (``versus.executors.workers``) within ``timeout`` seconds; one that takes
@@ -119,6 +125,8 @@ def check_project(project: Path, timeout: float | None = RENDER_SECONDS,
     _check_index(cache, found, handouts, result)
     cache.save()
     gc.unfreeze()  # what planning set aside (``paused_gc``) is collectable again
+    result.findings = ask(weigh(result.findings, datetime.date.today(),
+                                settings.fact_max_age), links)
     _drop_repeats(result)
     result.findings.sort(key=_place)
     return result
@@ -247,6 +255,8 @@ def _check(job: CheckJob) -> Checked:
     from ..build.jobs import pages_for
     from ..render.templateimages import problems as template_images
     from ..content.unfinished import unfinished
+    from .freshness import dated, unsourced
+    from .links import addresses
 
     findings, handout = [], None
     body = read_body(job.path)  # for lint and unfinished: read and masked once
@@ -260,6 +270,9 @@ def _check(job: CheckJob) -> Checked:
                      for warning in handout.warnings]
         findings += unfinished(handout, job.theme, body, _sentences)
         pages = pages_for(job.theme, job.settings)
+        findings += dated(handout) + addresses(handout)  # weighed by ``check_project``
+        if job.settings.require_sources:
+            findings += unsourced(handout, pages.typed_words(handout.lang))
         findings += [Finding(WARNING, "no-font", warning)
                      for warning in missing(handout.inputs, job.fonts)]
         root = "../" * (job.slug.count("/") + 1)  # as a build renders it

@@ -142,17 +142,27 @@ def booklet(project, **options):
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=RENDER_SECONDS,
               show_default=True, metavar="SECONDS",
               help="Stop checking a handout that takes longer, and report it.")
+@click.option("--links", is_flag=True,
+              help="Ask every source's address; warn of those that do not answer "
+                   "within 10 s (needs --allow-remote).")
+@click.option("--allow-remote", is_flag=True,
+              help="Let check reach the network (for --links).")
 @common_options
-def check(project, output_format, strict, timeout):
+def check(project, output_format, strict, timeout, links, allow_remote):
     """Validate content, settings and templates without rendering; find broken
-    links, missing images and alt text, empty sections and colliding slugs, and
-    unfinished work (empty cells, placeholder sentences from new, TODO)."""
+    links, missing images and alt text, empty sections and colliding slugs,
+    unfinished work (empty cells, placeholder sentences from new, TODO), and
+    facts older than fact_max_age days, past review_after, or (with
+    require_sources) without a source."""
     import json
 
     from ..check.checks import check_project
 
+    if links and not allow_remote:
+        raise click.UsageError("--links asks each source's address over the network: "
+                               "add --allow-remote")
     check_environment()
-    problems = check_project(project, timeout)
+    problems = check_project(project, timeout, links=links)
     if output_format == "json":
         click.echo(json.dumps([finding.as_dict() for finding in problems.findings],
                               indent=2, ensure_ascii=False))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ..yamldoc import YamlDoc
@@ -29,6 +29,8 @@ class Source:
     url: str
     title: str = ""
     accessed: datetime.date | None = None
+    place: tuple[int, int] | None = field(default=None, compare=False)
+    """Where its address is written: in ``sources:``; None: in a cell."""
 
     @property
     def name(self) -> str:
@@ -48,6 +50,8 @@ class Cell:
     """The day the fact was checked; else its source's ``accessed`` day."""
     rating: tuple[int, int] | None = None
     """A score out of a maximum (``4/5``), drawn as filled and empty marks."""
+    place: tuple[int, int] | None = field(default=None, compare=False)
+    """Its line and column in the file it was read from."""
 
 
 def read_sources(doc: YamlDoc, keys: tuple, errors: list) -> dict[str, Source]:
@@ -87,7 +91,8 @@ def read_sources(doc: YamlDoc, keys: tuple, errors: list) -> dict[str, Source]:
                                     *at, "title"))
         accessed = _date(doc, entry, "accessed", at, errors)
         if len(errors) == found:
-            sources[key] = Source(url, title.strip(), accessed)
+            where = doc.where(*at, "url") if "url" in entry else doc.where(*at)
+            sources[key] = Source(url, title.strip(), accessed, where)
     return sources
 
 
@@ -97,10 +102,11 @@ def read_cell(doc: YamlDoc, at: tuple, value, sources: dict[str, Source],
     (``yes``/``no``), or a mapping of value, source, as_of and rating; ``label``
     names it in messages. A URL given as a source is added to ``sources``. None
     (with errors) when it is malformed."""
+    place = doc.where(*at)
     if isinstance(value, bool):
-        return Cell("yes" if value else "no")
+        return Cell("yes" if value else "no", place=place)
     if isinstance(value, (str, int, float)):
-        return Cell(str(value))
+        return Cell(str(value), place=place)
     if not isinstance(value, dict):
         errors.append(doc.error(f"{label} must be text, or a mapping of value, source, "
                                 "as_of and rating", *at))
@@ -127,7 +133,7 @@ def read_cell(doc: YamlDoc, at: tuple, value, sources: dict[str, Source],
     as_of = _date(doc, value, "as_of", at, errors)
     if len(errors) > found:
         return None
-    return Cell(str(text), source, as_of, rating)
+    return Cell(str(text), source, as_of, rating, place)
 
 
 def cell_type(cell: Cell, local: dict[str, str]) -> str:

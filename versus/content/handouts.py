@@ -38,7 +38,7 @@ MAX_ITEM = 75
 MAX_TAGS = 20
 """Tags of one handout: 4,000 made 4,000 tag pages listing 4,000 tags each (769 MB)."""
 KNOWN_KEYS = ("items", "title", "tagline", "date", "lang", "author", "tags", "draft",
-              "attributes", "sources")
+              "attributes", "sources", "review_after")
 HEADING_RE = re.compile(r"^ {0,3}#{1,6}(\s|$)")
 SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)\s*$")
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -64,6 +64,8 @@ class Handout:
     draft: bool = False
     sources: tuple[tuple[str, Source], ...] = ()
     """The sources its cells name, by key (``sources:`` and URLs given in cells)."""
+    review_after: datetime.date | None = None
+    """The day after which ``check`` says its facts are due for review."""
     warnings: tuple[ContentError, ...] = field(default=(), compare=False)
 
     @property
@@ -267,6 +269,7 @@ def _check_meta(doc: YamlDoc, settings: Settings, errors: list) -> dict:
         else:
             meta[key] = normal_lang(value) if key == "lang" else value.strip()
     meta["date"] = _check_date(doc, errors)
+    meta["review_after"] = _check_date(doc, errors, "review_after")
     tags = data.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
         errors.append(doc.error("'tags' must be a list of words", "tags"))
@@ -285,8 +288,8 @@ def _check_meta(doc: YamlDoc, settings: Settings, errors: list) -> dict:
     return meta
 
 
-def _check_date(doc: YamlDoc, errors: list) -> datetime.date | None:
-    value = doc.data.get("date")
+def _check_date(doc: YamlDoc, errors: list, key: str = "date") -> datetime.date | None:
+    value = doc.data.get(key)
     if value is None or type(value) is datetime.date:
         return value
     if isinstance(value, datetime.datetime):
@@ -296,5 +299,5 @@ def _check_date(doc: YamlDoc, errors: list) -> datetime.date | None:
             return datetime.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    errors.append(doc.error("'date' must be a date such as 2026-11-26", "date"))
+    errors.append(doc.error(f"'{key}' must be a date such as 2026-11-26", key))
     return None

@@ -201,6 +201,8 @@ class Row:
     values: tuple[str, ...]
     facts: tuple[tuple[tuple[int, str], tuple[int, str]], ...]
     """Per item: (column, text) of its source and of its date; column -1: none."""
+    columns: tuple[int, ...] = ()
+    """Per item: the column of its value."""
 
 
 def table(sheet: Sheet, items: tuple[str, ...], errors: list) -> list[Row]:
@@ -242,7 +244,7 @@ def table(sheet: Sheet, items: tuple[str, ...], errors: list) -> list[Row]:
                                 for index in extra[position])
                           for position in range(len(items)))
             rows.append(Row(line, name, tuple(row[index].strip() for index in order),
-                            facts))
+                            facts, tuple(order)))
     if not rows and not errors:
         errors.append(sheet.error("no attribute rows below the header", header_line))
     return rows

@@ -81,7 +81,8 @@ def _from_sheet(sheet: Sheet, items: tuple[str, ...], sources: dict[str, Source]
     rows = []
     for row in sheet_table(sheet, items, errors):
         cells = []
-        for text, ((source_at, source), (date_at, date)) in zip(row.values, row.facts):
+        for position, (text, ((source_at, source), (date_at, date))) in enumerate(
+                zip(row.values, row.facts)):
             key, problem = sheet_source(source, sources)
             if problem:
                 errors.append(sheet.error(problem, row.line, source_at))
@@ -89,7 +90,8 @@ def _from_sheet(sheet: Sheet, items: tuple[str, ...], sources: dict[str, Source]
             if date and as_of is None:
                 errors.append(sheet.error(f"'{date}' is not a date such as 2026-11-01",
                                           row.line, date_at))
-            cells.append(Cell(text, key, as_of))
+            at = sheet.error("", row.line, row.columns[position])
+            cells.append(Cell(text, key, as_of, place=(at.line, at.column)))
         rows.append(Attribute(row.name, tuple(cells)))
     return tuple(rows)
 
@@ -127,7 +129,7 @@ def _from_yaml(doc: YamlDoc, keys: tuple, items: tuple[str, ...],
                 continue
             key, value = cells[item]
             if value is None:
-                row.append(Cell(""))
+                row.append(Cell("", place=doc.where(*keys, name, key)))
             elif (cell := read_cell(doc, (*keys, name, key), value, sources, errors,
                                     f"attribute '{name}' of item '{item}'")) is not None:
                 row.append(cell)
