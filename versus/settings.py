@@ -68,6 +68,7 @@ HOST_RE = re.compile(r"^[A-Za-z0-9._-]+$|^[0-9A-Fa-f:.]+$")
 EPOCH_RE = re.compile(r"^-?[0-9]{1,15}$")
 SITE_STATIC = "static"
 """The site's own files (logo, extra CSS, fonts), published to output/static/."""
+IDENTICAL_ROWS = ("show", "dim", "fold")
 CHECK_ONLY = ("fact_max_age", "require_sources")
 """Settings only ``check`` reads: no output depends on them."""
 MAX_FACT_AGE = 36500
@@ -126,6 +127,10 @@ class Settings:
     extra_css: str = ""
     """A stylesheet below static/ (static/extra.css) read after the theme's, in the
     PDFs and the web pages, to change the theme's custom properties; empty: none."""
+
+    identical_rows: str = "show"
+    """Rows of the comparison whose cells are all the same: show them, dim them, or
+    fold them into one "In common" line under the table (show, dim or fold)."""
 
     fact_max_age: int = 365
     """Days after which ``check`` calls a fact's ``as_of`` date stale."""
@@ -205,6 +210,8 @@ def _check(key: str, value) -> str | None:
         return f"paper must be one of {', '.join(PAPER_SIZES.values())}, not '{value}'"
     if key == "pdf_variant":
         return check_variant(value)
+    if key == "identical_rows" and value not in IDENTICAL_ROWS:
+        return f"identical_rows must be one of {', '.join(IDENTICAL_ROWS)}, not '{value}'"
     if key == "lang" and not LANG_RE.match(value):
         return f"lang must be a language tag such as 'en' or 'en-GB', not '{value}'"
     if key == "scheduler" and value:

@@ -5,7 +5,6 @@ say what happened in words that read right."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

@@ -136,7 +136,7 @@ def test_the_scheduler_setting_is_used_and_its_failure_reported(tmp_path, monkey
     write(project, "versus.yaml", f"scheduler: tcp://127.0.0.1:{port}\n")
     report = build(project, BuildOptions(formats=("pdf",)))
     assert [error.message.split(":")[0] for error in report.errors] == [
-        f"cannot reach the Dask scheduler at tcp"]
+        "cannot reach the Dask scheduler at tcp"]
     assert not (project / "output/pdf").exists()
     # Where PDFs are rendered is no input of theirs: a local build is not stale
     # because the setting changed.

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ContentError, Problems
-from ..settings import LANG_RE, Settings, normal_lang
+from ..settings import IDENTICAL_ROWS, LANG_RE, Settings, normal_lang
 from ..yamldoc import YamlDoc, load_yaml, nfc
 from .facts import Source
 from .files import MAX_FILE_BYTES
@@ -38,7 +38,7 @@ MAX_ITEM = 75
 MAX_TAGS = 20
 """Tags of one handout: 4,000 made 4,000 tag pages listing 4,000 tags each (769 MB)."""
 KNOWN_KEYS = ("items", "title", "tagline", "date", "lang", "author", "tags", "draft",
-              "attributes", "sources", "review_after")
+              "attributes", "sources", "review_after", "identical_rows")
 HEADING_RE = re.compile(r"^ {0,3}#{1,6}(\s|$)")
 SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)\s*$")
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -64,6 +64,8 @@ class Handout:
     draft: bool = False
     sources: tuple[tuple[str, Source], ...] = ()
     """The sources its cells name, by key (``sources:`` and URLs given in cells)."""
+    identical_rows: str | None = None
+    """How the page shows rows whose cells are all the same; None: as the settings say."""
     review_after: datetime.date | None = None
     """The day after which ``check`` says its facts are due for review."""
     warnings: tuple[ContentError, ...] = field(default=(), compare=False)
@@ -270,6 +272,11 @@ def _check_meta(doc: YamlDoc, settings: Settings, errors: list) -> dict:
             meta[key] = normal_lang(value) if key == "lang" else value.strip()
     meta["date"] = _check_date(doc, errors)
     meta["review_after"] = _check_date(doc, errors, "review_after")
+    mode = data.get("identical_rows")
+    if mode is not None and mode not in IDENTICAL_ROWS:
+        errors.append(doc.error(f"'identical_rows' must be one of "
+                                f"{', '.join(IDENTICAL_ROWS)}", "identical_rows"))
+    meta["identical_rows"] = mode if mode in IDENTICAL_ROWS else None
     tags = data.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
         errors.append(doc.error("'tags' must be a list of words", "tags"))

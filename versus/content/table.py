@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,12 +15,18 @@ from .spreadsheet import MAX_ROWS, XLSX_SUFFIX, Sheet, read_csv, read_xlsx
 from .spreadsheet import table as sheet_table
 
 
+WINNER = "winner"
+"""The key of a row that names its best item."""
+
+
 @dataclass(frozen=True)
 class Attribute:
     """One row of the comparison table: a name and one cell per item."""
 
     name: str
     cells: tuple[Cell, ...]
+    winner: int | None = None
+    """The item (by its place) the row names as the best, if any."""
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -133,10 +140,27 @@ def _from_yaml(doc: YamlDoc, keys: tuple, items: tuple[str, ...],
             elif (cell := read_cell(doc, (*keys, name, key), value, sources, errors,
                                     f"attribute '{name}' of item '{item}'")) is not None:
                 row.append(cell)
+        winner = None
+        if WINNER in cells and WINNER not in items:
+            winner = _winner(doc, (*keys, name, cells.pop(WINNER)[0]), items, errors)
         for extra in cells:
             if extra not in items:
                 errors.append(doc.error(f"attribute '{name}' names '{extra}', which is "
                                         f"not an item (items are {list(items)})",
                                         *keys, name, extra, at_key=True))
-        rows.append(Attribute(nfc(name.strip()), tuple(row)))
+        rows.append(Attribute(nfc(name.strip()), tuple(row), winner))
     return tuple(rows)
+
+
+def _winner(doc: YamlDoc, at: tuple, items: tuple[str, ...], errors: list) -> int | None:
+    """The place among ``items`` of the item a row's ``winner:`` names."""
+    table = doc.data
+    for key in at:
+        table = table[key]
+    name = nfc(str(table).strip()) if isinstance(table, (str, int, float)) else None
+    if name in items:
+        return items.index(name)
+    hint = difflib.get_close_matches(str(name), items, n=1) if name else []
+    errors.append(doc.error(f"'winner' must name one of the items {list(items)}"
+                            + (f"; did you mean '{hint[0]}'?" if hint else ""), *at))
+    return None

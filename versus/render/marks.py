@@ -5,6 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from ..content.facts import TYPES, Cell, cell_type
+from ..content.handouts import Handout
 from ..i18n import Translator
 
 KEYS = {"yes": "mark_yes", "no": "mark_no", "partial": "mark_partial", "n/a": "mark_na"}
@@ -35,6 +36,18 @@ def draw(cell: Cell, html: Markup, kind: str, t: Translator) -> Markup:
         return Markup('<span class="rating" aria-hidden="true">{}</span> '
                       '<span class="rating-words">{}</span>{}').format(marks, words, shown)
     return html
+
+
+def draw_table(handout: Handout, table: list, t: Translator) -> tuple[list, Markup]:
+    """``table`` (each row's name and cells, as HTML) with its typed cells drawn as
+    marks, and the legend of the marks used."""
+    used, drawn = set(), []
+    for attribute, (name, cells) in zip(handout.attributes, table):
+        kinds = cell_types(attribute.cells, t)
+        used.update(kinds)
+        drawn.append((name, [draw(cell, html, kind, t) for cell, html, kind
+                             in zip(attribute.cells, cells, kinds)]))
+    return drawn, legend(used, t)
 
 
 def legend(kinds: set[str], t: Translator) -> Markup:

@@ -24,6 +24,8 @@ from ..settings import Settings
 from ..settings import source_date as epoch_date
 from .citations import Cited, cite
 from .converter import MAX_HTML_CHARS, Markdown
+from .differences import arrange
+from .marks import draw_table
 from .theme import BOOKLET_TEMPLATE, HANDOUT_TEMPLATE, INDEX_TEMPLATE, TAG_TEMPLATE, Theme
 
 CONTENT_PREFIX = "content/"
@@ -173,7 +175,7 @@ class Pages:
             table = [(self.markdown.inline(attribute.name, screen),
                       [self.markdown.inline(value, screen) for value in attribute.values])
                      for attribute in handout.attributes]
-            table, legend = self._typed(handout, table)
+            table, legend = draw_table(handout, table, self.words(handout.lang))
             body = self.markdown.block(body_text, screen)
         except RecursionError:
             raise RenderError("the Markdown is nested too deeply to convert",
@@ -189,18 +191,6 @@ class Pages:
         marks, sources = cite(handout)
         return Converted(lead, body, table, notes, elements, marks, sources, legend)
 
-    def _typed(self, handout: Handout, table: list) -> tuple[list, Markup]:
-        """``table`` with its typed cells drawn as marks, and the legend of those used."""
-        from .marks import cell_types, draw, legend
-
-        t, used, drawn = self.words(handout.lang), set(), []
-        for attribute, (name, cells) in zip(handout.attributes, table):
-            kinds = cell_types(attribute.cells, t)
-            used.update(kinds)
-            drawn.append((name, [draw(cell, html, kind, t) for cell, html, kind
-                                 in zip(attribute.cells, cells, kinds)]))
-        return drawn, legend(used, t)
-
     def typed_words(self, lang: str) -> dict[str, str]:
         """The typed cells' words in ``lang``, folded: word -> type."""
         from .marks import local_words
@@ -213,12 +203,15 @@ class Pages:
 
         base = self.settings.base_url
         canonical = site_url(base, f"html/{handout.slug}.html") if base else ""
+        rows = arrange(handout, content.table, content.marks,
+                       handout.identical_rows or self.settings.identical_rows)
         return self._render(HANDOUT_TEMPLATE, handout.lang, handout=handout,
                             medium=medium, root=root, date=handout.date or source_date(),
-                            lead=content.lead, body=content.body, table=content.table,
-                            notes=content.notes, marks=content.marks,
-                            sources=content.sources, legend=content.legend,
-                            canonical=canonical,
+                            lead=content.lead, body=content.body, table=rows.table,
+                            notes=content.notes, marks=rows.marks, same=rows.same,
+                            winners=rows.winners,
+                            common=rows.common, sources=content.sources,
+                            legend=content.legend, canonical=canonical,
                             description=first_sentence(content.lead),
                             tag_slugs=tag_slugs(handout.tags))
 

@@ -76,7 +76,9 @@ def handout_data(handout: Handout, words: dict[str, str]) -> dict:
         "items": list(handout.items),
         "attributes": [{"name": attribute.name,
                         "cells": [_cell(item, cell, cell_type(cell, words)) for item, cell
-                                  in zip(handout.items, attribute.cells)]}
+                                  in zip(handout.items, attribute.cells)],
+                        "winner": (None if attribute.winner is None
+                                   else handout.items[attribute.winner])}
                        for attribute in handout.attributes],
         "sources": [{"key": key, "title": source.title, "url": source.url,
                      "accessed": _day(source.accessed)}
