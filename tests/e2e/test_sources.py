@@ -131,3 +131,21 @@ def test_the_web_page_links_marks_to_the_list_and_sources_to_their_address(proje
         assert axe(driver) == []
         driver.find_element("css selector", 'a[href="#source-3"]').click()
         assert driver.execute_script("return location.hash") == "#source-3"
+
+
+def test_the_booklet_keeps_each_handouts_list_and_its_links(project, run_cli):
+    result = run_cli("booklet", "--project", project)
+    assert result.exit_code == 0, result.output
+    booklet = project / "output/booklet.pdf"
+    printed = text(booklet)
+    assert printed.count("Sources") == 1 and printed.count("Quellen") == 1
+    with pikepdf.open(booklet) as pdf:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
+        marks = []
+        for number, page in enumerate(pdf.pages):
+            for annot in page.get("/Annots", []):
+                dest = annot.get("/Dest")
+                if annot.get("/Subtype") == "/Link" and isinstance(dest, pikepdf.Array):
+                    marks.append((number, pages[dest[0].objgen]))
+        # each handout is one page here: every mark leads to its own handout's page
+        assert len([1 for page, target in marks if page == target]) >= 2 * 4

@@ -2,7 +2,8 @@
 
 ``make golden`` (``python tests/support/golden.py``) builds the fixtures in
 tests/fixtures/ (the seed handout, a six-item comparison, a handout with every
-Markdown element, a Japanese and an Arabic handout) in a temporary project on each paper in ``SETS`` and writes
+Markdown element, a Japanese and an Arabic handout, one with sourced and typed
+cells) in a temporary project on each paper in ``SETS`` and writes
 their pages to tests/golden/ as PNGs at 40 dpi, and the seed's A4 pages side by
 side as ``seed-pages.png`` for the README; ``tests/e2e/test_golden.py`` renders them
 afresh and compares. Regenerate them when a change to the theme or WeasyPrint is
@@ -21,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden"
 FIXTURES = ROOT / "tests" / "fixtures"
 HANDOUTS = ("devops-vs-mlops", "databases-six", "feature-handout",
-            "languages/ja-tokyo-vs-osaka", "languages/ar-python-vs-java")
+            "languages/ja-tokyo-vs-osaka", "languages/ar-python-vs-java",
+            "sourced-databases")
 ASSETS = ("history.png",)
 SETS = {  # golden name -> (handout, paper)
     "seed-a4": ("devops-vs-mlops", "A4"),
@@ -31,6 +33,7 @@ SETS = {  # golden name -> (handout, paper)
     "feature-a4": ("feature-handout", "A4"),
     "ja-a4": ("ja-tokyo-vs-osaka", "A4"),
     "ar-a4": ("ar-python-vs-java", "A4"),
+    "sourced-a4": ("sourced-databases", "A4"),
 }
 PREVIEW = "seed-pages.png"
 DPI = 40
