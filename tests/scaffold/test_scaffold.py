@@ -59,7 +59,9 @@ def test_front_matter_is_written_as_a_person_would(project):
     assert front.splitlines()[:4] == ["items: [Kafka, Pulsar]", "title: Kafka vs. Pulsar",
                                       "tagline: What’s the Difference?",
                                       "date: 2026-11-26"]
-    assert '  Focus:\n    Kafka: ""\n    Pulsar: ""' in front
+    assert ('  Focus:\n    Kafka:\n      value: ""\n'
+            '      source: https://example.org/where-you-read-it\n'
+            '      as_of: 2026-11-26\n    Pulsar: ""\n  Goal:\n    Kafka: ""') in front
 
 
 def test_body_has_a_lead_and_the_seed_sections_each_with_a_sentence(project):
@@ -108,7 +110,8 @@ def test_new_lang_writes_the_skeleton_in_that_language(project, run_cli, build,
     front, body, _ = split_front_matter(text, project / "content/kafka-vs-pulsar.md")
     assert "\nlang: de\n" in f"\n{front}\n"
     assert "tagline: Was ist der Unterschied?" in front
-    assert '  Schwerpunkt:\n    Kafka: ""' in front and "Teamstruktur:" in front
+    assert '  Schwerpunkt:\n    Kafka:\n      value: ""' in front
+    assert "Teamstruktur:" in front
     blocks = body.strip().split("\n\n")
     assert "was Kafka und Pulsar sind" in blocks[0]
     assert blocks[1::2] == ["## Weitere Details", "### Definition", "### Schwerpunkt",
@@ -240,7 +243,7 @@ def test_new_handout_passes_check_but_not_a_strict_one(project, run_cli):
     assert new(run_cli, project, "Kafka", "Pulsar").exit_code == 0
     result = run_cli("check", "--project", project)
     assert result.exit_code == 0, result.output
-    assert "0 errors, 19 warnings" in result.output  # its empty cells and placeholders
+    assert "0 errors, 20 warnings" in result.output  # its empty cells and placeholders
     assert run_cli("check", "--project", project, "--strict").exit_code == 1
 
 

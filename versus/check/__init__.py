@@ -1,1 +1,1 @@
-"""check: every problem a build would meet, without building."""
+"""check: every problem a build would meet, without building, and how fresh the facts are."""

@@ -1,1 +1,1 @@
-"""content/ -> Handout objects: front matter, data files, and what is found in them."""
+"""content/ -> Handout objects: front matter, the comparison table as facts, data files, and what is found in them."""

@@ -18,6 +18,8 @@ MAX_URL = 2000
 """Characters of a source's address: what browsers and servers reliably take."""
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 RATING_RE = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{1,2})\s*$")
+EXAMPLE_SOURCE = "https://example.org/where-you-read-it"
+"""The source ``new`` writes in its skeleton's first cell, for the author to replace."""
 TYPES = ("yes", "no", "partial", "n/a")
 """The words a cell may be that make it a typed cell, drawn as a mark."""
 

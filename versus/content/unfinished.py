@@ -21,6 +21,7 @@ import yaml
 from ..errors import ContentError
 from ..i18n import I18N_DIR
 from ..yamldoc import load_yaml
+from .facts import EXAMPLE_SOURCE
 from .handouts import Handout, read_text, split_front_matter
 from .lint import WARNING, Body, Finding, read_body
 from .spreadsheet import FACT_COLUMN_RE, XLSX_SUFFIX, read_csv, read_xlsx
@@ -36,7 +37,7 @@ def unfinished(handout: Handout, theme: tuple[Path, ...], body: Body | None = No
     """The empty cells, placeholder sentences and TODOs of a handout that loaded;
     ``body`` is its ``lint.read_body`` and ``sentences`` the theme's
     ``placeholders``, if already read."""
-    return [*_empty_cells(handout),
+    return [*_empty_cells(handout), *_example_sources(handout),
             *_in_body(body or read_body(handout.source),
                       placeholders(theme) if sentences is None else sentences)]
 
@@ -153,6 +154,19 @@ def _empty_cells(handout: Handout) -> Iterator[Finding]:
         return  # it loaded a moment ago: a file changed while checking
 
 
+def _example_sources(handout: Handout) -> Iterator[Finding]:
+    """The cells still naming the example source ``new`` wrote."""
+    path = str(handout.data_file or handout.source)
+    for attribute in handout.attributes:
+        for item, cell in zip(handout.items, attribute.cells):
+            if cell.source == EXAMPLE_SOURCE:
+                line, column = cell.place or (None, None)
+                yield Finding(WARNING, "placeholder", ContentError(
+                    f"attribute '{attribute.name}' of item '{item}' names the example "
+                    "source new wrote: give the address you read the fact at",
+                    path, line, column))
+
+
 def _empty_yaml_cells(handout: Handout) -> Iterator[Finding]:
     if handout.data_file is None:
         front, _, _ = split_front_matter(read_text(handout.source), handout.source)
@@ -164,8 +178,10 @@ def _empty_yaml_cells(handout: Handout) -> Iterator[Finding]:
         table = table.get(key)
     for name, cells in table.items():
         for item, value in cells.items():
+            at = (*keys, name, item)
             if isinstance(value, dict):  # a sourced cell: its text, or a rating
+                at += ("value",) if "value" in value else ()
                 value = value.get("value", value.get("rating"))
             if value is None or not str(value).strip():
                 yield Finding(WARNING, "empty-cell", doc.error(
-                    f"attribute '{name}' has no text for item '{item}'", *keys, name, item))
+                    f"attribute '{name}' has no text for item '{item}'", *at))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from ..content.facts import EXAMPLE_SOURCE
 from ..content.files import CONTENT_DIR, data_files
 from ..content.handouts import MAX_ITEMS, MIN_ITEMS
 from ..errors import ContentError, VersusError
@@ -126,6 +127,8 @@ def _text(path: Path, meta: dict, words) -> str:
     if not data_files(path):  # else the table already waits beside the handout
         meta["attributes"] = {words(f"attribute_{key}"): {item: "" for item in items}
                               for key in ATTRIBUTES}
+        first = next(iter(meta["attributes"].values()))  # how a sourced cell is written
+        first[items[0]] = {"value": "", "source": EXAMPLE_SOURCE, "as_of": meta["date"]}
     text = "---\n" + yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
                                width=1000, default_flow_style=False)
     return text + "---\n" + skeleton(items, words)
@@ -143,7 +146,11 @@ def skeleton(items: Sequence[str], words) -> str:
 
 
 class _Dumper(yaml.SafeDumper):
-    """Safe YAML as a person writes it: ``items`` as a flow list, empty cells as ""."""
+    """Safe YAML as a person writes it: ``items`` as a flow list, empty cells as "",
+    a value given twice (the date) written twice, not as an anchor and alias."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
 
 
 _Dumper.add_representer(list, lambda dumper, data: dumper.represent_sequence(

@@ -1,1 +1,1 @@
-"""The site around the handouts: index pages, tags, search index, sitemap."""
+"""The site around the handouts: index pages, tags, search index, sitemap, the facts as JSON."""
