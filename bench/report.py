@@ -311,3 +311,20 @@ def report(samples: Samples, setup: Setup, args: argparse.Namespace, elapsed: fl
              f"Command: {command_line(args)} (`make bench ARGS='...'` passes options).",
              ""]
     return "\n".join(lines)
+
+
+def replace_section(path: Path, heading: str, section: str) -> None:
+    """Put ``section`` (starting with ``heading``) in ``path`` in place of the last
+    figures under ``heading``; the notes written under them (from the first ``###``
+    heading on) stay. Appended when the file has no such heading yet."""
+    text = path.read_text("utf-8")
+    if heading in text:
+        before, _, after = text.partition(heading)
+        rest = after.split("\n## ", 1)
+        notes = rest[0].partition("\n### ")
+        kept = "\n### " + notes[2] if notes[1] else ""
+        text = (before + section + kept.rstrip("\n") + "\n"
+                + ("\n## " + rest[1] if len(rest) > 1 else ""))
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text, "utf-8")

@@ -35,6 +35,7 @@ ROOT = BENCH.parent
 sys.path[:0] = [str(BENCH), str(ROOT)]
 
 from corpus import make_corpus  # noqa: E402  (bench/ is not a package)
+from report import replace_section  # noqa: E402
 from tests.support.files import StubExecutor  # noqa: E402
 
 HEADING = "## Scale"
@@ -219,23 +220,6 @@ def report(rows: list[dict], huge: dict | None, startup: float, command: str,
     return "\n".join(lines) + "\n"
 
 
-def write_results(section: str) -> None:
-    """Put ``section`` in bench/RESULTS.md in place of the last figures; the notes
-    written under them (from the first ``###`` heading on) stay."""
-    path = BENCH / "RESULTS.md"
-    text = path.read_text("utf-8")
-    if HEADING in text:
-        before, _, after = text.partition(HEADING)
-        rest = after.split("\n## ", 1)
-        notes = rest[0].partition("\n### ")
-        kept = "\n### " + notes[2] if notes[1] else ""
-        text = (before + section + kept.rstrip("\n") + "\n"
-                + ("\n## " + rest[1] if len(rest) > 1 else ""))
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, "utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, action="append",
@@ -273,7 +257,7 @@ def main() -> None:
     section = report(rows, huge, startup, command, pdfs)
     print(section)
     if args.write:
-        write_results(section)
+        replace_section(BENCH / "RESULTS.md", HEADING, section)
 
 
 if __name__ == "__main__":

@@ -123,7 +123,7 @@ def test_the_web_page_links_marks_to_the_list_and_sources_to_their_address(proje
     page = project / "output/html/pg-vs-my.html"
     html = page.read_text()
     assert html.count('href="#source-2"') == 2
-    assert '<li id="source-2"><span class="source-name">PostgreSQL 17 documentation</span>,' \
+    assert '<li id="source-2">2. PostgreSQL 17 documentation,' \
            ' <a href="https://www.postgresql.org/docs/17/">' in html
     assert vnu([page]) == []
     with chromium() as driver:
