@@ -38,6 +38,12 @@ SAMPLE = (0, 9, 42, 100, 199)
 """Corpus handouts rendered both ways: item names of one to three digits."""
 
 
+@pytest.fixture(autouse=True)
+def memo_on(monkeypatch):
+    """The memo as it is by default, whatever the environment of the test run."""
+    monkeypatch.delenv(linememo.SWITCH, raising=False)
+
+
 def render(project: Path, source: Path, paper: str) -> bytes:
     """The PDF of the handout at ``source`` in ``project``, rendered in this process."""
     settings = Settings().replace(paper=paper)
