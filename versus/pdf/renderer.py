@@ -1,9 +1,10 @@
 """HTML -> PDF with WeasyPrint: fonts, the sandboxed fetcher, metadata.
 
 This is the only module that imports WeasyPrint, and it does so lazily: a build
-with nothing to render never pays for it. Two modules reach into the layout on
-its behalf once it has: ``versus.pdf.columnfix`` mends a multi-column bug, and
-``versus.pdf.textloss`` fails a PDF that would miss text. A process keeps one
+with nothing to render never pays for it. Three modules reach into the layout on
+its behalf once it has: ``versus.pdf.columnfix`` mends a multi-column bug,
+``versus.pdf.linememo`` spares the column balancing its repeated line breaking,
+and ``versus.pdf.textloss`` fails a PDF that would miss text. A process keeps one
 ``PdfRenderer`` per theme, so fonts are loaded and the stylesheet parsed once,
 not per handout.
 """
@@ -23,7 +24,7 @@ from ..errors import RenderError
 from ..executors.limits import RENDERING, time_limit
 from ..security.sandbox import (STATIC, VIRTUAL_ROOT, VIRTUAL_THEME, LocalFiles,
                                 RemoteRefused, Sandbox, parse_url, reason, short)
-from . import columnfix, textloss
+from . import columnfix, linememo, textloss
 from .variants import page_css, register
 
 REMOTE_TIMEOUT = 10
@@ -125,6 +126,7 @@ class PdfRenderer:
         self._weasyprint = weasyprint
         register(weasyprint.pdf)  # plain PDF/A-4
         columnfix.install(weasyprint)  # no section lost after balanced columns
+        linememo.install(weasyprint)  # lines broken once per document, not per try
         textloss.install()  # what is laid out is checked against what was built
         self.files = files
         self.fetcher = _sandboxed_fetcher(weasyprint, files)
