@@ -109,6 +109,8 @@ def test_a_wrong_cell_is_an_error_at_its_place(tmp_path, cell, message):
      "4:30: unknown source key 'acessed'; did you mean 'accessed'?"),
     ("sources:\n  pg: {url: 'https://a.org', accessed: soon}",
      "4:40: 'accessed' must be a date such as 2026-11-01"),
+    ("sources:\n  pg: {url: 'https://a.org', title: " + "x" * 301 + "}",
+     "4:37: the title of source 'pg' is 301 characters long; at most 300"),
     ("sources:\n  'p g': 'https://a.org'", "4:3: source key 'p g' may use only letters, "
                                            "digits, '-', '_' and '.' (at most 64)"),
 ])

@@ -14,6 +14,8 @@ CELL_KEYS = ("value", "source", "as_of", "rating")
 SOURCE_KEYS = ("title", "url", "accessed")
 MAX_SOURCES = 200
 """Sources a handout may list: one per cell of the largest table, and then some."""
+MAX_TITLE = 300
+"""Characters of a source's title: a citation, not a paragraph."""
 MAX_URL = 2000
 """Characters of a source's address: what browsers and servers reliably take."""
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -91,6 +93,9 @@ def read_sources(doc: YamlDoc, keys: tuple, errors: list) -> dict[str, Source]:
         if not isinstance(title, str):
             errors.append(doc.error(f"the title of source '{key}' must be text",
                                     *at, "title"))
+        elif len(title) > MAX_TITLE:
+            errors.append(doc.error(f"the title of source '{key}' is {len(title):,} "
+                                    f"characters long; at most {MAX_TITLE}", *at, "title"))
         accessed = _date(doc, entry, "accessed", at, errors)
         if len(errors) == found:
             where = doc.where(*at, "url") if "url" in entry else doc.where(*at)
