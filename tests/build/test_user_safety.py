@@ -158,7 +158,7 @@ def test_strict_all_on_an_unfilled_skeleton_fails_and_writes_no_page(
     assert run_cli("new", "Kafka", "Pulsar").exit_code == 0
     result = run_cli("all", "--strict", "--jobs", "1")
     assert result.exit_code == 1, result.output
-    assert ("error: content/kafka-vs-pulsar.md:8:12: attribute 'Focus' has no text for "
+    assert ("error: content/kafka-vs-pulsar.md:9:14: attribute 'Focus' has no text for "
             "item 'Kafka'") in lines(result), result.output
     assert any(line.startswith("error: content/kafka-vs-pulsar.md:") and
                "placeholder text left from 'versus new'" in line for line in lines(result))
