@@ -38,8 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ is not a pack
 
 from harness import RESULTS, BenchError, Samples, Setup, log, make_project  # noqa: E402
 from measures import find_pandoc, latency, run_round, start_cluster, tagging  # noqa: E402
-from report import (CpuSnapshot, load_average, report, source_digest,  # noqa: E402
-                    versus_revision)
+from report import (CpuSnapshot, keep_other_sections, load_average, report,  # noqa: E402
+                    source_digest, versus_revision)
 
 
 def parse_args() -> argparse.Namespace:
@@ -93,6 +93,8 @@ def main() -> int:
             log("warning: versus/ or templates/ changed during the run")
         text = report(samples, setup, args, time.perf_counter() - started,
                       load_at_start, cpu_at_start, revision)
+    if args.output.is_file():  # the sections other benchmarks wrote stay
+        text = keep_other_sections(args.output.read_text(encoding="utf-8"), text)
     args.output.write_text(text, encoding="utf-8")
     print(text)
     log(f"wrote {args.output}")

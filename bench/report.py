@@ -328,3 +328,14 @@ def replace_section(path: Path, heading: str, section: str) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text, "utf-8")
+
+
+def keep_other_sections(old: str, new: str) -> str:
+    """``new`` followed by each ``## `` section of ``old`` that ``new`` does not
+    have: the figures other benchmarks wrote (scale, index, sources…) outlive a
+    run of this one."""
+    headings = {line for line in new.splitlines() if line.startswith("## ")}
+    kept = [section for section in old.split("\n## ")[1:]
+            if "## " + section.splitlines()[0] not in headings]
+    return new.rstrip("\n") + "".join("\n\n## " + section.rstrip("\n")
+                                       for section in kept) + "\n"
