@@ -165,3 +165,16 @@ def test_a_source_column_for_no_item_is_refused(tmp_path):
                                           "Licence,a,b,c\n")
     assert found == [f"{tmp_path / 'content/pg-vs-my.csv'}:1:28: column 'Oracle source' "
                      "is not an item (items are ['PostgreSQL', 'MySQL'])"]
+
+
+def test_a_winner_column_names_each_rows_best_item(tmp_path):
+    handout = load(tmp_path, SOURCES, csv="Attribute,PostgreSQL,MySQL,Winner\n"
+                                          "Licence,a,b,MySQL\nJSON,c,d,\n")
+    assert [row.winner for row in handout.attributes] == [1, None]
+
+
+def test_a_winner_that_is_no_item_is_named_at_its_cell(tmp_path):
+    found = errors(tmp_path, SOURCES, csv="Attribute,PostgreSQL,MySQL,Winner\n"
+                                          "Licence,a,b,MySQ\n")
+    assert found == [f"{tmp_path / 'content/pg-vs-my.csv'}:2:1: 'winner' must name one "
+                     "of the items ['PostgreSQL', 'MySQL']; did you mean 'MySQL'?"]

@@ -34,6 +34,8 @@ DELIMITERS = ",;\t"
 XLSX_SUFFIX = ".xlsx"
 FACT_COLUMN_RE = re.compile(r"^(.+?)\s+(source|as of)$", re.IGNORECASE)
 """A column beside an item's: ``<item> source`` or ``<item> as of``."""
+WINNER_COLUMN = "winner"
+"""The optional column naming each row's best item."""
 
 
 @dataclass
@@ -203,6 +205,8 @@ class Row:
     """Per item: (column, text) of its source and of its date; column -1: none."""
     columns: tuple[int, ...] = ()
     """Per item: the column of its value."""
+    winner: tuple[int, str] = (-1, "")
+    """(column, text) of the row's ``Winner`` cell; column -1: no such column."""
 
 
 def table(sheet: Sheet, items: tuple[str, ...], errors: list) -> list[Row]:
@@ -225,7 +229,7 @@ def table(sheet: Sheet, items: tuple[str, ...], errors: list) -> list[Row]:
     columns = _columns(sheet, header_line, header, items, errors)
     if columns is None:
         return []
-    order, extra = columns
+    order, extra, winner = columns
     rows, seen = [], set()
     for line, row in body:
         name = nfc(row[0].strip())
@@ -244,26 +248,31 @@ def table(sheet: Sheet, items: tuple[str, ...], errors: list) -> list[Row]:
                                 for index in extra[position])
                           for position in range(len(items)))
             rows.append(Row(line, name, tuple(row[index].strip() for index in order),
-                            facts, tuple(order)))
+                            facts, tuple(order),
+                            (winner, row[winner].strip()) if winner >= 0 else (-1, "")))
     if not rows and not errors:
         errors.append(sheet.error("no attribute rows below the header", header_line))
     return rows
 
 
 def _columns(sheet: Sheet, line: int, header: list[str], items: tuple[str, ...],
-             errors: list) -> tuple[list[int], list[list[int]]] | None:
-    """The column of each item, and of its source and date columns (-1: none);
-    None (with errors) when the header does not fit."""
+             errors: list) -> tuple[list[int], list[list[int]], int] | None:
+    """The column of each item, of its source and date columns, and of the
+    ``Winner`` column (-1: none); None (with errors) when the header does not fit."""
     found = len(errors)
     if header[0].strip().lower() != "attribute":
         errors.append(sheet.error(f"the first column must be 'Attribute', not "
                                   f"'{header[0].strip()}'", line))
     columns: dict[str, int] = {}
-    extra = [[-1, -1] for _ in items]
+    extra, winner = [[-1, -1] for _ in items], -1
     for index, cell in enumerate(header[1:], start=1):
         name = nfc(cell.strip())
         fact = FACT_COLUMN_RE.match(name)
-        if name not in items and fact and fact.group(1) in items:
+        if name not in items and name.casefold() == WINNER_COLUMN:
+            if winner >= 0:
+                errors.append(sheet.error(f"column '{name}' is given twice", line, index))
+            winner = index
+        elif name not in items and fact and fact.group(1) in items:
             slot = extra[items.index(fact.group(1))]
             kind = 0 if fact.group(2).lower() == "source" else 1
             if slot[kind] >= 0:
@@ -280,4 +289,5 @@ def _columns(sheet: Sheet, line: int, header: list[str], items: tuple[str, ...],
         listed = ", ".join(f"'{name}'" for name in columns) or "no items"
         errors.append(sheet.error(f"header names {listed}, but items are {list(items)}: "
                                   f"no column for {', '.join(map(repr, missing))}", line))
-    return None if len(errors) > found else ([columns[item] for item in items], extra)
+    return None if len(errors) > found else ([columns[item] for item in items], extra,
+                                             winner)

@@ -99,7 +99,13 @@ def _from_sheet(sheet: Sheet, items: tuple[str, ...], sources: dict[str, Source]
                                           row.line, date_at))
             at = sheet.error("", row.line, row.columns[position])
             cells.append(Cell(text, key, as_of, place=(at.line, at.column)))
-        rows.append(Attribute(row.name, tuple(cells)))
+        column, named = row.winner
+        best = None
+        if named:
+            best = _best(nfc(named), items)
+            if best is None:
+                errors.append(sheet.error(_not_an_item(named, items), row.line, column))
+        rows.append(Attribute(row.name, tuple(cells), best))
     return tuple(rows)
 
 
@@ -158,9 +164,17 @@ def _winner(doc: YamlDoc, at: tuple, items: tuple[str, ...], errors: list) -> in
     for key in at:
         table = table[key]
     name = nfc(str(table).strip()) if isinstance(table, (str, int, float)) else None
-    if name in items:
-        return items.index(name)
+    best = _best(name, items)
+    if best is None:
+        errors.append(doc.error(_not_an_item(name, items), *at))
+    return best
+
+
+def _best(name: str | None, items: tuple[str, ...]) -> int | None:
+    return items.index(name) if name in items else None
+
+
+def _not_an_item(name: str | None, items: tuple[str, ...]) -> str:
     hint = difflib.get_close_matches(str(name), items, n=1) if name else []
-    errors.append(doc.error(f"'winner' must name one of the items {list(items)}"
-                            + (f"; did you mean '{hint[0]}'?" if hint else ""), *at))
-    return None
+    return (f"'winner' must name one of the items {list(items)}"
+            + (f"; did you mean '{hint[0]}'?" if hint else ""))

@@ -24,7 +24,7 @@ from ..yamldoc import load_yaml
 from .facts import EXAMPLE_SOURCE
 from .handouts import Handout, read_text, split_front_matter
 from .lint import WARNING, Body, Finding, read_body
-from .spreadsheet import FACT_COLUMN_RE, XLSX_SUFFIX, read_csv, read_xlsx
+from .spreadsheet import FACT_COLUMN_RE, WINNER_COLUMN, XLSX_SUFFIX, read_csv, read_xlsx
 
 TODO_RE = re.compile(r"\b(TODO|TBD|FIXME)\b")
 PLACEHOLDER_RE = re.compile(r"\{[^{}]*\}")
@@ -143,8 +143,9 @@ def _empty_cells(handout: Handout) -> Iterator[Finding]:
             sheet = (read_xlsx(data, data.stat().st_size + 1) if data.suffix == XLSX_SUFFIX
                      else read_csv(read_text(data), data))
             header = sheet.rows[0][1] if sheet.rows else []
-            facts = {index for index, name in enumerate(header)
-                     if FACT_COLUMN_RE.match(name.strip())}  # optional: may be empty
+            facts = {index for index, name in enumerate(header)  # optional: may be empty
+                     if FACT_COLUMN_RE.match(name.strip())
+                     or name.strip().casefold() == WINNER_COLUMN}
             for line, row in sheet.rows[1:]:
                 for index, cell in enumerate(row[1:], start=1):
                     if not cell.strip() and index not in facts:
