@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pypdf
@@ -365,3 +366,12 @@ def test_a_wrong_guess_of_the_contents_length_is_corrected(copy, build):
         first = reader(copy, f"pdf/{slug}.pdf").pages[0].extract_text()
         assert body(booklet.pages[numbers[title] - 1].extract_text()) == body(first), \
             title
+
+
+def test_the_contents_set_titles_with_typographic_quotes(tmp_path, build):
+    write(tmp_path, "content/a-vs-b.md", "---\nitems: [A, B]\ntitle: \"What's A vs. "
+                    "B\"\nattributes:\n  Focus:\n    A: one\n    B: two\n---\nLead.\n")
+    build(tmp_path, "booklet", "--jobs", "1")
+    text = subprocess.run(["pdftotext", str(tmp_path / "output/booklet.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "What\u2019s A vs. B" in text and "What's" not in text
