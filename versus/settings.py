@@ -128,6 +128,12 @@ class Settings:
     """A stylesheet below static/ (static/extra.css) read after the theme's, in the
     PDFs and the web pages, to change the theme's custom properties; empty: none."""
 
+    issue_url: str = ""
+    """Where readers report a mistake: an address with {slug}, {title}, {attribute},
+    {item} and {edition} filled in, each URL-encoded
+    (https://github.com/org/handouts/issues/new?title={title}); empty: no report
+    link on the web pages, no address in the PDFs."""
+
     identical_rows: str = "show"
     """Rows of the comparison whose cells are all the same: show them, dim them, or
     fold them into one "In common" line under the table (show, dim or fold)."""
@@ -218,6 +224,8 @@ def _check(key: str, value) -> str | None:
         return scheduler_problem(value)
     if key == "base_url" and value:
         return base_url_problem(value)
+    if key == "issue_url" and value:
+        return issue_url_problem(value)
     return None
 
 
@@ -249,6 +257,34 @@ def base_url_problem(address: str) -> str | None:
             or parts.query or parts.fragment or any(c.isspace() for c in address)):
         return (f"base_url must be an address such as https://example.org/handouts/, "
                 f"not '{address}'")
+    return None
+
+
+ISSUE_FIELDS = ("slug", "title", "attribute", "item", "edition")
+"""What ``issue_url`` may name in braces."""
+
+
+def issue_url_problem(address: str) -> str | None:
+    """Why ``address`` is no ``issue_url`` template, or ``None``."""
+    import string
+
+    parts = urlsplit(address)
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(
+            c.isspace() for c in address):
+        return (f"issue_url must be an address such as "
+                f"https://github.com/org/handouts/issues/new?title={{title}}, "
+                f"not '{address}'")
+    try:
+        names = [name for _, name, spec, _ in string.Formatter().parse(address)
+                 if name is not None]
+    except ValueError as error:
+        return f"issue_url has a brace out of place ({error})"
+    unknown = [name for name in names if name not in ISSUE_FIELDS]
+    if unknown:
+        hint = difflib.get_close_matches(unknown[0], ISSUE_FIELDS, n=1)
+        return (f"issue_url names {{{unknown[0]}}}; it may name "
+                + ", ".join(f"{{{name}}}" for name in ISSUE_FIELDS)
+                + (f" (did you mean {{{hint[0]}}}?)" if hint else ""))
     return None
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import ContentError, Problems
 from ..settings import IDENTICAL_ROWS, LANG_RE, Settings, normal_lang
 from ..yamldoc import YamlDoc, load_yaml, nfc
-from .facts import Source
+from .facts import Source, parse_date
 from .files import MAX_FILE_BYTES
 from .table import Attribute, Table, load_table
 
@@ -35,10 +35,12 @@ MAX_TEXT = {"title": 500, "tagline": 500, "author": 300, "lang": 64, "tag": 50}
 took minutes, and a ``lang`` of 100,000 subtags as long; BCP 47 asks for 35."""
 MAX_ITEM = 75
 """Characters of an item name: six of them make a title within ``MAX_TEXT``."""
+MAX_CORRECTIONS = 50
+"""Corrections one handout lists: the ones a reader needs, not a changelog."""
 MAX_TAGS = 20
 """Tags of one handout: 4,000 made 4,000 tag pages listing 4,000 tags each (769 MB)."""
 KNOWN_KEYS = ("items", "title", "tagline", "date", "lang", "author", "tags", "draft",
-              "attributes", "sources", "review_after", "identical_rows")
+              "attributes", "sources", "review_after", "identical_rows", "corrections")
 HEADING_RE = re.compile(r"^ {0,3}#{1,6}(\s|$)")
 SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)\s*$")
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -68,6 +70,8 @@ class Handout:
     """How the page shows rows whose cells are all the same; None: as the settings say."""
     review_after: datetime.date | None = None
     """The day after which ``check`` says its facts are due for review."""
+    corrections: tuple[tuple[datetime.date, str], ...] = ()
+    """The corrections made after readers' reports: (day, what was corrected)."""
     warnings: tuple[ContentError, ...] = field(default=(), compare=False)
 
     @property
@@ -272,6 +276,7 @@ def _check_meta(doc: YamlDoc, settings: Settings, errors: list) -> dict:
             meta[key] = normal_lang(value) if key == "lang" else value.strip()
     meta["date"] = _check_date(doc, errors)
     meta["review_after"] = _check_date(doc, errors, "review_after")
+    meta["corrections"] = _check_corrections(doc, errors)
     mode = data.get("identical_rows")
     if mode is not None and mode not in IDENTICAL_ROWS:
         errors.append(doc.error(f"'identical_rows' must be one of "
@@ -293,6 +298,30 @@ def _check_meta(doc: YamlDoc, settings: Settings, errors: list) -> dict:
         errors.append(doc.error("'draft' must be true or false", "draft"))
     meta["draft"] = draft is True
     return meta
+
+
+def _check_corrections(doc: YamlDoc, errors: list) -> tuple:
+    """``corrections:``: a list of ``{date, text}``, in the order given."""
+    given = doc.data.get("corrections", [])
+    if not isinstance(given, list) or len(given) > MAX_CORRECTIONS:
+        errors.append(doc.error(f"'corrections' must be a list of at most "
+                                f"{MAX_CORRECTIONS} entries, each a date and a text",
+                                "corrections"))
+        return ()
+    found = []
+    for index, entry in enumerate(given):
+        day = parse_date(entry.get("date")) if isinstance(entry, dict) else None
+        text = entry.get("text") if isinstance(entry, dict) else None
+        if (not isinstance(entry, dict) or set(entry) != {"date", "text"} or day is None
+                or not isinstance(text, str) or not text.strip()
+                or len(text) > MAX_TEXT["tagline"]):
+            errors.append(doc.error(
+                "a correction must be {date: 2026-12-01, text: what was corrected} "
+                f"(the text at most {MAX_TEXT['tagline']} characters)",
+                "corrections", index))
+            continue
+        found.append((day, text.strip()))
+    return tuple(found)
 
 
 def _check_date(doc: YamlDoc, errors: list, key: str = "date") -> datetime.date | None:

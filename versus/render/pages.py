@@ -26,6 +26,7 @@ from .citations import Cited, cite
 from .converter import MAX_HTML_CHARS, Markdown
 from .differences import arrange
 from .marks import draw_table
+from .reporting import report_url, short
 from .theme import BOOKLET_TEMPLATE, HANDOUT_TEMPLATE, INDEX_TEMPLATE, TAG_TEMPLATE, Theme
 
 CONTENT_PREFIX = "content/"
@@ -203,6 +204,7 @@ class Pages:
 
         base = self.settings.base_url
         canonical = site_url(base, f"html/{handout.slug}.html") if base else ""
+        report = report_url(self.settings.issue_url, handout)
         rows = arrange(handout, content.table, content.marks,
                        handout.identical_rows or self.settings.identical_rows)
         return self._render(HANDOUT_TEMPLATE, handout.lang, handout=handout,
@@ -212,6 +214,7 @@ class Pages:
                             winners=rows.winners,
                             common=rows.common, sources=content.sources,
                             legend=content.legend, canonical=canonical,
+                            report=report, report_short=short(report),
                             description=first_sentence(content.lead),
                             tag_slugs=tag_slugs(handout.tags))
 
