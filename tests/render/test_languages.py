@@ -146,17 +146,18 @@ def test_a_latin_title_on_an_arabic_page_keeps_its_own_order(tmp_path):
 
     run = CliRunner().invoke
     (tmp_path / "content").mkdir()  # a project: `new` writes into one, never makes one
-    result = run(main, ["new", "--project", str(tmp_path), "--lang", "ar",
-                        "--slug", "csharp-vs-cpp", "C#", "C++"])
+    result = run(main, ["new", "--project", str(tmp_path), "--lang", "ar",  # a Latin
+                        "--slug", "csharp-vs-cpp", "--title", "C# vs. C++", "C#", "C++"])
     assert result.exit_code == 0, result.output
     for command in ("html", "pdf"):
         result = run(main, [command, "--project", str(tmp_path)])
         assert result.exit_code == 0, result.output
     html = (tmp_path / "output/html/csharp-vs-cpp.html").read_text(encoding="utf-8")
     assert '<h1><bdi dir="ltr">C# vs. C++</bdi></h1>' in html
+    assert '<p class="kicker">مقابل</p>' in html  # "vs." in Arabic
     assert '<th scope="col"><bdi dir="ltr">C++</bdi></th>' in html
     title = squash(pdftotext(tmp_path / "output/pdf/csharp-vs-cpp.pdf", "-f", "1",
-                             "-l", "1")).split(" ")[1:4]  # after the kicker's "vs."
+                             "-l", "1")).split(" ")[1:4]  # after the kicker
     assert title == ["C#", "vs.", "C++"], title
     words = words_at(tmp_path / "output/pdf/csharp-vs-cpp.pdf")
     words = words[[word for word, _ in words].index("C#"):]  # the title, not the kicker
