@@ -12,8 +12,9 @@ import pytest
 from support.files import write
 from support.webcheck import axe, chromium, show, vnu
 
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 ISSUE_URL = ("https://github.com/org/handouts/issues/new?title={title}"
-             "&body=Handout%20{slug}%2C%20edition%20{edition}")
+             "&body=Handout%20{slug}%2C%20edition%20{edition}%2C%20{attribute}")
 HANDOUT = """\
 ---
 items: [C++, "Go & Rust"]
@@ -37,6 +38,7 @@ def project(tmp_path_factory, build) -> Path:
     write(root, "versus.yaml", f"issue_url: '{ISSUE_URL}'\n")
     write(root, "content/langs.md", HANDOUT.format(lang="en"))
     write(root, "content/de/langs.md", HANDOUT.format(lang="de"))
+    write(root, "content/six.md", (FIXTURES / "databases-six.md").read_text())
     build(root, "all")
     return root
 
@@ -50,7 +52,25 @@ def test_the_web_page_links_to_the_report_address_filled_in(project):
     html = (project / "output/html/langs.html").read_text()
     assert ('<p class="report"><a href="https://github.com/org/handouts/issues/new?'
             'title=C%2B%2B%20vs.%20Go%20%26%20Rust%3A%20what%27s%20new%3F'
-            '&amp;body=Handout%20langs%2C%20edition%200">Report a mistake</a></p>') in html
+            '&amp;body=Handout%20langs%2C%20edition%200%2C%20">Report a mistake</a></p>') in html
+
+
+def test_each_row_of_the_web_page_has_its_report_link_and_print_has_none(project):
+    html = (project / "output/html/langs.html").read_text()
+    assert ('<td class="report-cell"><a href="https://github.com/org/handouts/issues/new?'
+            'title=C%2B%2B%20vs.%20Go%20%26%20Rust%3A%20what%27s%20new%3F&amp;body=Handout'
+            '%20langs%2C%20edition%200%2C%20Focus" aria-label="Report a mistake in Focus">'
+            'Report</a></td>') in html
+    assert html.count('class="report-cell"') == 1 + 1  # the header's and the row's
+    from versus.content.handouts import load_handout
+    from versus.render.pages import Pages
+    from versus.render.theme import Theme
+    from versus.settings import load_settings
+
+    settings = load_settings(project)
+    handout = load_handout(project / "content/langs.md", "langs", settings)
+    printed = Pages(Theme.for_project(project), settings).handout(handout, "print")
+    assert "report-cell" not in printed
 
 
 def test_the_pdf_names_the_short_address_and_lists_the_corrections(project):
@@ -64,11 +84,13 @@ def test_the_pdf_names_the_short_address_and_lists_the_corrections(project):
 
 
 def test_the_page_passes_the_checkers(project):
-    page = project / "output/html/langs.html"
-    assert vnu([page]) == []
+    pages = [project / "output/html/langs.html", project / "output/html/six.html"]
+    assert vnu(pages) == []
     with chromium() as driver:
-        show(driver, page, width=390)
-        assert axe(driver) == []
+        for page in pages:
+            for width in (390, 1280):
+                show(driver, page, width=width)
+                assert axe(driver) == [], (page.name, width)
 
 
 def test_without_issue_url_there_is_no_report_link(tmp_path, build):

@@ -215,6 +215,8 @@ class Pages:
                             common=rows.common, sources=content.sources,
                             legend=content.legend, canonical=canonical,
                             report=report, report_short=short(report),
+                            report_row=functools.partial(report_url,
+                                                         self.settings.issue_url, handout),
                             description=first_sentence(content.lead),
                             tag_slugs=tag_slugs(handout.tags))
 
