@@ -79,6 +79,10 @@ class _Tracker(Listener):
             self.fresh.add(target)
         self.inner.finished(target, error)
 
+    def same(self, target: str) -> None:
+        self.fresh.add(target)
+        self.inner.same(target)
+
     def slugs(self) -> list[str]:
         """The handouts whose PDF is now current: the booklet's handouts."""
         return sorted(target[len("pdf/"):-len(".pdf")] for target in self.fresh

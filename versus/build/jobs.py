@@ -19,6 +19,7 @@ from ..executors.workers import Limit, stage
 from ..render.pages import Pages
 from ..render.theme import Theme
 from ..settings import Settings
+from .samepage import page_digest
 
 CONVERTING = "converting the Markdown"
 WEB_PAGE_COST = 0.02
@@ -43,6 +44,11 @@ class PageJob:
     roots: tuple[Path, ...] = ()
     """The project, then the theme's folders: where the templates' images must
     resolve (``versus.render.templateimages``); empty: not checked."""
+    last_page: str | None = None
+    """For 'pdf': the digest of the page the PDF on disk was rendered from, when it
+    may be kept (``versus.build.samepage``); None: render."""
+    context: str = ""
+    """For 'pdf': what the page digest holds beyond the job (``samepage.context``)."""
 
     @property
     def cost(self) -> float:
@@ -69,6 +75,10 @@ class Output:
     warnings: tuple[str, ...] = ()
     more: tuple[VersusError, ...] = ()
     """Errors besides ``error`` (the other images a web page cannot show)."""
+    page: str | None = None
+    """For a PDF: the digest of the page it was rendered from (``samepage``)."""
+    kept: bool = False
+    """The page is the one the PDF on disk was rendered from: nothing was rendered."""
 
 
 def make(job: PageJob) -> Output:
@@ -84,6 +94,9 @@ def make(job: PageJob) -> Output:
         return Output(job.target, error=missing[0], more=tuple(missing[1:]))
     if job.fmt != "pdf":
         return Output(job.target, data=html)
+    page = page_digest(job.pdf, html, job.context)
+    if page == job.last_page:
+        return Output(job.target, page=page, kept=True)
     from ..pdf.renderer import render_job, warm_up
 
     stage(None)  # trusted set-up, not limited: WeasyPrint, the fonts, the theme's CSS
@@ -94,7 +107,7 @@ def make(job: PageJob) -> Output:
     stage(RENDERING)
     result = render_job(dataclasses.replace(job.pdf, html=html))
     return Output(job.target, data=result.pdf, error=result.error, read=result.read,
-                  warnings=result.warnings)
+                  warnings=result.warnings, page=page)
 
 
 def limit(seconds: float | None) -> Limit:

@@ -8,6 +8,7 @@ rendered on the cluster. Only this process writes outputs and the state.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ from ..errors import VersusError
 from ..executors.local import Executor, ProcessExecutor, default_jobs
 from ..output import write_atomic
 from ..render.theme import STYLESHEET, Theme
+from . import samepage
 from .jobs import Output, PageJob, make
 from .jobs import limit as page_limit
 
@@ -63,7 +65,7 @@ def render_context(project: Path, theme: Theme) -> tuple[str, tuple[str, ...]]:
 
 
 def _job(run: Build, fmt: str, handout: Handout) -> PageJob:
-    pdf = None
+    pdf, last_page = None, None
     if fmt != "html":
         from ..security.sandbox import base_url
         from ..pdf.renderer import PdfJob
@@ -76,20 +78,30 @@ def _job(run: Build, fmt: str, handout: Handout) -> PageJob:
                      bleed=run.options.bleed,
                      allow_remote=run.options.allow_remote,
                      timeout=run.options.timeout)
+        last_page = samepage.last_page(run, f"pdf/{handout.slug}.pdf")
     return PageJob(fmt, handout, run.pages.theme.dirs, run.pages.settings,
                    run.options.timeout, "../" * (handout.slug.count("/") + 1), pdf,
-                   (run.project, *run.pages.theme.dirs))
+                   (run.project, *run.pages.theme.dirs), last_page, _context())
 
 
 def _render_remote(run: Build, printed: list[Output], executor: Executor, made) -> None:
     """Render the PDFs of ``printed`` HTML on the cluster."""
     from ..pdf.renderer import render_job
 
-    jobs = [dataclasses.replace(made[output.target][0].pdf, html=output.data)
-            for output in printed]
+    jobs, pages = [], {}
+    for output in printed:
+        job = made[output.target][0]
+        page = samepage.page_digest(job.pdf, output.data, job.context)
+        if page == job.last_page:  # the page the PDF on disk was rendered from
+            if not _finish(run, Output(output.target, page=page, kept=True), made):
+                return
+            continue
+        jobs.append(dataclasses.replace(job.pdf, html=output.data))
+        pages[output.target] = page
     for result in executor.map(render_job, jobs):
-        output = Output(f"pdf/{result.slug}.pdf", result.pdf, result.error,
-                        result.read, result.warnings)
+        target = f"pdf/{result.slug}.pdf"
+        output = Output(target, result.pdf, result.error, result.read, result.warnings,
+                        page=pages[target])
         if not _finish(run, output, made):
             return
 
@@ -103,6 +115,9 @@ def _finish(run: Build, output: Output, made: dict) -> bool:
         error, more = warnings[0], warnings[1:]  # --strict: every warning an error
     else:
         run.report.warnings.extend(warnings)
+    if output.kept:  # the same page: the PDF on disk is the one a render would write
+        run.kept(output.target, inputs, samepage.last_read(run, output.target), output.page)
+        return True
     if error is None:
         try:
             write_atomic(run.output / output.target, output.data)
@@ -113,8 +128,13 @@ def _finish(run: Build, output: Output, made: dict) -> bool:
         run.report.errors.extend(more)  # after the first: in the order they were met
         return run.options.keep_going
     read = {run.digests.name(Path(p)): run.digests.of(Path(p)) for p in output.read}
-    run.done(output.target, inputs, read)
+    run.done(output.target, inputs, read, output.page)
     return True
+
+
+@functools.cache
+def _context() -> str:
+    return samepage.context()
 
 
 def make_executor(jobs: int, scheduler: str | None = None) -> Executor:

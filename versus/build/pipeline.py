@@ -77,6 +77,9 @@ class Listener:
     def finished(self, target: str, error: VersusError | None) -> None:
         """One output was written, or failed with ``error``."""
 
+    def same(self, target: str) -> None:
+        """One stale PDF's page was the one it was rendered from: kept, not written."""
+
 
 @dataclass
 class BuildReport:
@@ -297,13 +300,17 @@ class Build:
     @functools.cache
     def shared_inputs(self, fmt: str) -> dict[str, str]:
         """What every ``fmt`` output shares: templates, settings, tool versions."""
-        files = [*self.pages.templates_used(), *self.pages.translations()]
+        files = self.pages.translations()
+        # a template by the code it compiles to: a comment edit changes no output
+        templates = self.digests.compiled(self.pages.templates_used(),
+                                          self.pages.template_code)
         if fmt == "html":  # the web page depends on neither the paper nor the PDF's standard
-            return shared_inputs(self.digests, files, self.pages.settings,
-                                 drop=("paper", "pdf_variant"))
+            return {**templates, **shared_inputs(self.digests, files, self.pages.settings,
+                                                 drop=("paper", "pdf_variant"))}
         # the stylesheet in force; the files it loads are in "read"
         files.append(self.pages.theme.find(STYLESHEET))
-        inputs = shared_inputs(self.digests, files, self.pages.settings, drop=("base_url",))
+        inputs = {**templates, **shared_inputs(self.digests, files, self.pages.settings,
+                                               drop=("base_url",))}
         inputs["option pdf-variant"] = value_digest(self.options.pdf_variant)
         inputs["option allow-remote"] = value_digest(self.options.allow_remote)
         if self.options.bleed:
@@ -332,12 +339,22 @@ class Build:
                     continue
         return present
 
-    def done(self, target: str, inputs: dict[str, str], read: dict[str, str]) -> None:
-        """Record ``target`` made from ``inputs``, having read ``read``."""
+    def done(self, target: str, inputs: dict[str, str], read: dict[str, str],
+             page: str | None = None) -> None:
+        """Record ``target`` made from ``inputs``, having read ``read`` (a PDF, from
+        the ``page`` digest)."""
         shared = self.shared_inputs("html" if target == INDEX else target.split("/")[0])
-        self.state.record(target, inputs, read, shared)
+        self.state.record(target, inputs, read, shared, page)
         self.report.built.append(self.output / target)
         self.listener.finished(target, None)
+
+    def kept(self, target: str, inputs: dict[str, str], read: dict[str, str],
+             page: str) -> None:
+        """Record ``target``, not rewritten, as made from ``inputs``: its page was
+        the same (``versus.build.samepage``)."""
+        self.state.record(target, inputs, read, self.shared_inputs("pdf"), page)
+        self.report.up_to_date += 1
+        self.listener.same(target)
 
     def failed(self, target: str, error: VersusError) -> None:
         """Report that ``target`` could not be made."""

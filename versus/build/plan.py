@@ -53,6 +53,10 @@ def installed_version(name: str) -> str:
     return found[-1].name[len(name) + 1:-len(".dist-info")]
 
 
+COMPILED = "(compiled)"
+"""How the fingerprints of what files compile to are named: after the file."""
+
+
 class Digests:
     """SHA-256 of files, each read at most once per build, and not at all when
     its fingerprint (size and time of change) is the one ``known`` holds.
@@ -100,6 +104,28 @@ class Digests:
             digest = "missing"
         self._cache[name] = digest
         return digest
+
+    def compiled(self, paths, code) -> dict[str, str]:
+        """``{name: code(path)}`` of ``paths`` (what a template compiles to, say),
+        each computed once per change of the file, as a file's digest is."""
+        found = {}
+        for path in paths:
+            name = self.name(path)
+            key = f"{name} {COMPILED}"
+            if key not in self._cache:
+                try:
+                    size, mtime = fingerprint(os.stat(path))
+                except OSError:
+                    self._cache[key] = "missing"
+                else:
+                    known = self.known.get(key)
+                    if known is not None and known[0] == size and known[1] == mtime:
+                        self._cache[key] = known[2]
+                    else:
+                        self._cache[key] = code(Path(path))
+                        self.fresh[key] = (size, mtime, self._cache[key])
+            found[name] = self._cache[key]
+        return found
 
     def files(self, paths) -> dict[str, str]:
         """``{name: digest}`` of ``paths``."""

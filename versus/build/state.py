@@ -59,6 +59,8 @@ class BuildState:
         """file name -> (size, time of change in ns, digest): the fingerprints"""
         self._sets: dict[str, str] = {}
         self._handouts: dict[str, str] = {}
+        self._pages: dict[str, str] = {}
+        """target -> the digest of the page its PDF was rendered from (``samepage``)"""
         self._facts: dict[str, dict] = {}
         self.meta: dict[str, str] = {}
         self.template_references: dict[str, list[str]] = {}
@@ -140,6 +142,8 @@ class BuildState:
                                  "SELECT target, own, shared, read FROM targets")}
             self._sets.update(con.execute("SELECT key, body FROM sets"))
             self._handouts = dict(con.execute("SELECT slug, facts FROM handouts"))
+            if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'pages'").fetchone():
+                self._pages = dict(con.execute("SELECT target, digest FROM pages"))
         except (sqlite3.Error, UnreadableState) as error:
             con.close()
             self._unreadable(error)
@@ -151,6 +155,12 @@ class BuildState:
         """target -> (own inputs as JSON, shared set key, read set key)"""
         self._rows()
         return self._records
+
+    @property
+    def pages(self) -> dict[str, str]:
+        """target -> the digest of the page its PDF was rendered from"""
+        self._rows()
+        return self._pages
 
     @property
     def sets(self) -> dict[str, str]:
@@ -229,18 +239,23 @@ class BuildState:
     # ------------------------------------------------------------- changes
 
     def record(self, target: str, inputs: dict[str, str], read: dict[str, str],
-               shared: dict[str, str] | None = None) -> None:
-        """Remember what ``target`` was just built from."""
+               shared: dict[str, str] | None = None, page: str | None = None) -> None:
+        """Remember what ``target`` was just built from (for a PDF, from which page)."""
         row = (canonical(inputs), self.set_key(shared or {}), self.set_key(read))
         self.records[target] = row
         self._written[target] = row
         self._forgotten.discard(target)
+        if page is None:
+            self.pages.pop(target, None)
+        else:
+            self.pages[target] = page
 
     def forget(self, target: str) -> None:
         """Drop the record of ``target``."""
         if self.records.pop(target, None) is not None:
             self._written.pop(target, None)
             self._forgotten.add(target)
+            self._pages.pop(target, None)
 
     def remember(self, slug: str, **facts) -> None:
         """Keep what planning needs to know of a handout without parsing it again."""
@@ -342,6 +357,12 @@ class BuildState:
                         [(target,) for target in self._forgotten])
         con.executemany("INSERT OR REPLACE INTO targets VALUES (?, ?, ?, ?)",
                         [(target, *row) for target, row in self._written.items()])
+        con.executemany("DELETE FROM pages WHERE target = ?",
+                        [(target,) for target in (*self._forgotten, *self._written)
+                         if target not in self._pages])
+        con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)",
+                        [(target, self._pages[target]) for target in self._written
+                         if target in self._pages])
         used = {key for row in self._written.values() for key in row[1:]}
         con.executemany("INSERT OR IGNORE INTO sets VALUES (?, ?)",
                         [(key, self._sets[key]) for key in used])

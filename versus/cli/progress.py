@@ -46,6 +46,12 @@ class ProgressListener(Listener):
         elif error is None:
             logger.info("built %s", target)
 
+    def same(self, target: str) -> None:
+        if self._progress is not None:
+            self._progress.advance(self._task)
+        if self.explain:
+            logger.info("%s: kept (same page)", target)
+
     def close(self) -> None:
         """Take the progress bar off the terminal."""
         if self._progress is not None:

@@ -46,6 +46,10 @@ def source_date() -> datetime.date | None:
         raise RenderError(str(error)) from None
 
 
+DEBUG_INFO_RE = re.compile(r"^debug_info = .*$", re.M)
+"""The line of Jinja's compiled code mapping template lines to code lines."""
+
+
 @dataclass(frozen=True)
 class Converted:
     """A handout's Markdown converted to HTML: what its page's template shows."""
@@ -307,6 +311,19 @@ class Pages:
             pending.extend((ref, seen[current])
                            for ref in self._references(source, current, filename))
         return tuple(seen[key] for key in sorted(seen))
+
+    def template_code(self, path: Path) -> str:
+        """The digest of the Python code the template at ``path`` compiles to, less
+        the line numbers kept for tracebacks: a comment, or a change of how the
+        template is written that renders the same, leaves it as it was. A template
+        that does not compile is its bytes' digest (rendering reports the error)."""
+        source = path.read_bytes()
+        try:
+            code = self.env.compile(source.decode("utf-8"), raw=True)
+        except (jinja2.TemplateError, UnicodeDecodeError):
+            return hashlib.sha256(source).hexdigest()
+        code = DEBUG_INFO_RE.sub("", code)
+        return hashlib.sha256(code.encode("utf-8")).hexdigest()
 
     def _references(self, source: str, name: str, filename: str) -> list[str]:
         """The templates ``source`` extends, includes or imports."""
