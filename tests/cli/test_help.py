@@ -11,7 +11,7 @@ import versus.cli.main as cli
 from versus.build.pipeline import BuildOptions
 
 BUILDING = ["pdf", "html", "all", "booklet"]
-PDF_ONLY = ["--paper", "--pdf-variant", "--bleed", "--allow-remote"]
+PDF_ONLY = ["--paper", "--pdf-variant", "--bleed", "--allow-remote", "--keep-html"]
 SAMPLES = {"--paper": "A5", "--pdf-variant": "pdf/ua-1", "--bleed": "3mm",
            "--jobs": "2", "-j": "2", "--timeout": "5",
            "--scheduler": "tcp://127.0.0.1:8786", "--format": "json", "--port": "0",

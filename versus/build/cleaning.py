@@ -19,12 +19,14 @@ from ..errors import VersusError, display_path
 from ..output import FORMATS, LOCK_FILE, MARKER, OUTPUT_DIR, TEMP_PREFIX
 from ..security import staticfiles
 from ..web import data, site
+from . import printcopy
 from .state import OLD_STATE_FILE, STATE_FILE
 
 logger = logging.getLogger(__name__)
 BOOKLET = "booklet.pdf"
 """``booklet.BOOKLET``, named here: importing the booklet would import the renderer."""
-MADE_FOLDERS = {*FORMATS, "assets", staticfiles.OUTPUT_DIR, site.TAGS_DIR, data.DATA_DIR}
+MADE_FOLDERS = {*FORMATS, "assets", staticfiles.OUTPUT_DIR, site.TAGS_DIR, data.DATA_DIR,
+                printcopy.PRINT_DIR}
 MADE_FILES = {site.INDEX, site.SEARCH_INDEX, site.SITEMAP, BOOKLET, OLD_STATE_FILE,
               LOCK_FILE, *(STATE_FILE + suffix for suffix in ("", "-journal", "-wal",
                                                               "-shm"))}

@@ -49,6 +49,8 @@ class PageJob:
     may be kept (``versus.build.samepage``); None: render."""
     context: str = ""
     """For 'pdf': what the page digest holds beyond the job (``samepage.context``)."""
+    keep_html: bool = False
+    """For 'pdf': send the print HTML back with the PDF (``--keep-html``)."""
 
     @property
     def cost(self) -> float:
@@ -79,6 +81,8 @@ class Output:
     """For a PDF: the digest of the page it was rendered from (``samepage``)."""
     kept: bool = False
     """The page is the one the PDF on disk was rendered from: nothing was rendered."""
+    html: str | None = None
+    """For a PDF with ``--keep-html``: the print HTML it was laid out from."""
 
 
 def make(job: PageJob) -> Output:
@@ -95,8 +99,9 @@ def make(job: PageJob) -> Output:
     if job.fmt != "pdf":
         return Output(job.target, data=html)
     page = page_digest(job.pdf, html, job.context)
+    printed = html if job.keep_html else None
     if page == job.last_page:
-        return Output(job.target, page=page, kept=True)
+        return Output(job.target, page=page, kept=True, html=printed)
     from ..pdf.renderer import render_job, warm_up
 
     stage(None)  # trusted set-up, not limited: WeasyPrint, the fonts, the theme's CSS
@@ -107,7 +112,7 @@ def make(job: PageJob) -> Output:
     stage(RENDERING)
     result = render_job(dataclasses.replace(job.pdf, html=html))
     return Output(job.target, data=result.pdf, error=result.error, read=result.read,
-                  warnings=result.warnings, page=page)
+                  warnings=result.warnings, page=page, html=printed)
 
 
 def limit(seconds: float | None) -> Limit:

@@ -17,7 +17,7 @@ from ..errors import VersusError
 from ..executors.local import Executor, ProcessExecutor, default_jobs
 from ..output import write_atomic
 from ..render.theme import STYLESHEET, Theme
-from . import samepage
+from . import printcopy, samepage
 from .jobs import Output, PageJob, make
 from .jobs import limit as page_limit
 
@@ -44,6 +44,8 @@ def make_stale(run: Build, stale: list, executor: Executor | None) -> None:
         local = make_executor(min(run.options.jobs or default_jobs(), len(jobs)))
         own.append(local)
     made = {job.target: (job, inputs) for job, (_, _, inputs) in zip(jobs, stale)}
+    if run.options.keep_html and any(fmt == "pdf" for fmt, _, _ in stale):
+        printcopy.assets(run)
     try:
         printed = []
         for output in local.map(make, jobs, page_limit(run.options.timeout)):
@@ -81,7 +83,8 @@ def _job(run: Build, fmt: str, handout: Handout) -> PageJob:
         last_page = samepage.last_page(run, f"pdf/{handout.slug}.pdf")
     return PageJob(fmt, handout, run.pages.theme.dirs, run.pages.settings,
                    run.options.timeout, "../" * (handout.slug.count("/") + 1), pdf,
-                   (run.project, *run.pages.theme.dirs), last_page, _context())
+                   (run.project, *run.pages.theme.dirs), last_page, _context(),
+                   run.options.keep_html)
 
 
 def _render_remote(run: Build, printed: list[Output], executor: Executor, made) -> None:
@@ -92,16 +95,19 @@ def _render_remote(run: Build, printed: list[Output], executor: Executor, made) 
     for output in printed:
         job = made[output.target][0]
         page = samepage.page_digest(job.pdf, output.data, job.context)
+        printed = output.data if job.keep_html else None
         if page == job.last_page:  # the page the PDF on disk was rendered from
-            if not _finish(run, Output(output.target, page=page, kept=True), made):
+            if not _finish(run, Output(output.target, page=page, kept=True, html=printed),
+                           made):
                 return
             continue
         jobs.append(dataclasses.replace(job.pdf, html=output.data))
-        pages[output.target] = page
+        pages[output.target] = (page, printed)
     for result in executor.map(render_job, jobs):
         target = f"pdf/{result.slug}.pdf"
+        page, printed = pages[target]
         output = Output(target, result.pdf, result.error, result.read, result.warnings,
-                        page=pages[target])
+                        page=page, html=printed)
         if not _finish(run, output, made):
             return
 
@@ -115,8 +121,14 @@ def _finish(run: Build, output: Output, made: dict) -> bool:
         error, more = warnings[0], warnings[1:]  # --strict: every warning an error
     else:
         run.report.warnings.extend(warnings)
-    if output.kept:  # the same page: the PDF on disk is the one a render would write
-        run.kept(output.target, inputs, samepage.last_read(run, output.target), output.page)
+    if error is None and output.html is not None:  # --keep-html
+        try:
+            printcopy.keep(run, job.handout.slug, output.html)
+        except VersusError as failure:
+            error = failure
+    if output.kept and error is None:  # the same page: the PDF on disk is the one
+        run.kept(output.target, inputs,  # a render would write
+                 samepage.last_read(run, output.target), output.page)
         return True
     if error is None:
         try:

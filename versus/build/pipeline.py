@@ -25,7 +25,7 @@ from ..render.pages import Pages
 from ..render.theme import STYLESHEET, Theme
 from ..settings import Settings, check_bleed, load_settings
 from ..web import data, site
-from . import snapshot
+from . import printcopy, snapshot
 from .loading import load, others
 from .making import make_stale
 from .plan import (Decision, Digests, included, plan_handout, plan_index, shared_inputs,
@@ -57,6 +57,8 @@ class BuildOptions:
     """Fetch http(s) images into PDFs; without it they are left out with a warning."""
     strict: bool = False
     """Count warnings as errors: a handout with one is not written."""
+    keep_html: bool = False
+    """Write each PDF's print HTML to output/print/<slug>.html (``versus.build.printcopy``)."""
     scheduler: str | None = None
     """Render on the Dask cluster at this address (else the 'scheduler' setting)."""
     timeout: float = RENDER_SECONDS
@@ -293,6 +295,8 @@ class Build:
                      or slug in drafts)}
         for target, slug in sorted(gone.items()):
             (self.output / target).unlink(missing_ok=True)
+            if target.startswith("pdf/"):  # and what --keep-html kept of it
+                (self.output / printcopy.target(slug)).unlink(missing_ok=True)
             self.state.forget(target)
             logger.info("removed %s: its handout is %s", target,
                         "a draft" if slug in drafts else "gone")
@@ -315,6 +319,8 @@ class Build:
         inputs["option allow-remote"] = value_digest(self.options.allow_remote)
         if self.options.bleed:
             inputs["option bleed"] = value_digest(self.options.bleed)
+        if self.options.keep_html:
+            inputs["option keep-html"] = value_digest(True)
         return inputs
 
     @functools.cached_property
@@ -323,7 +329,8 @@ class Build:
         listed once (a stat each would cost more than the rest of a build with
         nothing to do)."""
         present = set()
-        folders = [*self.formats, *([data.DATA_DIR] if "html" in self.formats else [])]
+        folders = [*self.formats, *([data.DATA_DIR] if "html" in self.formats else []),
+                   *([printcopy.PRINT_DIR] if self.options.keep_html else [])]
         for fmt in folders:
             stack = [(self.output / fmt, f"{fmt}/")]
             while stack:

@@ -25,6 +25,7 @@ from ..settings import CHECK_ONLY
 from ..render.theme import INDEX_TEMPLATE, TAG_TEMPLATE
 from ..web import data
 from ..web.site import INDEX, SEARCH_INDEX
+from . import printcopy
 from .statefile import canonical
 
 if TYPE_CHECKING:
@@ -217,6 +218,9 @@ def plan_handout(run: Build, fmt: str, slug: str,
     target = f"{fmt}/{slug}.{fmt}"
     decision = decide(run.state, target, None, inputs, run.digests, run.options.force,
                       run.shared_inputs(fmt), target in run.present)
+    if (fmt == "pdf" and run.options.keep_html and not decision.stale
+            and printcopy.target(slug) not in run.present):
+        decision = Decision(target, True, ["its print HTML (--keep-html) is missing"])
     return decision, inputs
 
 

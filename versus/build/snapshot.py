@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from ..render.theme import INDEX_TEMPLATE, TAG_TEMPLATE
 from ..web import data
 from ..web.site import INDEX, SEARCH_INDEX
+from . import printcopy
 from . import state as state_module
 from .plan import Decision, value_digest
 
@@ -72,6 +73,9 @@ def unchanged(run: Build, found: list) -> list[str] | None:
     kept = [slug for slug, _ in found if run.options.drafts or slug not in drafts]
     present = run.present
     if not all(f"{fmt}/{slug}.{fmt}" in present for fmt in run.formats for slug in kept):
+        return None
+    if "pdf" in run.formats and run.options.keep_html and not all(
+            printcopy.target(slug) in present for slug in kept):
         return None
     if "html" in run.formats and (
             not all((run.output / name).is_file() for name in (INDEX, SEARCH_INDEX))

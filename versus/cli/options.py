@@ -151,6 +151,9 @@ PDF = [
                  help="With pdf/x-4: extend pages by LENGTH (3mm) and add crop marks."),
     click.option("--allow-remote", is_flag=True,
                  help="Fetch http(s) images into PDFs (else: left out, with a warning)."),
+    click.option("--keep-html", is_flag=True,
+                 help="Also write the HTML each PDF is laid out from to "
+                      "output/print/<slug>.html, to open in a browser or WeasyPrint."),
 ]
 
 
