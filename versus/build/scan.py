@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..content import editions
 from ..content.files import CONTENT_DIR, DATA_SUFFIXES, assets, child, data_files, discover, walk
 from ..errors import ContentError
 from .plan import fingerprint
@@ -50,8 +52,11 @@ class Scan:
     """slug -> the names of its files in the build state (handout, data files)"""
 
     def data_files(self, slug: str, path: Path) -> list[Path]:
-        """The data files beside handout ``path``."""
-        return data_files(path) if self.data is None else self.data.get(slug, [])
+        """The data files beside handout ``path``, and its editions file."""
+        if self.data is not None:
+            return self.data.get(slug, [])
+        recorded = editions.path_for(path, slug)
+        return data_files(path) + ([recorded] if recorded.is_file() else [])
 
     def assets(self, project: Path) -> list[Path]:
         """The images under content/ (``content.files.assets``)."""
@@ -82,7 +87,27 @@ def scan(project: Path) -> Scan:
                     names_of[slug].append(f"{CONTENT_DIR}/{slug}{suffix}")
                     stats[names_of[slug][-1]] = fingerprint(each.stat())
     scanned.images = [root / rel for rel in sorted(images, key=_parts)]
+    _editions(project, scanned)
     return scanned
+
+
+def _editions(project: Path, scanned: Scan) -> None:
+    """Add each handout's file in editions/ (``versus release`` writes them) to its
+    files: a release changes its outputs."""
+    folder = project / editions.EDITIONS_DIR
+    if not folder.is_dir():
+        return
+    for path, _, names in os.walk(folder):
+        for name in names:
+            if not name.endswith(".yaml"):
+                continue
+            file = Path(path, name)
+            slug = file.relative_to(folder).as_posix()[:-len(".yaml")]
+            if slug in scanned.names:
+                state_name = f"{editions.EDITIONS_DIR}/{slug}.yaml"
+                scanned.names[slug].append(state_name)
+                scanned.data.setdefault(slug, []).append(file)
+                scanned.stats[state_name] = fingerprint(file.lstat())
 
 
 def _parts(rel: str) -> list[str]:

@@ -16,8 +16,8 @@ import click
 from .. import __version__, log
 from ..executors.limits import RENDER_SECONDS
 from ..log import counted
-from .options import (DRAFTS, EXIT_ERRORS, EXIT_OK, JOBS, PAPER, Refused, build_options,
-                      check_environment, common_options, run)
+from .options import (DRAFTS, EXIT_ERRORS, EXIT_OK, JOBS, PAPER, TARGETS, Refused,
+                      build_options, check_environment, common_options, run)
 
 logger = logging.getLogger(__name__)
 
@@ -219,6 +219,29 @@ def init(folder, verbosity=0, debug=False):
             logger.info("wrote %s", display_path(path))
         logger.info("next: cd %s && versus pdf", display_path(folder))
     run(make, debug)
+
+
+@main.command()
+@TARGETS
+@click.option("--note", default="", metavar="TEXT",
+              help="What this edition changed, in a line (printed in its Changes).")
+@common_options
+def release(project, targets, note):
+    """Record each handout (or the TARGETS given) that changed since its last
+    edition as a new edition in editions/<slug>.yaml, dated SOURCE_DATE_EPOCH's
+    day or today: commit that file. The PDF prints the edition it is."""
+    from ..errors import display_path
+    from ..scaffold.release import release as record
+    from ..scaffold.skeleton import today
+
+    done = record(project, targets, note, today())
+    for slug, number in done.unchanged:
+        logger.info("%s: unchanged since edition %d; nothing to release", slug, number)
+    for slug, number, path in done.written:
+        logger.info("%s: edition %d recorded in %s", slug, number, display_path(path))
+    for error in done.errors:
+        logger.error("%s", error)
+    return EXIT_OK if not done.errors else EXIT_ERRORS
 
 
 @main.command()

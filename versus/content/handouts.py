@@ -9,6 +9,7 @@ is reported as a ``ContentError`` at ``path:line:col``, all of them at once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 import unicodedata
@@ -18,6 +19,8 @@ from pathlib import Path
 from ..errors import ContentError, Problems
 from ..settings import IDENTICAL_ROWS, LANG_RE, Settings, normal_lang
 from ..yamldoc import YamlDoc, load_yaml, nfc
+from . import editions
+from .editions import Standing
 from .facts import Source, parse_date
 from .files import MAX_FILE_BYTES
 from .table import Attribute, Table, load_table
@@ -72,6 +75,8 @@ class Handout:
     """The day after which ``check`` says its facts are due for review."""
     corrections: tuple[tuple[datetime.date, str], ...] = ()
     """The corrections made after readers' reports: (day, what was corrected)."""
+    edition: Standing = Standing()
+    """The edition it prints as (``versus.content.editions``): 0 until released."""
     warnings: tuple[ContentError, ...] = field(default=(), compare=False)
 
     @property
@@ -168,9 +173,30 @@ def load_handout(path: Path, slug: str, settings: Settings) -> Handout:
                                      "and list items (a printed handout never needs "
                                      "more)", path, body_line + many, 1)])
     lead, rest = split_lead(body)
-    return Handout(slug=slug, source=path, data_file=table.data_file,
-                   attributes=table.attributes, sources=table.sources, lead=lead,
-                   body=rest, warnings=warnings, **meta)
+    handout = Handout(slug=slug, source=path, data_file=table.data_file,
+                      attributes=table.attributes, sources=table.sources, lead=lead,
+                      body=rest, warnings=warnings, **meta)
+    try:
+        recorded = recorded_editions(path, slug)
+    except ContentError as error:
+        raise Problems([error]) from None
+    if not recorded:
+        return handout
+    return dataclasses.replace(handout, edition=editions.standing(handout, recorded))
+
+
+def recorded_editions(path: Path, slug: str) -> tuple[editions.Edition, ...]:
+    """What ``versus release`` recorded of the handout at ``path``."""
+    try:
+        recorded = editions.path_for(path, slug)
+    except IndexError:  # not below a project's content/
+        return ()
+    if recorded.is_symlink():
+        raise ContentError("a link: an editions file must be a file of the project",
+                           recorded)
+    if not recorded.is_file():
+        return ()
+    return editions.parse(read_text(recorded), recorded)
 
 
 def _too_deep(body: str) -> tuple[int, int] | None:

@@ -7,15 +7,15 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from ..content.handouts import Handout
 
 
-def report_url(template: str, handout: Handout, attribute: str = "", item: str = "",
-               edition: int = 0) -> str:
+def report_url(template: str, handout: Handout, attribute: str = "",
+               item: str = "") -> str:
     """``template`` (the ``issue_url`` setting) with the handout's slug and title,
-    the attribute, the item and the edition filled in, each URL-encoded; empty
-    when there is no template."""
+    the attribute, the item and the edition it prints (0: never released) filled
+    in, each URL-encoded; empty when there is no template."""
     if not template:
         return ""
     values = {"slug": handout.slug, "title": handout.title, "attribute": attribute,
-              "item": item, "edition": str(edition)}
+              "item": item, "edition": str(handout.edition.number)}
     return template.format_map({key: quote(value, safe="") for key, value in values.items()})
 
 
