@@ -104,3 +104,28 @@ def test_an_editions_file_that_is_a_link_is_refused(handout, tmp_path):
     with pytest.raises(Problems) as caught:
         load_handout(handout.source, handout.slug, Settings())
     assert "a link" in caught.value.errors[0].message
+
+
+def test_changes_are_computed_from_the_records_newest_first(handout):
+    import dataclasses
+
+    first = editions.release(handout, (), DAY, "First")
+    cell = dataclasses.replace(handout.attributes[0].cells[1], text="three")
+    row = dataclasses.replace(handout.attributes[0],
+                              cells=(handout.attributes[0].cells[0], cell))
+    added = dataclasses.replace(handout.attributes[0], name="Price")
+    edited = dataclasses.replace(handout, attributes=(row, added))
+    second = editions.release(edited, (first,), DAY + datetime.timedelta(days=3), "Price")
+    assert editions.changes(edited, (first, second)) == (
+        editions.Change(2, DAY + datetime.timedelta(days=3), "Price",
+                        (("Focus", "Coffee", "two", "three"),), ("Price",), (), False),
+        editions.Change(1, DAY, "First"))
+    # edits since the last edition come first, unnumbered
+    revised = dataclasses.replace(handout, body=handout.body + "\nMore.\n")
+    pending = editions.changes(revised, (first, second))[0]
+    assert pending == editions.Change(None, None, "", (("Focus", "Coffee", "three", "two"),),
+                                      (), ("Price",), True)
+
+
+def test_no_editions_no_changes(handout):
+    assert editions.changes(handout, ()) == ()

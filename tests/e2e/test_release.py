@@ -125,3 +125,36 @@ def test_a_handout_never_released_prints_no_edition(tmp_path):
 def test_release_names_an_unknown_handout_as_a_usage_error(released):
     result = versus(released, "release", "nothing-here")
     assert result.returncode == 2 and "no handout 'nothing-here'" in result.stderr
+
+
+def test_the_web_page_and_the_facts_say_what_each_edition_changed(released, tmp_path):
+    import json
+
+    import jsonschema
+
+    project = tmp_path / "copy"
+    shutil.copytree(released, project)
+    source = project / "content" / "tea.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("Tea: one", "Tea: green"),
+                      encoding="utf-8")
+    assert versus(project, "release", "tea", "--note", "Greener",
+                  epoch="1766000000").returncode == 0
+    assert versus(project, "all", "tea").returncode == 0
+    page = (project / "output" / "html" / "tea.html").read_text(encoding="utf-8")
+    section = page[page.index('<section class="changes"'):]
+    section = section[:section.index("</section>")]
+    assert ('Edition 2 · <time datetime="2025-12-17">December 17, 2025</time>: Greener'
+            in section)
+    assert "<li>Focus, Tea: <del>one</del> → <ins>green</ins></li>" in section
+    assert "First printing" in section and section.index("Edition 2") < section.index(
+        "Edition 1")
+    facts = json.loads((project / "output" / "data" / "tea.json").read_text("utf-8"))
+    schema = json.loads((REPO / "versus" / "theme" / "data.schema.json").read_text("utf-8"))
+    jsonschema.validate(facts, schema)
+    assert facts["edition"] == 2
+    assert facts["changes"][0]["cells"] == [{"attribute": "Focus", "item": "Tea",
+                                             "old": "one", "new": "green"}]
+    printed = subprocess.run(["pdftotext", str(project / "output" / "pdf" / "tea.pdf"),
+                              "-"], capture_output=True, text=True).stdout
+    assert "Edition 2" in printed and "Greener" not in printed, (
+        "the Changes section is the web page's")

@@ -53,6 +53,24 @@ class Standing:
     changed: bool = False
 
 
+@dataclass(frozen=True)
+class Change:
+    """What an edition changed from the one before it, computed from their records;
+    ``number`` None: the edits since the last edition, not yet released."""
+
+    number: int | None
+    date: datetime.date | None
+    note: str
+    cells: tuple[tuple[str, str, str, str], ...] = ()
+    """(attribute, item, old words, new words) of each cell that changed."""
+    added: tuple[str, ...] = ()
+    """Attributes (rows) added."""
+    removed: tuple[str, ...] = ()
+    """Attributes (rows) removed."""
+    text: bool = False
+    """The prose (title, tagline, lead, body) was revised."""
+
+
 def path_for(source: Path, slug: str) -> Path:
     """``editions/<slug>.yaml`` of the project whose content/ holds ``source``."""
     project = source.parents[slug.count("/") + 1]
@@ -121,6 +139,33 @@ def standing(handout: Handout, editions: tuple[Edition, ...]) -> Standing:
     last = editions[-1]
     changed = last.text != text_digest(handout) or last.table != table_of(handout)
     return Standing(last.number, last.date, changed)
+
+
+def changes(handout: Handout, recorded: tuple[Edition, ...]) -> tuple[Change, ...]:
+    """Each edition's changes, newest first, after the edits not yet released
+    (when there are any); the first edition is a change of its own, with its note."""
+    found = []
+    for before, after in zip((None, *recorded), recorded):
+        found.append(_change(after.number, after.date, after.note, before, after.table,
+                             after.text))
+    last = recorded[-1] if recorded else None
+    if last is not None and standing(handout, recorded).changed:
+        found.append(_change(None, None, "", last, table_of(handout), text_digest(handout)))
+    return tuple(reversed(found))
+
+
+def _change(number, day, note, before: Edition | None, table: tuple, text: str) -> Change:
+    if before is None:
+        return Change(number, day, note)
+    old = {name: dict(cells) for name, cells in before.table}
+    new = {name: dict(cells) for name, cells in table}
+    cells = tuple((name, item, old[name].get(item, ""), words)
+                  for name, row in new.items() if name in old
+                  for item, words in {**dict.fromkeys(old[name], ""), **row}.items()
+                  if old[name].get(item, "") != words)
+    return Change(number, day, note, cells,
+                  tuple(name for name in new if name not in old),
+                  tuple(name for name in old if name not in new), before.text != text)
 
 
 def release(handout: Handout, editions: tuple[Edition, ...], day: datetime.date,

@@ -77,6 +77,8 @@ class Handout:
     """The corrections made after readers' reports: (day, what was corrected)."""
     edition: Standing = Standing()
     """The edition it prints as (``versus.content.editions``): 0 until released."""
+    editions: tuple[editions.Edition, ...] = ()
+    """Every edition ``versus release`` recorded of it, oldest first."""
     warnings: tuple[ContentError, ...] = field(default=(), compare=False)
 
     @property
@@ -182,7 +184,8 @@ def load_handout(path: Path, slug: str, settings: Settings) -> Handout:
         raise Problems([error]) from None
     if not recorded:
         return handout
-    return dataclasses.replace(handout, edition=editions.standing(handout, recorded))
+    return dataclasses.replace(handout, edition=editions.standing(handout, recorded),
+                               editions=recorded)
 
 
 def recorded_editions(path: Path, slug: str) -> tuple[editions.Edition, ...]:

@@ -18,6 +18,7 @@ from jinja2 import meta
 from markupsafe import Markup
 
 from .. import __version__, i18n
+from ..content.editions import changes
 from ..content.handouts import Handout
 from ..errors import Problems, RenderError, TemplateError
 from ..settings import Settings
@@ -221,6 +222,7 @@ class Pages:
                             report=report, report_short=short(report),
                             report_row=functools.partial(report_url,
                                                          self.settings.issue_url, handout),
+                            changes=changes(handout, handout.editions),
                             description=first_sentence(content.lead),
                             tag_slugs=tag_slugs(handout.tags))
 

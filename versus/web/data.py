@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from ..content.editions import Change, changes
 from ..content.facts import Cell, cell_type
 from ..content.handouts import Handout
 from ..output import write_atomic
@@ -83,7 +84,17 @@ def handout_data(handout: Handout, words: dict[str, str]) -> dict:
         "sources": [{"key": key, "title": source.title, "url": source.url,
                      "accessed": _day(source.accessed)}
                     for key, source in handout.sources],
+        "edition": handout.edition.number,
+        "changes": [_change(change) for change in changes(handout, handout.editions)],
     }
+
+
+def _change(change: Change) -> dict:
+    return {"edition": change.number, "date": _day(change.date), "note": change.note,
+            "cells": [{"attribute": attribute, "item": item, "old": old, "new": new}
+                      for attribute, item, old, new in change.cells],
+            "added": list(change.added), "removed": list(change.removed),
+            "text_revised": change.text}
 
 
 def _cell(item: str, cell: Cell, kind: str) -> dict:
