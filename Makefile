@@ -56,6 +56,7 @@ new: $(STAMP)  ## scaffold a handout: make new ITEMS="Kafka Pulsar" (quote names
 system-deps:
 	@command -v chromedriver >/dev/null && command -v pdftoppm >/dev/null \
 		&& command -v java >/dev/null && command -v qpdf >/dev/null \
+		&& command -v zbarimg >/dev/null \
 		&& fc-list | grep -q NotoSansCJK || scripts/install-system-deps
 
 test: $(STAMP) system-deps $(NODE_STAMP)  ## the suite, on the versions of requirements.lock

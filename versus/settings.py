@@ -118,7 +118,8 @@ class Settings:
 
     base_url: str = ""
     """Address the site is published at (https://example.org/handouts/): web pages
-    then name their canonical URL and output/sitemap.xml lists them; empty: neither."""
+    then name their canonical URL, output/sitemap.xml lists them and each PDF
+    carries a QR code of its page at its edition; empty: none of these."""
 
     logo: str = ""
     """An image below static/ or content/ (static/logo.svg) shown in every handout's

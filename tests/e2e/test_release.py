@@ -158,3 +158,68 @@ def test_the_web_page_and_the_facts_say_what_each_edition_changed(released, tmp_
                               "-"], capture_output=True, text=True).stdout
     assert "Edition 2" in printed and "Greener" not in printed, (
         "the Changes section is the web page's")
+
+
+# ------------------------------------------------ is my copy current? (base_url)
+
+@pytest.fixture(scope="module")
+def published(released, tmp_path_factory) -> Path:
+    """The released project with base_url set, tea at edition 2, built."""
+    project = tmp_path_factory.mktemp("published") / "project"
+    shutil.copytree(released, project)
+    write(project, "versus.yaml", "base_url: https://handouts.example.org/site/\n")
+    source = project / "content" / "tea.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("Tea: one", "Tea: green"),
+                      encoding="utf-8")
+    assert versus(project, "release", "tea", epoch="1766000000").returncode == 0
+    built = versus(project, "all")
+    assert built.returncode == 0, built.stderr
+    assert "QR code" not in built.stderr
+    return project
+
+
+def test_the_pdf_carries_a_qr_code_of_its_page_at_its_edition(published, tmp_path):
+    address = "https://handouts.example.org/site/html/tea.html?edition=2"
+    pdf = published / "output" / "pdf" / "tea.pdf"
+    assert address in " ".join(subprocess.run(["pdftotext", str(pdf), "-"], check=True,
+                                              capture_output=True, text=True).stdout.split())
+    subprocess.run(["pdftoppm", "-png", "-r", "200", str(pdf), str(tmp_path / "page")],
+                   check=True)
+    decoded = [subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True,
+                              text=True).stdout.strip()
+               for png in sorted(tmp_path.glob("page*.png"))]
+    assert address in decoded
+
+
+def test_the_qr_code_is_a_figure_with_alt_text_for_pdf_ua(published):
+    from support.tagged import pdfua_problems
+
+    assert pdfua_problems(published / "output" / "pdf" / "tea.pdf") == []
+
+
+def test_without_base_url_a_released_handout_says_why_it_has_no_qr(released, tmp_path):
+    project = tmp_path / "copy"
+    shutil.copytree(released, project)
+    built = versus(project, "pdf", "--force")
+    assert built.returncode == 0
+    warnings = [line for line in built.stderr.splitlines() if "QR code" in line]
+    assert warnings == ["warning: versus.yaml: no QR code on the PDF of 2 released "
+                        "handouts, for readers to check their copy: set base_url (the "
+                        "address the site is published at)"]
+
+
+@pytest.mark.parametrize("held, shown", [(1, True), (2, False), (0, False)])
+def test_the_page_opened_from_a_copy_says_which_edition_it_holds(published, held, shown):
+    from support.webcheck import axe, chromium, show
+
+    page = (published / "output" / "html" / "tea.html").as_uri() + f"?edition={held}"
+    with chromium() as driver:
+        show(driver, page, width=390)
+        notice = driver.execute_script(
+            "const n = document.querySelector('.held-edition');"
+            "return [n.hidden, n.textContent,"
+            " [...document.querySelectorAll('#changes .since-held')].map(e => e.id)];")
+        assert notice == ([False, "You hold edition 1; this is edition 2. What changed "
+                                  "since is marked under Changes.", ["edition-2"]]
+                          if shown else [True, "", []])
+        assert axe(driver) == []

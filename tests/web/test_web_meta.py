@@ -82,14 +82,21 @@ def test_the_sitemap_goes_when_base_url_does(make_project, build):
     assert not sitemap.exists()
 
 
-def test_base_url_does_not_rebuild_the_pdfs(make_project, build):
+def test_base_url_rebuilds_the_pdfs_with_a_qr_code_of_their_page(make_project, build):
+    """The PDFs carry a QR code of their web page (versus/render/qrcode.py) when the
+    site's address is known: setting it renders them again."""
+    import subprocess
+
     project = make_project()
     build(project, "pdf")
     pdf = project / "output" / "pdf" / "alpha-vs-beta.pdf"
     before = pdf.stat().st_mtime_ns
     (project / "versus.yaml").write_text(f"base_url: {BASE_URL}\n", encoding="utf-8")
     build(project, "pdf")
-    assert pdf.stat().st_mtime_ns == before
+    assert pdf.stat().st_mtime_ns != before
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    assert "html/alpha-vs-beta.html?edition=0" in " ".join(text.split())
 
 
 @pytest.mark.parametrize("value", ["example.org", "ftp://example.org/",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..content.handouts import Handout
 from ..errors import VersusError
+from ..log import counted
 from ..executors.local import Executor, ProcessExecutor, default_jobs
 from ..output import write_atomic
 from ..render.theme import STYLESHEET, Theme
@@ -32,6 +33,7 @@ def make_stale(run: Build, stale: list, executor: Executor | None) -> None:
         stale = [item for item in stale if item[0] == "html"]
     if not stale:
         return
+    _no_copy_check(run, stale)
     remote, own = (executor if getattr(executor, "remote", False) else None), []
     scheduler = run.options.scheduler or run.pages.settings.scheduler
     if remote is None and scheduler and any(fmt == "pdf" for fmt, _, _ in stale):
@@ -58,6 +60,19 @@ def make_stale(run: Build, stale: list, executor: Executor | None) -> None:
     finally:
         for each in own:
             each.close()
+
+
+def _no_copy_check(run: Build, stale: list) -> None:
+    """Say once why released handouts' PDFs carry no QR code: no ``base_url``."""
+    if run.pages.settings.base_url:
+        return
+    released = [handout for fmt, handout, _ in stale
+                if fmt == "pdf" and handout.edition.number]
+    if released:
+        run.report.warnings.append(VersusError(
+            f"no QR code on the PDF of {counted(len(released), 'released handout')}, for "
+            "readers to check their copy: set base_url (the address the site is "
+            "published at)", run.project / "versus.yaml"))
 
 
 def render_context(project: Path, theme: Theme) -> tuple[str, tuple[str, ...]]:

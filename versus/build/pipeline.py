@@ -313,8 +313,7 @@ class Build:
                                                  drop=("paper", "pdf_variant"))}
         # the stylesheet in force; the files it loads are in "read"
         files.append(self.pages.theme.find(STYLESHEET))
-        inputs = {**templates, **shared_inputs(self.digests, files, self.pages.settings,
-                                               drop=("base_url",))}
+        inputs = {**templates, **shared_inputs(self.digests, files, self.pages.settings)}
         inputs["option pdf-variant"] = value_digest(self.options.pdf_variant)
         inputs["option allow-remote"] = value_digest(self.options.allow_remote)
         if self.options.bleed:

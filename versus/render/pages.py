@@ -27,6 +27,7 @@ from .citations import Cited, cite
 from .converter import MAX_HTML_CHARS, Markdown
 from .differences import arrange
 from .marks import draw_table
+from .qrcode import copy_check
 from .reporting import report_url, short
 from .theme import BOOKLET_TEMPLATE, HANDOUT_TEMPLATE, INDEX_TEMPLATE, TAG_TEMPLATE, Theme
 
@@ -223,6 +224,8 @@ class Pages:
                             report_row=functools.partial(report_url,
                                                          self.settings.issue_url, handout),
                             changes=changes(handout, handout.editions),
+                            qr=(copy_check(self.settings.base_url, handout)
+                                if medium == "print" else None),
                             description=first_sentence(content.lead),
                             tag_slugs=tag_slugs(handout.tags))
 
