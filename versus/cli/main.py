@@ -245,6 +245,27 @@ def release(project, targets, note):
 
 
 @main.command()
+@click.option("--branch", default="gh-pages", show_default=True,
+              help="The branch whose whole tree becomes output/.")
+@click.option("--remote", metavar="NAME", help="Push the branch to this remote.")
+@common_options
+def deploy(project, branch, remote):
+    """Commit output/ (the site and the PDFs, with .nojekyll) as the whole tree of
+    a branch of the project's git repository, never touching your working tree,
+    index or branch; push it to --remote NAME when given."""
+    from ..build.deploy import deploy as commit_site
+
+    done = commit_site(project, branch, remote)
+    if done.changed:
+        logger.info("%s: %s committed (%d files)", branch, done.commit[:12], done.files)
+    else:
+        logger.info("%s already holds this site (%d files); nothing committed", branch,
+                    done.files)
+    if done.pushed:
+        logger.info("pushed %s to %s", branch, done.pushed)
+
+
+@main.command()
 def schema():
     """Print the JSON Schema of the facts files a web build writes
     (output/data/<slug>.json and output/data/index.json)."""
