@@ -99,7 +99,7 @@ def floor_seconds(project: Path) -> float:
 
 
 def state_mb(project: Path) -> float:
-    return sum(p.stat().st_size for p in (project / "output").glob(".versus-state*")) / 1e6
+    return sum(p.stat().st_size for p in (project / ".versus").glob("state.db*")) / 1e6
 
 
 def measure(count: int, repeat: int, check: bool, pairs: int) -> dict:
@@ -113,13 +113,14 @@ def measure(count: int, repeat: int, check: bool, pairs: int) -> dict:
         rounds = []
         for _ in range(pairs):
             shutil.rmtree(project / "output", ignore_errors=True)
+            shutil.rmtree(project / ".versus", ignore_errors=True)
             floor = floor_seconds(project)
             full, peak = timed(versus("html", "--project", project, "--force",
                                       "--jobs", "2"))
             row["full_mb"] = max(row["full_mb"], peak)
             cold = None
             if check:
-                (project / "output").joinpath(".versus-state.db").unlink(missing_ok=True)
+                (project / ".versus").joinpath("state.db").unlink(missing_ok=True)
                 cold, _ = timed(versus("check", "--project", project))
             rounds.append((full, floor, cold))
         row["full"] = statistics.median(r[0] for r in rounds)

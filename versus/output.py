@@ -1,9 +1,11 @@
 """Writing outputs: atomically, so a failed build never leaves a partial file.
 
-A build holds a lock on ``output/.versus.lock`` while it writes, so two builds of one
+A build holds a lock on ``.versus/lock`` while it writes, so two builds of one
 project never mix their outputs; with the lock held it first removes the
 temporary files a killed build could not (only ``.versus-tmp-*`` below output/),
 and writes ``output/.versus-output``, which tells ``clean`` the folder is Versus's.
+What a build keeps for itself (the lock, the build state) is in ``.versus/`` at
+the project's root, with a ``.gitignore`` of its own: output/ holds only the site.
 """
 
 from __future__ import annotations
@@ -25,7 +27,11 @@ OUTPUT_DIR = "output"
 FORMATS = ("html", "pdf")
 """What a build makes: each in its folder below output/."""
 TEMP_PREFIX = ".versus-tmp-"
-LOCK_FILE = ".versus.lock"
+WORK_DIR = ".versus"
+"""The project's folder of what builds keep for themselves: never published."""
+LOCK_FILE = "lock"
+OLD_LOCK_FILE = ".versus.lock"
+"""Where output/ held the lock before ``WORK_DIR``: removed when met."""
 MARKER = ".versus-output"
 """Written into output/ by every build: the folder is Versus's (``versus.build.cleaning``)."""
 MARKER_TEXT = "Versus writes this folder; `versus clean` deletes what Versus made here.\n"
@@ -145,28 +151,40 @@ def remove_stale_temps(output: Path) -> int:
     return removed
 
 
+def work_dir(project: Path) -> Path:
+    """``.versus/`` of ``project``, made (with a ``.gitignore`` of everything in it)
+    when missing."""
+    folder = project / WORK_DIR
+    if not (folder / ".gitignore").is_file():
+        folder.mkdir(exist_ok=True)
+        write_atomic(folder / ".gitignore", "# What Versus's builds keep for themselves.\n*\n")
+    return folder
+
+
 @contextlib.contextmanager
-def build_lock(output: Path, wait: bool = True) -> Iterator[None]:
-    """Hold ``output/.versus.lock``; wait for another build to finish, or with
-    ``wait`` false raise a ``VersusError`` saying one is running.
+def build_lock(project: Path, wait: bool = True) -> Iterator[None]:
+    """Hold ``.versus/lock`` of ``project``; wait for another build to finish, or
+    with ``wait`` false raise a ``VersusError`` saying one is running.
 
     An advisory ``flock`` from the standard library: the kernel drops it when
     the process ends, however it ends, so a killed build never leaves it held.
     """
     import fcntl
 
+    output, lock = project / OUTPUT_DIR, project / WORK_DIR / LOCK_FILE
     try:
         output.mkdir(parents=True, exist_ok=True)
-        handle = open(output / LOCK_FILE, "a+")
+        handle = open(work_dir(project) / LOCK_FILE, "a+")
     except OSError as error:  # a read-only project, or a file named output
-        raise write_error(output / LOCK_FILE, error) from None
+        # the file it could not write: the marker, or the lock of .versus/
+        raise write_error(output / MARKER if not output.is_dir() else lock, error) from None
     with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             if not wait:
                 raise VersusError("another build of this project is running; not "
-                                  "waiting (--no-wait)", output / LOCK_FILE) from None
+                                  "waiting (--no-wait)", lock) from None
             logger.warning("waiting for another build of this project to finish...")
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -177,6 +195,7 @@ def build_lock(output: Path, wait: bool = True) -> Iterator[None]:
                                 counted(removed, "temporary file"))
             _say(handle, "building\n")
             _mark(output)
+            (output / OLD_LOCK_FILE).unlink(missing_ok=True)  # an older version's
             yield
         finally:
             _say(handle, FINISHED)

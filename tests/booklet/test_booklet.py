@@ -349,7 +349,7 @@ def test_a_wrong_guess_of_the_contents_length_is_corrected(copy, build):
 
     from versus.build.state import dump
 
-    state_path = copy / "output" / ".versus-state.db"
+    state_path = copy / ".versus" / "state.db"
     state = dump(state_path)
     assert state["handouts"]["booklet.pdf"] == {"front_pages": 2}, state["handouts"]
     con = sqlite3.connect(state_path)

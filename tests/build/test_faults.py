@@ -4,7 +4,7 @@ builds of one project at once, and a full disk.
 The guarantees (SPEC.md): no partial or temporary file in output/ (a killed process
 cannot clean up, so the next build removes ``.versus-tmp-*`` first), every last good
 output kept, the next build repairs exactly what is missing, and two builds never
-mix their outputs (``output/.versus.lock``).
+mix their outputs (``.versus/lock``).
 """
 
 from __future__ import annotations
@@ -141,9 +141,9 @@ def hold_lock(project: Path) -> subprocess.Popen:
     code = ("import fcntl, sys; lock = open(sys.argv[1], 'a'); "
             "fcntl.flock(lock, fcntl.LOCK_EX); print('held', flush=True); "
             "sys.stdin.read()")
-    (project / "output").mkdir(exist_ok=True)
+    (project / ".versus").mkdir(exist_ok=True)
     holder = subprocess.Popen([sys.executable, "-c", code,
-                               str(project / "output" / ".versus.lock")],
+                               str(project / ".versus" / "lock")],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "held"
     return holder
@@ -194,15 +194,15 @@ def test_stale_temporary_files_are_removed_only_below_output(tmp_path):
 def test_the_lock_says_whether_the_last_build_ended(tmp_path):
     from versus.output import FINISHED, LOCK_FILE, build_lock
 
-    output = tmp_path / "output"
-    with build_lock(output):
-        assert (output / LOCK_FILE).read_text() != FINISHED  # under way
-    assert (output / LOCK_FILE).read_text() == FINISHED
+    lock = tmp_path / ".versus" / LOCK_FILE
+    with build_lock(tmp_path):
+        assert lock.read_text() != FINISHED  # under way
+    assert lock.read_text() == FINISHED
     # A build killed while it wrote: its lock still says it is under way, so
     # the next build looks for the temporary files it left.
-    (output / LOCK_FILE).write_text("building\n")
+    lock.write_text("building\n")
     stale = write(tmp_path, "output/html/.versus-tmp-y.html.abc", "half a page")
-    with build_lock(output):
+    with build_lock(tmp_path):
         assert not stale.exists()
 
 

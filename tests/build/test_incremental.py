@@ -38,8 +38,8 @@ from versus.build.pipeline import BuildOptions, BuildReport, build
 from versus.build.state import dump
 
 REPO = Path(__file__).resolve().parents[2]
-STATE = ".versus-state.db"
-LOCK = ".versus.lock"  # taken by every build: bookkeeping, not an output
+STATE = "state.db"  # in .versus/, beside output/
+LOCK = ".versus-output"  # the marker every build writes: bookkeeping, not an output
 SLUGS = ("a", "b", "c")
 FRONT = "---\nitems: [A, B]\nattributes: {X: {A: a, B: b}}\n---\n"
 FRONT_NO_TABLE = "---\nitems: [A, B]\n---\n"
@@ -137,7 +137,7 @@ def temp_leftovers(project: Path) -> list[str]:
 
 
 def read_state(project: Path) -> dict:
-    return dump(project / "output" / STATE)
+    return dump(project / ".versus" / STATE)
 
 
 def recorded_handout_targets(project: Path) -> list[str]:
@@ -583,13 +583,13 @@ def _check_unreadable_state_recovers(project: Path, caplog, what: str) -> None:
 
 @pytest.mark.parametrize("garbage", GARBAGE.values(), ids=GARBAGE.keys())
 def test_corrupt_state_warns_once_and_rebuilds(html_project, caplog, garbage):
-    (html_project / "output" / STATE).write_bytes(garbage)
+    (html_project / ".versus" / STATE).write_bytes(garbage)
     _check_unreadable_state_recovers(html_project, caplog, f"garbage {garbage!r}")
 
 
 @pytest.mark.parametrize("text", WRONG_LAYOUT.values(), ids=WRONG_LAYOUT.keys())
 def test_state_with_wrong_layout_warns_once_and_rebuilds(html_project, caplog, text):
-    (html_project / "output" / STATE).write_text(text, encoding="utf-8")
+    (html_project / ".versus" / STATE).write_text(text, encoding="utf-8")
     _check_unreadable_state_recovers(html_project, caplog, f"the layout {text}")
 
 
@@ -598,7 +598,7 @@ def test_state_with_a_mangled_record_warns_once_and_rebuilds(html_project, caplo
                                                              mangle):
     import sqlite3
 
-    con = sqlite3.connect(html_project / "output" / STATE)
+    con = sqlite3.connect(html_project / ".versus" / STATE)
     with con:
         con.execute(mangle)
         # A build whose snapshot shows nothing changed reads no record at all (and

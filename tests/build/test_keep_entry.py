@@ -67,7 +67,7 @@ def test_a_handout_that_never_built_is_not_listed(tmp_path):
 def test_the_entry_is_remembered_in_the_build_state(tmp_path):
     root = project(tmp_path)
     assert build(root, BuildOptions(formats=("html",), jobs=1)).ok
-    state = dump(root / "output" / STATE_FILE)
+    state = dump(root / ".versus" / STATE_FILE)
     entry = state["handouts"]["kiwi-vs-lime"]["entry"]
     assert entry == {"title": "Kiwi or Lime", "items": ["Kiwi", "Lime"], "tags": ["green"],
                      "tagline": "", "lang": "en", "date": None}

@@ -102,7 +102,7 @@ def test_a_web_only_template_edit_keeps_each_pdf_unwritten(project, explained):
     assert "pdf/a.pdf: kept (same page)" in said and "pdf/b.pdf: kept (same page)" in said
     # the record was renewed: the next build has nothing to do
     assert written(run(project)) == [] and stamps(project) == before
-    assert "pdf/a.pdf" in dump(project / "output" / ".versus-state.db")["targets"]
+    assert "pdf/a.pdf" in dump(project / ".versus" / "state.db")["targets"]
 
 
 def test_the_web_page_itself_is_rebuilt_by_a_web_only_edit(project):

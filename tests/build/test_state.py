@@ -22,7 +22,7 @@ import pytest
 from support.files import StubExecutor
 from versus.build import plan
 from versus.build.pipeline import BuildOptions, build
-from versus.build.state import OLD_STATE_FILE, STATE_FILE, dump
+from versus.build.state import OLD_STATE_FILES, STATE_FILE, dump
 
 REPO = Path(__file__).resolve().parents[2]
 FRONT = "---\nitems: [A, B]\nattributes: {X: {A: a, B: b}}\n---\n"
@@ -194,7 +194,7 @@ def test_an_edit_right_after_a_build_with_the_same_size_is_seen(tmp_path):
 # ------------------------------------------------------------------ corrupt
 
 def test_a_truncated_database_warns_once_and_rebuilds_everything(project, caplog):
-    path = project / "output" / STATE_FILE
+    path = project / ".versus" / STATE_FILE
     data = path.read_bytes()
     assert len(data) > 8192
     path.write_bytes(data[:4096] + b"\x00" * 100 + data[4196:len(data) // 2])
@@ -207,18 +207,29 @@ def test_a_truncated_database_warns_once_and_rebuilds_everything(project, caplog
     assert built(run(project)) == [] and state_warnings(caplog) == []
 
 
-def test_an_old_json_state_means_one_full_rebuild_and_is_removed(tmp_path, caplog):
+@pytest.mark.parametrize("name", [".versus-state.json", ".versus-state.db"])
+def test_an_older_state_in_output_means_one_full_rebuild_and_is_removed(tmp_path, caplog,
+                                                                        name):
+    """Older versions kept the state (JSON, then SQLite) and the lock in output/:
+    met there, they go, the build is a full one, and output/ holds only the site."""
     project = tmp_path / "project"
     write(project, "a")
-    old = project / "output" / OLD_STATE_FILE
+    old = project / "output" / name
     old.parent.mkdir(parents=True)
     old.write_text('{"version": 1, "targets": {}, "handouts": {}}', "utf-8")
+    lock = project / "output" / ".versus.lock"
+    lock.write_text("finished\n", "utf-8")
+    mine = project / "output" / "notes.txt"
+    mine.write_text("a file of the user's\n", "utf-8")
     caplog.set_level(logging.INFO, logger="versus")
     assert built(run(project)) == ["a.html", "index.html"]
-    assert not old.exists()
-    assert sorted(dump(project / "output" / STATE_FILE)["targets"]) == [
+    assert f"{name}: a build state of an older version" in caplog.text
+    assert not old.exists() and not lock.exists() and mine.exists()
+    assert name in OLD_STATE_FILES
+    assert sorted(dump(project / ".versus" / STATE_FILE)["targets"]) == [
         "html/a.html", "index.html"]
     assert built(run(project)) == []
+    assert (project / ".versus" / ".gitignore").read_text("utf-8").endswith("\n*\n")
 
 
 # ---------------------------------------------------------------- snapshots

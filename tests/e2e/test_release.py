@@ -223,3 +223,15 @@ def test_the_page_opened_from_a_copy_says_which_edition_it_holds(published, held
                                   "since is marked under Changes.", ["edition-2"]]
                           if shown else [True, "", []])
         assert axe(driver) == []
+
+
+def test_output_holds_the_site_and_no_bookkeeping_or_absolute_path(published):
+    """What a build keeps for itself is in .versus/ (with a .gitignore), beside output/."""
+    output = published / "output"
+    names = {path.relative_to(output).as_posix() for path in output.rglob("*")}
+    assert not {name for name in names if "state" in name or name.endswith(".lock")}
+    assert (published / ".versus" / "state.db").is_file()
+    assert (published / ".versus" / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
+    leaks = [path for path in output.rglob("*")
+             if path.is_file() and str(published).encode() in path.read_bytes()]
+    assert leaks == []

@@ -171,9 +171,10 @@ def test_serve_hands_out_a_non_utf8_page_unchanged(served, project):
 
 
 def test_serve_never_hands_out_the_state_file_or_dotfiles(served, project):
-    assert (project / "output/.versus-state.db").is_file()
-    for path in ("/.versus-state.db", "/output/../.versus-state.db",
-                 "/html/%2e%2e/.versus-state.db", "/.versus.lock"):
+    assert (project / ".versus/state.db").is_file()
+    assert (project / "output/.versus-output").is_file()
+    for path in ("/.versus-output", "/../.versus/state.db", "/%2e%2e/.versus/state.db",
+                 "/html/%2e%2e/.versus-output", "/html/%2e%2e/%2e%2e/.versus/lock"):
         status, _, body = get(served, path)
         assert status == 404, path
         assert str(project).encode() not in body

@@ -169,7 +169,7 @@ CASES = [
          expect="output/pdf/a-vs-b.pdf: cannot write: a folder is in the way",
          built=("output/pdf/c-vs-d.pdf",)),
     Case("output-is-a-file", files={"output": "not a folder\n"},
-         expect="output/.versus.lock: cannot write: output is a file, not a folder"),
+         expect="output/.versus-output: cannot write: output is a file, not a folder"),
     Case("output-pdf-is-a-file", command="pdf", files={"output/pdf": "x\n"},
          expect="output/pdf/a-vs-b.pdf: cannot write: output/pdf is a file, not a folder"),
     Case("output-html-is-a-file", files={"output/html": "x\n"},
@@ -190,7 +190,7 @@ CASES = [
     Case("read-only-output-pdf-erofs", command="pdf", setup=read_only("output/pdf"),
          expect="output/pdf/a-vs-b.pdf: cannot write: Read-only file system"),
     Case("read-only-project", setup=read_only(""),
-         expect="output/.versus.lock: cannot write: Read-only file system"),
+         expect="output/.versus-output: cannot write: Read-only file system"),
     Case("read-only-project-new", command="new", args=("X", "Y"), handout=NO_HANDOUT,
          files={"versus.yaml": "paper: A4\n"}, setup=read_only(""), expect="content/x-vs-y.md: cannot write: Read-only file "
                                      "system"),

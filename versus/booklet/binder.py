@@ -28,7 +28,7 @@ from pathlib import Path
 from ..build.pipeline import BuildOptions, BuildReport, Listener, build
 from ..build.plan import (Digests, decide, installed_version, shared_inputs, tool_versions,
                           value_digest)
-from ..build.state import STATE_FILE, BuildState
+from ..build.state import BuildState
 from ..content.files import data_files, discover
 from ..content.handouts import load_handout
 from ..errors import Problems, VersusError
@@ -180,7 +180,7 @@ class _Booklet:
                                                                 duplex, report)
         self.output = project / OUTPUT_DIR
         self.target = self.output / BOOKLET
-        self.state = BuildState.load(self.output / STATE_FILE)
+        self.state = BuildState.for_project(project)
 
     def make(self, slugs: list[str], listener: Listener) -> None:
         try:

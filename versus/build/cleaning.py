@@ -16,20 +16,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import VersusError, display_path
-from ..output import FORMATS, LOCK_FILE, MARKER, OUTPUT_DIR, TEMP_PREFIX
+from ..output import FORMATS, MARKER, OLD_LOCK_FILE, OUTPUT_DIR, TEMP_PREFIX
 from ..security import staticfiles
 from ..web import data, site
 from . import printcopy
-from .state import OLD_STATE_FILE, STATE_FILE
+from .state import OLD_STATE_FILES
 
 logger = logging.getLogger(__name__)
 BOOKLET = "booklet.pdf"
 """``booklet.BOOKLET``, named here: importing the booklet would import the renderer."""
 MADE_FOLDERS = {*FORMATS, "assets", staticfiles.OUTPUT_DIR, site.TAGS_DIR, data.DATA_DIR,
                 printcopy.PRINT_DIR}
-MADE_FILES = {site.INDEX, site.SEARCH_INDEX, site.SITEMAP, BOOKLET, OLD_STATE_FILE,
-              LOCK_FILE, *(STATE_FILE + suffix for suffix in ("", "-journal", "-wal",
-                                                              "-shm"))}
+MADE_FILES = {site.INDEX, site.SEARCH_INDEX, site.SITEMAP, BOOKLET, OLD_LOCK_FILE,
+              *OLD_STATE_FILES}
+"""The files at the top of output/ a build writes (and an older version wrote)."""
 
 
 class NotVersus(VersusError):
@@ -70,7 +70,7 @@ def clean(output: Path) -> Cleaned | None:
         return None
     if output.is_symlink() or not output.is_dir():
         raise NotVersus("not a folder Versus made: not removed", output)
-    if not any((output / name).is_file() for name in (MARKER, LOCK_FILE)):
+    if not any((output / name).is_file() for name in (MARKER, OLD_LOCK_FILE)):
         raise NotVersus(f"not removed: no build of Versus wrote it (no {MARKER} in it)",
                         output)
     cleaned = Cleaned()

@@ -2,10 +2,10 @@
 
 The site is committed with git's own plumbing on a temporary index whose work
 tree is output/: ``add``, ``write-tree``, ``commit-tree``, ``update-ref``. The
-user's working tree, index and checked-out branch are never touched. What a
-build keeps for itself in output/ (its state, lock and marker, ``--keep-html``'s
-print pages) is left out, and ``.nojekyll`` is added so GitHub Pages serves
-every file as it is.
+user's working tree, index and checked-out branch are never touched. What
+output/ holds that is not the site (the marker, ``--keep-html``'s print pages)
+is left out, and ``.nojekyll`` is added so GitHub Pages serves every file as it
+is; the build state and lock are never in output/ (``.versus/``).
 """
 
 from __future__ import annotations
@@ -17,14 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import VersusError
-from ..output import LOCK_FILE, MARKER, OUTPUT_DIR, TEMP_PREFIX
+from ..output import MARKER, OLD_LOCK_FILE, OUTPUT_DIR, TEMP_PREFIX
 from .printcopy import PRINT_DIR
-from .state import OLD_STATE_FILE, STATE_FILE
+from .state import OLD_STATE_FILES
 
-NOT_THE_SITE = (STATE_FILE, f"{STATE_FILE}-journal", f"{STATE_FILE}-wal",
-                f"{STATE_FILE}-shm", OLD_STATE_FILE, LOCK_FILE, MARKER, PRINT_DIR,
-                f"{TEMP_PREFIX}*")
-"""What a build keeps in output/ for itself: never published."""
+NOT_THE_SITE = (MARKER, PRINT_DIR, f"{TEMP_PREFIX}*", OLD_LOCK_FILE, *OLD_STATE_FILES)
+"""What output/ holds that is not the site: never published (the build state and
+lock are in .versus/; an older version kept them here)."""
 NOJEKYLL = ".nojekyll"
 
 

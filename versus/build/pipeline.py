@@ -32,7 +32,7 @@ from .plan import (Decision, Digests, included, plan_handout, plan_index, shared
                    value_digest)
 from .publish import publish
 from .scan import Scan, paused_gc, scan
-from .state import STATE_FILE, BuildState
+from .state import BuildState
 
 logger = logging.getLogger(__name__)
 INDEX = site.INDEX
@@ -122,7 +122,7 @@ def build(project: Path, options: BuildOptions, executor: Executor | None = None
         everything = scanned.found
         found, errors = select(project, everything, scanned.errors, options.targets)
         report.errors.extend(errors)
-        with build_lock(project / OUTPUT_DIR, wait=options.wait):
+        with build_lock(project, wait=options.wait):
             _build_locked(project, settings, scanned, (found, everything), options,
                           report, executor, listener)
     except TargetError:
@@ -140,7 +140,7 @@ def _build_locked(project: Path, settings: Settings, scanned: Scan, found,
     """The build proper, run while this process holds the project's build lock;
     ``found`` is (the handouts named, every handout)."""
     with paused_gc():
-        state = BuildState.load(project / OUTPUT_DIR / STATE_FILE)
+        state = BuildState.for_project(project)
     digests = Digests(project, state.files, scanned.stats)
     try:
         pages = Pages(Theme.for_project(project), settings, state.template_references)

@@ -11,7 +11,6 @@ and the ``@page`` rule. A theme author opens it in a browser or in WeasyPrint
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 from ..output import mirror, write_atomic
@@ -32,6 +31,8 @@ def target(slug: str) -> str:
 
 def standalone(page: str, slug: str, paper: str, bleed: str | None) -> str:
     """``page`` with a head that makes it open from ``output/print/`` as it rendered."""
+    import html  # not at start-up: a build with nothing to do never needs it
+
     depth = slug.count("/")
     up_to_project = "../" * (depth + 2)  # output/print/<folders>/ -> the project
     folder = slug.rpartition("/")[0]

@@ -1,6 +1,6 @@
 """The build-state store: what each output was last built from, in SQLite.
 
-``output/.versus-state.db`` holds one row per output (its own inputs as compact
+``.versus/state.db`` (beside output/, never in it) holds one row per output (its own inputs as compact
 JSON, and keys of the input sets many outputs share: the templates and settings
 of a format, the files a renderer read), one row per file fingerprint (size,
 time of last change, SHA-256) so unchanged files are never read again, and the
@@ -18,12 +18,17 @@ import sqlite3
 import time
 from pathlib import Path
 
+from ..output import OUTPUT_DIR, WORK_DIR
 from .plan import Digests, changes, value_digest
 from .statefile import MALFORMED, SCHEMA, canonical, json_text, save_error
 
 logger = logging.getLogger(__name__)
-STATE_FILE = ".versus-state.db"
-OLD_STATE_FILE = ".versus-state.json"
+STATE_FILE = "state.db"
+"""The build state, in the project's ``.versus/`` (``versus.output.WORK_DIR``)."""
+OLD_STATE_FILES = tuple(f".versus-state.db{suffix}" for suffix in ("", "-journal", "-wal",
+                                                                    "-shm")) \
+    + (".versus-state.json",)
+"""Where older versions kept the state, in output/: removed when met (one full build)."""
 SCHEMA_VERSION = "2"
 MAX_REFERENCES = 100
 """Template sources whose references the state remembers (the latest ones)."""
@@ -79,15 +84,25 @@ class BuildState:
         self._discard = False
 
     @classmethod
+    def for_project(cls, project: Path) -> BuildState:
+        """The state of ``project`` (``.versus/state.db``). An older version's, in
+        output/, is removed: the build it serves rebuilds everything once."""
+        output = project / OUTPUT_DIR
+        for name in OLD_STATE_FILES:
+            old = output / name
+            if old.is_file() and not old.is_symlink():
+                if name == OLD_STATE_FILES[0] or name == OLD_STATE_FILES[-1]:
+                    logger.info("%s: a build state of an older version; rebuilding "
+                                "everything once", old)
+                old.unlink()
+        return cls.load(project / WORK_DIR / STATE_FILE)
+
+    @classmethod
     def load(cls, path: Path) -> BuildState:
         """The state in ``path``; missing means empty, unreadable means empty with a
         warning (the file is then replaced when the build saves)."""
         state = cls(path)
-        old = path.with_name(OLD_STATE_FILE)
         if not path.exists():
-            if old.exists():
-                logger.info("%s: a build state of an older version; rebuilding "
-                            "everything once", old)
             return state
         try:
             state._open()
@@ -319,7 +334,6 @@ class BuildState:
         self._checks_kept = None
         self._snapshots.clear()
         self._references_seen = len(self.template_references)
-        self.path.with_name(OLD_STATE_FILE).unlink(missing_ok=True)
 
     def _save(self) -> None:
         self.close()

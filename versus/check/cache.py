@@ -117,7 +117,7 @@ class FindingsCache:
             self.state.keep_checks(self.new)
         if self.state.changed and (self.project / OUTPUT_DIR).is_dir():
             try:
-                with build_lock(self.project / OUTPUT_DIR):
+                with build_lock(self.project):
                     self.state.save()
             except VersusError:  # a read-only project: checked, just not remembered
                 pass

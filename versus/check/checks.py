@@ -28,13 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..build.scan import paused_gc, scan
-from ..build.state import STATE_FILE, BuildState
+from ..build.state import BuildState
 from ..content.files import sources
 from ..content.handouts import Handout, load_handout
 from ..content.lint import ERROR, WARNING, Finding, lint_handout, read_body, slug_collisions
 from ..errors import Problems, RenderError, VersusError, display_path
 from ..executors.limits import RENDER_SECONDS, time_limit
-from ..output import OUTPUT_DIR
 from ..render.pages import MAX_ELEMENTS, Pages
 from ..render.theme import Theme
 from ..settings import Settings, load_settings
@@ -112,7 +111,7 @@ def check_project(project: Path, timeout: float | None = RENDER_SECONDS,
         if careful:
             result.findings.extend(slug_collisions(project))
         theme = Theme.for_project(project)
-        state = BuildState.load(project / OUTPUT_DIR / STATE_FILE)
+        state = BuildState.for_project(project)
         cache = FindingsCache(project, Pages(theme, settings, state.template_references),
                        state, scanned, timeout)
         slugs = frozenset(slug for slug, _ in found)

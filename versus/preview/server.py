@@ -1,7 +1,7 @@
 """The preview server: output/'s published files on 127.0.0.1, with live reload.
 
 It serves only what a build publishes — pages, PDFs, stylesheets, scripts, fonts,
-images and XML — never a dotfile (``.versus-state.db`` holds the build's records),
+images and XML — never a dotfile (``.versus-output``, or an older version's state),
 never a folder listing, and only to requests whose Host names this server, so
 a web page elsewhere cannot read it through DNS rebinding. Pages get a small
 script that listens for server-sent events and reloads the page when its
