@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 OUTPUT_DIR = "output"
 FORMATS = ("html", "pdf")
 """What a build makes: each in its folder below output/."""
+BOOKLET = "booklet.pdf"
+"""The booklet of every handout, below output/ (``versus.booklet``)."""
 TEMP_PREFIX = ".versus-tmp-"
 WORK_DIR = ".versus"
 """The project's folder of what builds keep for themselves: never published."""

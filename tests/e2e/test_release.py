@@ -235,3 +235,13 @@ def test_output_holds_the_site_and_no_bookkeeping_or_absolute_path(published):
     leaks = [path for path in output.rglob("*")
              if path.is_file() and str(published).encode() in path.read_bytes()]
     assert leaks == []
+
+
+def test_the_index_links_the_booklet_when_there_is_one(published, tmp_path):
+    index = (published / "output" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="booklet.pdf">All handouts in one PDF: the booklet</a>' in index
+    assert (published / "output" / "booklet.pdf").is_file()
+    project = tmp_path / "web-only"
+    write(project, "content/tea.md", two_items("Tea", "Coffee", "Brewed.\n"))
+    assert versus(project, "html").returncode == 0
+    assert "booklet.pdf" not in (project / "output" / "index.html").read_text("utf-8")

@@ -13,13 +13,13 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import RenderError
+from ..output import BOOKLET
 from ..render.pages import Pages
 from ..render.theme import BOOKLET_TEMPLATE, STATIC_DIR, STYLESHEET
 from ..settings import Settings
 from .assemble import LINK_SCHEME
 
 logger = logging.getLogger(__name__)
-BOOKLET = "booklet.pdf"
 MAX_PASSES = 5
 GUTTER_MM = 4
 """How far a duplex page moves towards its outer edge: 22 mm inside, 14 outside."""

@@ -20,7 +20,7 @@ from ..content.handouts import Handout
 from ..errors import Problems, SettingsError, TargetError, VersusError
 from ..executors.limits import RENDER_SECONDS
 from ..executors.local import Executor
-from ..output import FORMATS, OUTPUT_DIR, build_lock, write_error
+from ..output import BOOKLET, FORMATS, OUTPUT_DIR, build_lock, write_error
 from ..render.pages import Pages
 from ..render.theme import STYLESHEET, Theme
 from ..settings import Settings, check_bleed, load_settings
@@ -65,6 +65,9 @@ class BuildOptions:
     """Seconds one handout's HTML, and its PDF, may take before it is stopped."""
     wait: bool = True
     """Wait for another build of the project to finish (False: fail at once)."""
+    booklet: bool = False
+    """The command binds the booklet after the build (``all``, ``booklet``): the
+    index links it."""
 
 
 class Listener:
@@ -321,6 +324,12 @@ class Build:
         if self.options.keep_html:
             inputs["option keep-html"] = value_digest(True)
         return inputs
+
+    @functools.cached_property
+    def booklet_linked(self) -> bool:
+        """Whether the index links output/booklet.pdf: it is there, or this
+        command makes it."""
+        return self.options.booklet or (self.output / BOOKLET).is_file()
 
     @functools.cached_property
     def present(self) -> set[str]:

@@ -234,6 +234,8 @@ def plan_index(run: Build, found: list[tuple[str, Path]]) -> tuple[Decision, dic
     inputs = run.digests.files(sorted(templates))
     inputs["content files"] = value_digest(run.digests.files(paths))
     inputs["drafts"] = value_digest(run.options.drafts)
+    if run.booklet_linked:  # the booklet is made, or about to be: the index links it
+        inputs["booklet"] = value_digest(True)
     decision = decide(run.state, INDEX, run.output / INDEX, inputs, run.digests,
                       run.options.force, run.shared_inputs("html"))
     if not decision.stale and not (run.output / SEARCH_INDEX).is_file():

@@ -37,7 +37,8 @@ def publish(run: Build, index: tuple[Decision, dict], handouts: list[Handout]) -
     decision, inputs = index
     if not decision.stale:
         return
-    files = run.pages.index(sorted(handouts, key=lambda handout: handout.slug))
+    files = run.pages.index(sorted(handouts, key=lambda handout: handout.slug),
+                            run.booklet_linked)
     path = run.output / site.INDEX
     same = path.is_file() and path.read_bytes() == files[site.INDEX].encode("utf-8")
     site.write_changed(run.output, files)  # the index's pages, tags, sitemap

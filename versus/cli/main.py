@@ -91,7 +91,8 @@ def _booklet(formats, project, duplex=False, explain=False, tags=(), globs=(),
     listener = ProgressListener(explain=explain,
                                 quiet=not logger.isEnabledFor(logging.INFO))
     try:
-        report = make_booklet(project, BuildOptions(formats=formats, **options),
+        report = make_booklet(project, BuildOptions(formats=formats, booklet=True,
+                                                    **options),
                               duplex=duplex, listener=listener,
                               selection=Selection(tags, globs))
     finally:

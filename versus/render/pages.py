@@ -229,12 +229,13 @@ class Pages:
                             description=first_sentence(content.lead),
                             tag_slugs=tag_slugs(handout.tags))
 
-    def index(self, handouts: list[Handout]) -> dict[str, str]:
+    def index(self, handouts: list[Handout], booklet: bool = False) -> dict[str, str]:
         """The index's pages, the tags' pages, the search index and the sitemap that
-        list ``handouts``, by path below output/ (see ``versus.web.site``)."""
+        list ``handouts``, by path below output/ (see ``versus.web.site``); with
+        ``booklet`` they link the booklet."""
         from ..web import site
 
-        return site.files(self, handouts)
+        return site.files(self, handouts, booklet)
 
     def listing(self, path: str, **context) -> str:
         """The HTML of the listing page at ``path`` below output/: a page of the index,

@@ -199,22 +199,24 @@ class Pager:
         return page_name(Path(self.stem).name, number)
 
 
-def files(pages, handouts: list[Handout]) -> dict[str, str]:
+def files(pages, handouts: list[Handout], booklet: bool = False) -> dict[str, str]:
     """The index's pages, the tags' pages, the search index and, with a ``base_url``,
-    the sitemap, each by its path below output/; ``pages`` renders them."""
+    the sitemap, each by its path below output/; ``pages`` renders them. With
+    ``booklet`` the listings link output/booklet.pdf."""
     settings = pages.settings
     tags = tags_of(handouts)
     listed = [dataclasses.replace(entry, title=_smart(pages, entry.title),
                                   tagline=_smart(pages, entry.tagline))
               for entry in entries(handouts, tags, functools.partial(_default_tagline, pages))]
-    made = _listing(pages, INDEX_STEM, listed, root="", tags=tags, total=len(listed))
+    made = _listing(pages, INDEX_STEM, listed, root="", tags=tags, total=len(listed),
+                    booklet=booklet)
     by_tag: dict[str, list[Entry]] = {tag.slug: [] for tag in tags}
     for entry in listed:
         for _, slug in entry.tags:
             by_tag[slug].append(entry)
     for tag in tags:
         made.update(_listing(pages, f"{TAGS_DIR}/{tag.slug}", by_tag[tag.slug], root="../",
-                             tag=tag, total=len(by_tag[tag.slug])))
+                             tag=tag, total=len(by_tag[tag.slug]), booklet=booklet))
     made[SEARCH_INDEX] = search_index(listed, tags)
     if settings.base_url:
         paths = [*(path for path in made if path.endswith(".html")),
