@@ -1,8 +1,9 @@
 """The build-state store: what each output was last built from, in SQLite.
 
-``.versus/state.db`` (beside output/, never in it) holds one row per output (its own inputs as compact
-JSON, and keys of the input sets many outputs share: the templates and settings
-of a format, the files a renderer read), one row per file fingerprint (size,
+``.versus/state.db`` (beside output/, never in it) holds one row per output (its
+own inputs as compact JSON, and keys of the input sets many outputs share: the
+templates and settings of a format, the files a renderer read; for a PDF, the
+page it was rendered from), one row per file fingerprint (size,
 time of last change, SHA-256) so unchanged files are never read again, and the
 facts planning remembers of each handout. It is read once at the start of a
 build into compact rows and written once at the end, in one transaction: a build
@@ -20,15 +21,10 @@ from pathlib import Path
 
 from ..output import OUTPUT_DIR, WORK_DIR
 from .plan import Digests, changes, value_digest
-from .statefile import MALFORMED, SCHEMA, canonical, json_text, save_error
+from .statefile import (MALFORMED, OLD_STATE_FILES, SCHEMA, STATE_FILE, canonical,
+                        json_text, save_error)
 
 logger = logging.getLogger(__name__)
-STATE_FILE = "state.db"
-"""The build state, in the project's ``.versus/`` (``versus.output.WORK_DIR``)."""
-OLD_STATE_FILES = tuple(f".versus-state.db{suffix}" for suffix in ("", "-journal", "-wal",
-                                                                    "-shm")) \
-    + (".versus-state.json",)
-"""Where older versions kept the state, in output/: removed when met (one full build)."""
 SCHEMA_VERSION = "2"
 MAX_REFERENCES = 100
 """Template sources whose references the state remembers (the latest ones)."""
@@ -87,11 +83,9 @@ class BuildState:
     def for_project(cls, project: Path) -> BuildState:
         """The state of ``project`` (``.versus/state.db``). An older version's, in
         output/, is removed: the build it serves rebuilds everything once."""
-        output = project / OUTPUT_DIR
-        for name in OLD_STATE_FILES:
-            old = output / name
+        for old in (project / OUTPUT_DIR / name for name in OLD_STATE_FILES):
             if old.is_file() and not old.is_symlink():
-                if name == OLD_STATE_FILES[0] or name == OLD_STATE_FILES[-1]:
+                if old.name in OLD_STATE_FILES[::4]:  # the file itself, not a journal
                     logger.info("%s: a build state of an older version; rebuilding "
                                 "everything once", old)
                 old.unlink()
@@ -260,9 +254,8 @@ class BuildState:
         self.records[target] = row
         self._written[target] = row
         self._forgotten.discard(target)
-        if page is None:
-            self.pages.pop(target, None)
-        else:
+        self.pages.pop(target, None)
+        if page is not None:
             self.pages[target] = page
 
     def forget(self, target: str) -> None:
@@ -371,12 +364,10 @@ class BuildState:
                         [(target,) for target in self._forgotten])
         con.executemany("INSERT OR REPLACE INTO targets VALUES (?, ?, ?, ?)",
                         [(target, *row) for target, row in self._written.items()])
-        con.executemany("DELETE FROM pages WHERE target = ?",
-                        [(target,) for target in (*self._forgotten, *self._written)
-                         if target not in self._pages])
-        con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)",
-                        [(target, self._pages[target]) for target in self._written
-                         if target in self._pages])
+        con.executemany("DELETE FROM pages WHERE target = ?", [
+            (t,) for t in (*self._forgotten, *self._written) if t not in self._pages])
+        con.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", [
+            (t, self._pages[t]) for t in self._written if t in self._pages])
         used = {key for row in self._written.values() for key in row[1:]}
         con.executemany("INSERT OR IGNORE INTO sets VALUES (?, ?)",
                         [(key, self._sets[key]) for key in used])

@@ -12,6 +12,11 @@ from pathlib import Path
 
 from ..errors import VersusError
 
+STATE_FILE = "state.db"
+"""The build state, in the project's ``.versus/`` (``versus.output.WORK_DIR``)."""
+OLD_STATE_FILES = (*(f".versus-state.db{end}" for end in ("", "-journal", "-wal", "-shm")),
+                   ".versus-state.json")
+"""Where older versions kept the state, in output/: removed when met (one full build)."""
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS files(name TEXT PRIMARY KEY, size INTEGER NOT NULL,
