@@ -4,7 +4,9 @@ This is the only module that imports WeasyPrint, and it does so lazily: a build
 with nothing to render never pays for it. Three modules reach into the layout on
 its behalf once it has: ``versus.pdf.columnfix`` mends a multi-column bug,
 ``versus.pdf.linememo`` spares the column balancing its repeated line breaking,
-and ``versus.pdf.textloss`` fails a PDF that would miss text. A process keeps one
+and ``versus.pdf.textloss`` fails a PDF that would miss text; and
+``versus.pdf.finisher`` mends the PDF's objects (links, tags) before WeasyPrint
+writes them, so each PDF is written once. A process keeps one
 ``PdfRenderer`` per theme, so fonts are loaded and the stylesheet parsed once,
 not per handout.
 """
@@ -14,16 +16,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from ..errors import RenderError
 from ..executors.limits import RENDERING, time_limit
-from ..security.sandbox import (STATIC, VIRTUAL_ROOT, VIRTUAL_THEME, LocalFiles,
-                                RemoteRefused, Sandbox, parse_url, reason, short)
+from ..security.sandbox import (STATIC, VIRTUAL_THEME, LocalFiles, RemoteRefused,
+                                Sandbox, parse_url, reason, short)
 from . import columnfix, linememo, textloss
 from .variants import page_css, register
 
@@ -147,7 +147,7 @@ class PdfRenderer:
 
     def render(self, job: PdfJob) -> tuple[bytes, tuple[str, ...]]:
         """The PDF of ``job`` and the files read; a failed fetch is a ``RenderError``."""
-        from .structure import finish
+        from .finisher import finisher
         self.fetcher.start(job.allow_remote)
         options = {"stylesheets": [self.stylesheet, self._page_css(job.paper, job.bleed)],
                    "pdf_tags": True, "pdf_variant": job.variant}
@@ -158,31 +158,22 @@ class PdfRenderer:
             lost = textloss.lost_text(built, document)
             if lost:  # a layout bug: no PDF rather than one missing a passage
                 raise RenderError(f"the PDF lost text: {lost}", job.source)
-            pdf = document.write_pdf(finisher=_relative_links(job.base_url), **options)
-        pdf = finish(pdf)  # what WeasyPrint's tags lack: header scope, ID tree, artifacts
+            # Relative links, header scope, ID tree, artifacts: see versus.pdf.finisher.
+            pdf = document.write_pdf(finisher=finisher(job.base_url),
+                                     **self._identified(job.variant), **options)
         if self.fetcher.failures:
             raise RenderError(self.fetcher.failures[0], job.source)
         return pdf, tuple(sorted(self.theme_read | self.fetcher.read))
 
-
-def _relative_links(base: str):
-    """A WeasyPrint finisher: links to project files (another handout's PDF, made
-    ``x.pdf`` by ``render``) become relative again, as the PDFs sit in output/pdf/
-    like the handouts in content/; WeasyPrint makes every link absolute."""
-    prefix, folder = f"file://{VIRTUAL_ROOT}/", urlsplit(base).path
-
-    def finish(document, pdf) -> None:
-        for obj in pdf.objects:
-            action = obj.get("A") if isinstance(obj, dict) else None
-            uri = action.get("URI") if isinstance(action, dict) else None
-            if uri is not None and uri.string.startswith(prefix):
-                parts = urlsplit(uri.string)
-                relative = posixpath.relpath(parts.path, folder)
-                uri.string = relative + (f"#{parts.fragment}" if parts.fragment else "")
-                if "Contents" in obj:
-                    obj["Contents"].string = uri.string
-
-    return finish
+    def _identified(self, variant: str | None) -> dict:
+        """A file identifier where the PDF's version requires one (2.0) and
+        WeasyPrint's variant leaves it out (PDF/UA-2); elsewhere none is added,
+        as hashing the whole file for it costs more than the rest of the finish."""
+        _, values = self._weasyprint.pdf.VARIANTS.get(variant, (None, {}))
+        version = values.get("pdf_version")
+        if version and str(version) >= "2" and not values.get("pdf_identifier"):
+            return {"pdf_identifier": True}
+        return {}
 
 
 class _ImageFailures(logging.Handler):
