@@ -1,6 +1,7 @@
 """Markdown -> HTML with Python-Markdown: one converter per process, reset between
-handouts, its output cleaned by the raw HTML policy; links between handouts
-follow the medium (a page's ``.html``, a PDF's ``.pdf``)."""
+handouts, its inline patterns tried only on text that can match them (``gates``),
+its output cleaned by the raw HTML policy; links between handouts follow the
+medium (a page's ``.html``, a PDF's ``.pdf``)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ class Markdown:
         from markdown.treeprocessors import Treeprocessor
 
         from ..security.sanitize import clean
+        from .gates import install
         from .typeset import NoteState, Typeset, mark_names, names_pattern
 
         class PageLinks(Treeprocessor):
@@ -48,6 +50,8 @@ class Markdown:
                                      extension_configs=MARKDOWN_CONFIG,
                                      output_format="html")
         self._md.treeprocessors.register(PageLinks(self._md), "versus-page-links", 1)
+        self.gated = install(self._md)
+        """The tree processors whose inline patterns are gated (``gates``)."""
         self._md.versus_screen = False
         self._note_state, self._names_pattern = NoteState, names_pattern
         self._mark_names = mark_names

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as etree
 
@@ -192,6 +193,13 @@ class CodeBreaks(Treeprocessor):
 
 def names_pattern(items) -> re.Pattern:
     """What ``Names`` wraps: these item names, camel-case words, words with digits."""
+    return _names_pattern(tuple(items))
+
+
+@functools.lru_cache(maxsize=256)
+def _names_pattern(items: tuple[str, ...]) -> re.Pattern:
+    # One compiled per set of names: handouts of a site share a few sets, and
+    # each would otherwise rebuild the alternation and look it up in re's cache.
     names = sorted((re.escape(item) for item in items if item.strip()), key=len,
                    reverse=True)
     words = "|".join(names + [CAMEL, WITH_DIGITS])
@@ -216,7 +224,10 @@ class Smart:
     def __init__(self):
         import markdown
 
+        from .gates import install
+
         self._md = markdown.Markdown(extensions=["smarty"], output_format="html")
+        install(self._md)
 
     def __call__(self, text: str) -> str:
         """``text`` as HTML with the smarty extension's punctuation."""
