@@ -7,7 +7,7 @@ destinations, and every handout has one called 'comparison'; joined in one file
 they would collide. So before a handout joins the booklet, its links to named
 destinations become links to pages; the booklet names each handout's first page
 by its slug instead (``booklet.pdf#devops-vs-mlops``). A handout's own page
-numbers (its footer artifacts, see ``versus.pdf.structure``) are taken out and the
+numbers (its footer artifacts, see ``versus.pdf.finisher``) are taken out and the
 booklet's numbers stamped in their place, as artifacts too.
 """
 
