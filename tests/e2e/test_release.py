@@ -245,3 +245,9 @@ def test_the_index_links_the_booklet_when_there_is_one(published, tmp_path):
     write(project, "content/tea.md", two_items("Tea", "Coffee", "Brewed.\n"))
     assert versus(project, "html").returncode == 0
     assert "booklet.pdf" not in (project / "output" / "index.html").read_text("utf-8")
+
+
+def test_the_page_with_its_changes_passes_the_nu_checker(published):
+    from support.webcheck import vnu
+
+    assert vnu([published / "output" / "html" / "tea.html"]) == []

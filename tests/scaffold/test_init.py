@@ -19,6 +19,7 @@ def test_init_makes_a_site_that_builds_and_checks_clean(tmp_path, run_cli, build
     result = run_cli("init", site)
     assert result.exit_code == 0, result.output
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == [
+        ".github", ".github/workflows", ".github/workflows/versus.yml", ".gitignore",
         "content", "content/merge-vs-rebase.md", "static", "templates",
         "templates/README.txt", "versus.yaml"]
     build(site, "pdf")
@@ -94,3 +95,25 @@ def test_init_makes_an_empty_folder_a_site(tmp_path, run_cli):
     site.mkdir()
     assert run_cli("init", site).exit_code == 0
     assert (site / "content" / "merge-vs-rebase.md").is_file()
+
+
+def test_init_writes_a_workflow_that_checks_builds_and_publishes(tmp_path, run_cli):
+    """The workflow's steps run the commands a user runs, with options that exist,
+    and publish output/ with GitHub's own Pages actions."""
+    import yaml
+
+    site = tmp_path / "mysite"
+    assert run_cli("init", site).exit_code == 0
+    workflow = yaml.safe_load((site / ".github/workflows/versus.yml").read_text("utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    commands = [step["run"] for step in steps if "run" in step]
+    assert "versus check --strict" in commands and "versus all" in commands
+    for command in ("check --strict", "all"):
+        name, *options = command.split()
+        assert run_cli(name, "--help").exit_code == 0
+        assert all(option in run_cli(name, "--help").output for option in options)
+    assert {"uses": "actions/upload-pages-artifact@v3", "with": {"path": "output"}} in steps
+    assert workflow["jobs"]["deploy"]["steps"][0]["uses"] == "actions/deploy-pages@v4"
+    assert workflow["permissions"] == {"contents": "read", "pages": "write",
+                                       "id-token": "write"}
+    assert (site / ".gitignore").read_text("utf-8").endswith("output/\n")

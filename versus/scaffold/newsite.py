@@ -1,4 +1,5 @@
-"""``init``: a new site in an empty folder: content/, versus.yaml, templates/, static/."""
+"""``init``: a new site in an empty folder: content/, versus.yaml, templates/, static/,
+a .gitignore and a workflow that checks, builds and publishes it on GitHub Pages."""
 
 from __future__ import annotations
 
@@ -104,6 +105,65 @@ files in static/. See docs/theming.md in the Versus sources for the templates'
 variables, their blocks and the CSS custom properties.
 """
 
+WORKFLOW = Path(".github") / "workflows" / "versus.yml"
+WORKFLOW_TEXT = """\
+# Checks the handouts, builds the site and the PDFs, and publishes output/ on
+# GitHub Pages at every push to main (versus init wrote this file).
+# Before the first run, in the repository's settings: Pages > Source: "GitHub
+# Actions"; and Secrets and variables > Actions > Variables: VERSUS_PACKAGE, what
+# `pip install` installs Versus from (a package index name, or an address such
+# as git+https://example.org/you/versus@v0.1.0).
+name: Handouts
+on:
+  push:
+    branches: [main]
+  workflow_dispatch:
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+concurrency:
+  group: pages
+  cancel-in-progress: true
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - name: WeasyPrint's libraries, fonts for every script
+        run: |
+          sudo apt-get update -qq
+          sudo apt-get install -y -qq --no-install-recommends libpango-1.0-0 \\
+            libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-noto-cjk
+      - name: Versus
+        env:
+          VERSUS_PACKAGE: ${{ vars.VERSUS_PACKAGE }}
+        run: |
+          if [ -z "$VERSUS_PACKAGE" ]; then
+            echo "::error::set the repository variable VERSUS_PACKAGE: what pip installs Versus from"
+            exit 1
+          fi
+          pip install "$VERSUS_PACKAGE"
+      - run: versus check --strict
+      - run: versus all
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: output
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
+"""
+GITIGNORE = "# Made by builds: published by deploy or the workflow, never committed here.\noutput/\n"
+
 HEADER = """\
 # The settings of this site. Every setting has a default, shown commented out:
 # remove the "# " before a line to change it. Paths are relative to this folder.
@@ -161,6 +221,8 @@ def init_site(folder: Path) -> list[Path]:
         Path(CONTENT_DIR) / f"{EXAMPLE_SLUG}.md": EXAMPLE.format(date=today()),
         Path(SETTINGS_FILE): settings_text(words),
         Path("templates") / "README.txt": TEMPLATES_README,
+        WORKFLOW: WORKFLOW_TEXT,
+        Path(".gitignore"): GITIGNORE,
     }
     # Made in a folder beside it, then renamed into place: a failure (a full disk)
     # leaves no half site that init would then refuse as not empty.
