@@ -3,7 +3,8 @@
 ``make golden`` (``python tests/support/golden.py``) builds the fixtures in
 tests/fixtures/ (the seed handout, a six-item comparison, a handout with every
 Markdown element, a Japanese and an Arabic handout, one with sourced and typed
-cells) in a temporary project on each paper in ``SETS`` and writes
+cells; and the seed released, with a site address: its edition line and QR
+code) in a temporary project on each paper in ``SETS`` and writes
 their pages to tests/golden/ as PNGs at 40 dpi, and the seed's A4 pages side by
 side as ``seed-pages.png`` for the README; ``tests/e2e/test_golden.py`` renders them
 afresh and compares. Regenerate them when a change to the theme or WeasyPrint is
@@ -35,6 +36,10 @@ SETS = {  # golden name -> (handout, paper)
     "ar-a4": ("ar-python-vs-java", "A4"),
     "sourced-a4": ("sourced-databases", "A4"),
 }
+RELEASED = "released-a4"
+"""The seed released once on a site whose address is set: its edition in the
+byline and a QR code of its page at its foot (A4)."""
+RELEASE_EPOCH = "1765000000"
 PREVIEW = "seed-pages.png"
 DPI = 40
 PREVIEW_DPI = 56
@@ -70,7 +75,26 @@ def render_pages(target: Path) -> list[Path]:
             subprocess.run(["pdftoppm", "-png", "-r", str(DPI),
                             str(built[paper] / f"{handout}.pdf"), str(target / name)],
                            check=True)
+        render_released(Path(folder) / "released", target)
     return sorted(path for path in target.glob("*.png") if path.name != PREVIEW)
+
+
+def render_released(project: Path, target: Path) -> None:
+    """The ``RELEASED`` set's pages in ``target``: the seed, released, with a site
+    address."""
+    import os
+
+    (project / "content").mkdir(parents=True)
+    shutil.copy(FIXTURES / f"{HANDOUTS[0]}.md", project / "content")
+    (project / "versus.yaml").write_text("base_url: https://handouts.example.org/\n",
+                                         encoding="utf-8")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": RELEASE_EPOCH}
+    for command in (["release", "--note", "First printing"], ["pdf", "--jobs", "2"]):
+        subprocess.run([sys.executable, str(ROOT / "build.py"), *command, "-q",
+                        "--project", str(project)], check=True, env=env)
+    subprocess.run(["pdftoppm", "-png", "-r", str(DPI),
+                    str(project / "output" / "pdf" / f"{HANDOUTS[0]}.pdf"),
+                    str(target / RELEASED)], check=True)
 
 
 def preview(pages: list[Path], target: Path) -> None:
