@@ -225,7 +225,7 @@ def init(folder, verbosity=0, debug=False):
 @main.command()
 @TARGETS
 @click.option("--note", default="", metavar="TEXT",
-              help="What this edition changed, in a line (printed in its Changes).")
+              help="What this edition changed, in a line (shown in the web page's Changes).")
 @common_options
 def release(project, targets, note):
     """Record each handout (or the TARGETS given) that changed since its last
