@@ -143,7 +143,7 @@ jobs:
           VERSUS_PACKAGE: ${{ vars.VERSUS_PACKAGE }}
         run: |
           if [ -z "$VERSUS_PACKAGE" ]; then
-            echo "::error::set the repository variable VERSUS_PACKAGE: what pip installs Versus from"
+            echo "::error::set the repository variable VERSUS_PACKAGE (what pip installs)"
             exit 1
           fi
           pip install "$VERSUS_PACKAGE"
@@ -162,7 +162,8 @@ jobs:
       - id: deployment
         uses: actions/deploy-pages@v4
 """
-GITIGNORE = "# Made by builds: published by deploy or the workflow, never committed here.\noutput/\n"
+GITIGNORE = ("# Made by builds: published by deploy or the workflow, never committed.\n"
+             "output/\n")
 
 HEADER = """\
 # The settings of this site. Every setting has a default, shown commented out:
