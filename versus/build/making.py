@@ -8,7 +8,6 @@ rendered on the cluster. Only this process writes outputs and the state.
 from __future__ import annotations
 
 import dataclasses
-import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -98,7 +97,7 @@ def _job(run: Build, fmt: str, handout: Handout) -> PageJob:
         last_page = samepage.last_page(run, f"pdf/{handout.slug}.pdf")
     return PageJob(fmt, handout, run.pages.theme.dirs, run.pages.settings,
                    run.options.timeout, "../" * (handout.slug.count("/") + 1), pdf,
-                   (run.project, *run.pages.theme.dirs), last_page, _context(),
+                   (run.project, *run.pages.theme.dirs), last_page, samepage.context(),
                    run.options.keep_html)
 
 
@@ -158,10 +157,6 @@ def _finish(run: Build, output: Output, made: dict) -> bool:
     run.done(output.target, inputs, read, output.page)
     return True
 
-
-@functools.cache
-def _context() -> str:
-    return samepage.context()
 
 
 def make_executor(jobs: int, scheduler: str | None = None) -> Executor:

@@ -12,6 +12,7 @@ it is kept, and only its record is renewed.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -48,6 +49,7 @@ def _within(project: Path, path: str) -> str:
         return path
 
 
+@functools.cache
 def context() -> str:
     """What a render depends on beyond its job: the tools' versions and the date
     the PDF's metadata carries."""
