@@ -337,7 +337,7 @@ def test_init_on_a_full_disk_leaves_nothing_half_made(tmp_path, run_cli, monkeyp
     result = run_cli("init", target)
     assert result.exit_code == 0, result.output
     assert sorted(path.name for path in target.iterdir()) == [
-        "content", "static", "templates", "versus.yaml"]
+        ".github", ".gitignore", "content", "static", "templates", "versus.yaml"]
     assert sorted(tmp_path.iterdir()) == [target]
 
 
