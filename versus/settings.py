@@ -71,6 +71,10 @@ SITE_STATIC = "static"
 IDENTICAL_ROWS = ("show", "dim", "fold")
 CHECK_ONLY = ("fact_max_age", "require_sources")
 """Settings only ``check`` reads: no output depends on them."""
+SECTIONS = ("booklets",)
+"""Keys of ``versus.yaml`` that are no setting: the booklets it defines, read and
+checked by ``versus.booklet.definitions`` (the web pages and handout PDFs do not
+depend on them)."""
 MAX_FACT_AGE = 36500
 FILE_SETTINGS = {
     "logo": (("static", "content"), (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"),
@@ -183,17 +187,19 @@ def load_settings(project: Path) -> Settings:
     if not isinstance(doc.data, dict):
         raise Problems([SettingsError("settings must be a mapping of names to values",
                                       display, *doc.where())])
-    known = {field.name for field in fields(Settings)}
+    known = {field.name for field in fields(Settings)} | set(SECTIONS)
     values, errors = {}, []
     for key, value in doc.data.items():
         line, column = doc.where_key(key)
+        if key in SECTIONS:
+            continue
         if key not in known:
             hint = difflib.get_close_matches(str(key), sorted(known), n=1)
             suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
             errors.append(SettingsError(f"unknown setting '{key}'{suggestion}",
                                         display, line, column))
             continue
-        problem = _check(key, value) or _check_file(project, key, value)
+        problem = _check(key, value) or file_problem(project, key, value)
         if problem:
             errors.append(SettingsError(problem, display, *doc.where(key)))
         else:
@@ -230,7 +236,7 @@ def _check(key: str, value) -> str | None:
     return None
 
 
-def _check_file(project: Path, key: str, value: str) -> str | None:
+def file_problem(project: Path, key: str, value: str) -> str | None:
     """Why the file setting ``key`` names no file it may (see ``FILE_SETTINGS``)."""
     if key not in FILE_SETTINGS or not value:
         return None

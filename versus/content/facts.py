@@ -6,6 +6,7 @@ import datetime
 import difflib
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..yamldoc import YamlDoc
@@ -56,6 +57,8 @@ class Cell:
     """A score out of a maximum (``4/5``), drawn as filled and empty marks."""
     place: tuple[int, int] | None = field(default=None, compare=False)
     """Its line and column in the file it was read from."""
+    origin: Path | None = field(default=None, compare=False)
+    """That file, when it is not the handout's own: an item profile's."""
 
 
 def read_sources(doc: YamlDoc, keys: tuple, errors: list) -> dict[str, Source]:

@@ -19,17 +19,36 @@ systems' 255-byte names for the outputs' suffixes and temporary names."""
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """What a handout or data file may weigh."""
 SLUG_PART_RE = re.compile(r"^[a-z0-9-]{1,%d}$" % MAX_SLUG_PART)
+RESERVED = ("items", "shared")
+"""The folders of content/ that hold no handouts: item profiles
+(``versus.content.items``) and shared passages (``versus.content.passages``)."""
 _MAKE_CHILD = getattr(Path, "_make_child_relpath", None)
 
 
 def sources(project: Path) -> list[Path]:
-    """Every ``content/**/*.md`` not hidden by a part starting with '.' or '_', sorted."""
+    """Every ``content/**/*.md`` not hidden by a part starting with '.' or '_', nor
+    in a folder of ``RESERVED``, sorted."""
     root = project / CONTENT_DIR
     if not root.is_dir():
         return []
     return [path for path in sorted(root.rglob("*.md"))
             if not any(part.startswith(HIDDEN_PREFIXES)
-                       for part in path.relative_to(root).parts)]
+                       for part in path.relative_to(root).parts)
+            and path.relative_to(root).parts[0] not in RESERVED]
+
+
+def shared_files(project: Path) -> list[Path]:
+    """The files of content/'s ``RESERVED`` folders a handout may use (profiles,
+    passages), not hidden, sorted: inputs of the handouts that use them."""
+    root = project / CONTENT_DIR
+    found = []
+    for name in RESERVED:
+        if (root / name).is_dir():
+            found += [path for path in (root / name).rglob("*")
+                      if path.suffix in (".yaml", ".md") and not any(
+                          part.startswith(HIDDEN_PREFIXES)
+                          for part in path.relative_to(root).parts)]
+    return sorted(found)
 
 
 def assets(project: Path) -> list[Path]:
@@ -98,16 +117,18 @@ def child(folder: Path, name: str) -> Path:
     return _MAKE_CHILD(folder, name) if _MAKE_CHILD is not None else folder / name
 
 
-def walk(root: Path) -> tuple[dict, dict, list[str]] | None:
-    """(handouts, data files, images) below ``root`` by relative name, listing each
-    folder once (``os.scandir``: no stat per candidate data file, no ``realpath``
-    per handout); None when anything unusual is met (a link, a bad name, a folder
-    named like a handout) and ``discover`` must decide. The rules of ``sources``,
-    ``data_files`` and ``assets``."""
-    handouts, data, images = {}, {}, []
+def walk(root: Path) -> tuple[dict, dict, list[str], dict] | None:
+    """(handouts, data files, images, files of the ``RESERVED`` folders) below
+    ``root`` by relative name, listing each folder once (``os.scandir``: no stat
+    per candidate data file, no ``realpath`` per handout); None when anything
+    unusual is met (a link, a bad name, a folder named like a handout) and
+    ``discover`` must decide. The rules of ``sources``, ``data_files``, ``assets``
+    and ``shared_files``."""
+    handouts, data, images, shared = {}, {}, [], {}
     stack = [(root, "")]
     while stack:
         folder, rel = stack.pop()
+        reserved = rel.split("/", 1)[0] in RESERVED
         with os.scandir(folder) as entries:
             for entry in entries:
                 name = entry.name
@@ -120,6 +141,10 @@ def walk(root: Path) -> tuple[dict, dict, list[str]] | None:
                     if suffix == ".md" or not SLUG_PART_RE.match(name):
                         return None
                     stack.append((child(folder, name), f"{rel}{name}/"))
+                elif reserved and suffix in (".md", ".yaml"):
+                    if not entry.is_file():
+                        return None
+                    shared[rel + name] = entry
                 elif suffix == ".md":
                     if not entry.is_file() or not SLUG_PART_RE.match(name[:-3]):
                         return None
@@ -128,4 +153,4 @@ def walk(root: Path) -> tuple[dict, dict, list[str]] | None:
                     data[rel + name] = entry
                 elif suffix.lower() in IMAGE_SUFFIXES:
                     images.append(rel + name)
-    return handouts, data, images
+    return handouts, data, images, shared

@@ -19,10 +19,12 @@ from pathlib import Path
 from ..errors import ContentError, Problems
 from ..settings import IDENTICAL_ROWS, LANG_RE, Settings, normal_lang
 from ..yamldoc import YamlDoc, load_yaml, nfc
-from . import editions
+from . import editions, passages
 from .editions import Standing
 from .facts import Source, parse_date
 from .files import MAX_FILE_BYTES
+from .items import Profile, Profiles, load_profiles
+from .passages import outside_fences
 from .table import Attribute, Table, load_table
 
 MIN_ITEMS, MAX_ITEMS = 2, 6
@@ -46,7 +48,6 @@ KNOWN_KEYS = ("items", "title", "tagline", "date", "lang", "author", "tags", "dr
               "attributes", "sources", "review_after", "identical_rows", "corrections")
 HEADING_RE = re.compile(r"^ {0,3}#{1,6}(\s|$)")
 SETEXT_RE = re.compile(r"^ {0,3}(=+|-+)\s*$")
-FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
 @dataclass(frozen=True)
@@ -79,12 +80,25 @@ class Handout:
     """The edition it prints as (``versus.content.editions``): 0 until released."""
     editions: tuple[editions.Edition, ...] = ()
     """Every edition ``versus release`` recorded of it, oldest first."""
+    profiles: tuple[Profile | None, ...] = field(default=(), compare=False)
+    """Each item's profile (``versus.content.items``), or None."""
+    passages: tuple[Path, ...] = ()
+    """The shared passages its body includes (``versus.content.passages``)."""
+    related: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    """(slug, title) of the comparisons sharing an item with it, most shared
+    first: the build fills it in (``versus.build.uses``)."""
     warnings: tuple[ContentError, ...] = field(default=(), compare=False)
 
     @property
     def inputs(self) -> tuple[Path, ...]:
         """The content files this handout was read from."""
-        return (self.source,) + ((self.data_file,) if self.data_file else ())
+        return ((self.source,) + ((self.data_file,) if self.data_file else ())
+                + tuple(profile.path for profile in self.used_profiles) + self.passages)
+
+    @property
+    def used_profiles(self) -> tuple[Profile, ...]:
+        """The item profiles of its items, each once."""
+        return tuple({p.slug: p for p in self.profiles if p is not None}.values())
 
 
 def read_text(path: Path) -> str:
@@ -119,24 +133,10 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     raise ContentError("front matter is not closed by a '---' line", path, 1, 1)
 
 
-def _outside_fences(lines: list[str]):
-    """Each line (with its 0-based index) that is not part of fenced code."""
-    fence = None
-    for index, line in enumerate(lines):
-        opened = FENCE_RE.match(line)
-        if fence:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = None
-        elif opened:
-            fence = opened.group(1)
-        else:
-            yield index, line
-
-
 def split_lead(body: str) -> tuple[str, str]:
     """The lead (all text before the first heading) and the rest of the body."""
     lines = body.split("\n")
-    for index, line in _outside_fences(lines):
+    for index, line in outside_fences(lines):
         if HEADING_RE.match(line):
             return "\n".join(lines[:index]), "\n".join(lines[index:])
         if (SETEXT_RE.match(line) and index > 0 and lines[index - 1].strip()
@@ -148,8 +148,15 @@ def split_lead(body: str) -> tuple[str, str]:
     return body, ""
 
 
-def load_handout(path: Path, slug: str, settings: Settings) -> Handout:
-    """Read and validate one handout; raise ``Problems`` with every error found."""
+def content_root(path: Path, slug: str) -> Path:
+    """The content/ folder of handout ``path`` named ``slug``."""
+    return path.parents[slug.count("/")]
+
+
+def load_handout(path: Path, slug: str, settings: Settings,
+                 profiles: Profiles | None = None) -> Handout:
+    """Read and validate one handout; raise ``Problems`` with every error found.
+    ``profiles``: the project's item profiles, when the caller has read them."""
     try:
         front_text, body, body_line = split_front_matter(read_text(path), path)
         doc = load_yaml(front_text, str(path), line_offset=1)
@@ -161,9 +168,16 @@ def load_handout(path: Path, slug: str, settings: Settings) -> Handout:
     meta = _check_meta(doc, settings, errors)
     warnings = tuple(_unknown_keys(doc))
     items = meta.get("items", ())
-    table = load_table(path, doc, items, errors, read_text) if items else Table()
+    if profiles is None:
+        profiles = load_profiles(content_root(path, slug), read_text)
+    found = tuple(map(profiles.of, items)) if profiles else ()
+    table = load_table(path, doc, items, errors, read_text, found) if items else Table()
     if errors:
         raise Problems(errors)
+    # Before the caps: a passage counts as if written here.
+    body, included = passages.include(body, path, body_line,
+                                      content_root(path, slug) / passages.SHARED_DIR,
+                                      read_text)
     deep = _too_deep(body)
     if deep:
         raise Problems([ContentError(f"line is indented {deep[1]} columns; at most "
@@ -177,7 +191,8 @@ def load_handout(path: Path, slug: str, settings: Settings) -> Handout:
     lead, rest = split_lead(body)
     handout = Handout(slug=slug, source=path, data_file=table.data_file,
                       attributes=table.attributes, sources=table.sources, lead=lead,
-                      body=rest, warnings=warnings, **meta)
+                      body=rest, warnings=warnings, profiles=found, passages=included,
+                      **meta)
     try:
         recorded = recorded_editions(path, slug)
     except ContentError as error:
@@ -216,7 +231,7 @@ def _too_many_blocks(body: str) -> int | None:
     """The body line (0-based) of the table row or list item past ``MAX_BLOCKS``,
     outside fenced code; None if there are not that many."""
     count = 0
-    for number, line in _outside_fences(body.split("\n")):
+    for number, line in outside_fences(body.split("\n")):
         if BLOCK_RE.match(line):
             count += 1
             if count > MAX_BLOCKS:

@@ -31,7 +31,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from ..errors import ContentError, MissingImage, VersusError, display_path
 from .files import CONTENT_DIR, SLUG_PART_RE, sources
-from .handouts import FENCE_RE, HEADING_RE, SETEXT_RE, read_text, split_front_matter
+from .handouts import HEADING_RE, SETEXT_RE, read_text, split_front_matter
+from .passages import FENCE_RE
 
 ERROR, WARNING = "error", "warning"
 HANDOUT_SUFFIXES = (".md", ".html", ".pdf")

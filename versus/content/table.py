@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from ..errors import ContentError
 from ..yamldoc import YamlDoc, load_yaml, nfc
 from .facts import Cell, Source, parse_date, read_cell, read_sources, sheet_source
 from .files import MAX_FILE_BYTES, data_files
+from .items import Profile
 from .spreadsheet import MAX_ROWS, XLSX_SUFFIX, Sheet, read_csv, read_xlsx
 from .spreadsheet import table as sheet_table
 
@@ -44,11 +46,14 @@ class Table:
 
 
 def load_table(path: Path, doc: YamlDoc, items: tuple[str, ...], errors: list,
-               read_text: Callable[[Path], str]) -> Table:
+               read_text: Callable[[Path], str],
+               profiles: tuple[Profile | None, ...] = ()) -> Table:
     """The comparison table of handout ``path`` (front matter ``doc``) from its
     front matter or the data file beside it (read with ``read_text``); problems
-    into ``errors``."""
+    into ``errors``. A cell the table leaves out or empty takes the fact of its
+    item's profile (``profiles``, one per item or None), if it has one."""
     sources = read_sources(doc, ("sources",), errors)
+    facts = Facts(profiles or (None,) * len(items), sources)
     sidecars = data_files(path)
     in_front = "attributes" in doc.data
     if len(sidecars) > 1 or (sidecars and in_front):
@@ -59,7 +64,7 @@ def load_table(path: Path, doc: YamlDoc, items: tuple[str, ...], errors: list,
                                    if in_front else (1, 1)))
         return Table()
     if in_front:
-        rows = _from_yaml(doc, ("attributes",), items, sources, errors)
+        rows = _from_yaml(doc, ("attributes",), items, facts, errors)
         return Table(rows, None, tuple(sources.items()))
     if not sidecars:
         errors.append(ContentError(
@@ -73,18 +78,48 @@ def load_table(path: Path, doc: YamlDoc, items: tuple[str, ...], errors: list,
         if data_file.suffix in (".csv", XLSX_SUFFIX):
             sheet = (read_xlsx(data_file, MAX_FILE_BYTES) if data_file.suffix == XLSX_SUFFIX
                      else read_csv(read_text(data_file), data_file))
-            rows = _from_sheet(sheet, items, sources, errors)
+            rows = _from_sheet(sheet, items, facts, errors)
             return Table(rows, data_file, tuple(sources.items()))
         data_doc = load_yaml(read_text(data_file), str(data_file))
     except ContentError as error:
         errors.append(error)
         return Table((), data_file)
-    rows = _from_yaml(data_doc, (), items, sources, errors)
+    rows = _from_yaml(data_doc, (), items, facts, errors)
     return Table(rows, data_file, tuple(sources.items()))
 
 
-def _from_sheet(sheet: Sheet, items: tuple[str, ...], sources: dict[str, Source],
+class Facts:
+    """The handout's sources, and its items' profiles: what a cell left out takes."""
+
+    def __init__(self, profiles: tuple[Profile | None, ...], sources: dict[str, Source]):
+        self.profiles, self.sources = profiles, sources
+
+    def cell(self, position: int, attribute: str) -> Cell | None:
+        """The fact the profile of item ``position`` gives for ``attribute``, its
+        source among the handout's (named after the profile: two profiles, or a
+        profile and the handout, may use one key for different sources)."""
+        profile = self.profiles[position]
+        cell = profile.fact(attribute) if profile is not None else None
+        if cell is None:
+            return None
+        key = cell.source
+        if key is not None:
+            source = dict(profile.sources)[key]
+            key = key if source.place is None else f"{profile.slug}/{key}"
+            self.sources.setdefault(key, dataclasses.replace(source, place=None))
+        return dataclasses.replace(cell, source=key, origin=profile.path)
+
+    def missing(self, attribute: str, item: str, position: int) -> str:
+        """Why ``attribute`` has no value for ``item``."""
+        profile = self.profiles[position]
+        where = (f", nor does its profile content/items/{profile.path.name} give it"
+                 if profile is not None else "")
+        return f"attribute '{attribute}' has no value for item '{item}'{where}"
+
+
+def _from_sheet(sheet: Sheet, items: tuple[str, ...], facts: Facts,
                 errors: list) -> tuple[Attribute, ...]:
+    sources = facts.sources
     rows = []
     for row in sheet_table(sheet, items, errors):
         cells = []
@@ -98,6 +133,9 @@ def _from_sheet(sheet: Sheet, items: tuple[str, ...], sources: dict[str, Source]
                 errors.append(sheet.error(f"'{date}' is not a date such as 2026-11-01",
                                           row.line, date_at))
             at = sheet.error("", row.line, row.columns[position])
+            if not text and not key and (fact := facts.cell(position, row.name)):
+                cells.append(fact)
+                continue
             cells.append(Cell(text, key, as_of, place=(at.line, at.column)))
         column, named = row.winner
         best = None
@@ -109,8 +147,9 @@ def _from_sheet(sheet: Sheet, items: tuple[str, ...], sources: dict[str, Source]
     return tuple(rows)
 
 
-def _from_yaml(doc: YamlDoc, keys: tuple, items: tuple[str, ...],
-               sources: dict[str, Source], errors: list) -> tuple[Attribute, ...]:
+def _from_yaml(doc: YamlDoc, keys: tuple, items: tuple[str, ...], facts: Facts,
+               errors: list) -> tuple[Attribute, ...]:
+    sources = facts.sources
     table = doc.data
     for key in keys:
         table = table.get(key)
@@ -128,6 +167,8 @@ def _from_yaml(doc: YamlDoc, keys: tuple, items: tuple[str, ...],
             errors.append(doc.error("an attribute name must be text", *keys, name,
                                     at_key=True))
             continue
+        if cells is None and any(facts.profiles):
+            cells = {}  # every value from the items' profiles
         if not isinstance(cells, dict):
             errors.append(doc.error(f"attribute '{name}' must map each item to a value",
                                     *keys, name))
@@ -135,10 +176,15 @@ def _from_yaml(doc: YamlDoc, keys: tuple, items: tuple[str, ...],
         # Items are names (text); YAML reads an item key like 2024 as a number.
         cells = {nfc(str(item).strip()): (item, value) for item, value in cells.items()}
         row = []
-        for item in items:
+        for position, item in enumerate(items):
+            given = cells.get(item, (None, None))[1]
+            if (given is None or given == "") and (
+                    fact := facts.cell(position, str(name))) is not None:
+                row.append(fact)
+                continue
             if item not in cells:
-                errors.append(doc.error(f"attribute '{name}' has no value for item "
-                                        f"'{item}'", *keys, name, at_key=True))
+                errors.append(doc.error(facts.missing(name, item, position),
+                                        *keys, name, at_key=True))
                 continue
             key, value = cells[item]
             if value is None:
