@@ -275,11 +275,14 @@ def test_deleted_html_output_is_rebuilt_alone(html_project):
     assert report.up_to_date == 2
 
 
-def test_removing_a_handout_updates_the_index_and_rebuilds_nothing_else(html_project):
+def test_removing_a_handout_updates_the_index_and_the_pages_relating_to_it(html_project):
+    page = html_project / "output" / "html" / "a.html"
+    assert 'href="c.html"' in page.read_text("utf-8"), "a relates to c: same items"
     (html_project / "content" / "c.md").unlink()
     report = ok(run(html_project, "html"))
-    assert handout_outputs(report, html_project) == [], (
-        "removing content/c.md should not rebuild the other pages")
+    assert handout_outputs(report, html_project) == ["html/a.html", "html/b.html"], (
+        "removing content/c.md rebuilds the pages that listed it as related, no other")
+    assert 'href="c.html"' not in page.read_text("utf-8")
     index = (html_project / "output" / "index.html").read_text("utf-8")
     assert "html/a.html" in index and "html/b.html" in index
     assert "html/c.html" not in index, "the index still lists the removed handout c"

@@ -78,7 +78,7 @@ def test_the_pdf_prints_marks_and_the_sources_once_each_in_reading_order(project
         r"2\. PostgreSQL 17 documentation, https://www\.postgresql\.org/docs/17/, "
         r"as of November 3, 2026 "
         r"3\. dev\.mysql\.com, https://dev\.mysql\.com/doc/refman/8\.4/en/json\.html "
-        r"Comparisons may", sources), sources
+        r"Related comparisons • PostgreSQL vs\. MySQL Comparisons may", sources), sources
 
 
 def test_the_dates_are_in_the_handouts_language(project):

@@ -69,6 +69,7 @@ def test_base_url_gives_canonical_urls_and_a_sitemap(make_project, build, parse_
         f"{SITEMAP_NS}loc")]
     assert urls == [BASE_URL + path for path in (
         "html/alpha-vs-beta.html", "html/cloud/aws-vs-gcp.html", "index.html",
+        "items/alpha.html", "items/aws.html", "items/beta.html", "items/gcp.html",
         "tags/machine-learning.html")]
 
 

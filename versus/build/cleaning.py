@@ -16,15 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import VersusError, display_path
-from ..output import BOOKLET, FORMATS, MARKER, OLD_LOCK_FILE, OUTPUT_DIR, TEMP_PREFIX
+from ..output import (BOOKLET, BOOKLETS_DIR, FORMATS, MARKER, OLD_LOCK_FILE, OUTPUT_DIR,
+                      TEMP_PREFIX)
 from ..security import staticfiles
-from ..web import data, site
+from ..web import data, itempages, site
 from . import printcopy
 from .state import OLD_STATE_FILES
 
 logger = logging.getLogger(__name__)
 MADE_FOLDERS = {*FORMATS, "assets", staticfiles.OUTPUT_DIR, site.TAGS_DIR, data.DATA_DIR,
-                printcopy.PRINT_DIR}
+                itempages.ITEMS_DIR,
+                printcopy.PRINT_DIR, BOOKLETS_DIR}
 MADE_FILES = {site.INDEX, site.SEARCH_INDEX, site.SITEMAP, BOOKLET, OLD_LOCK_FILE,
               *OLD_STATE_FILES}
 """The files at the top of output/ a build writes (and an older version wrote)."""

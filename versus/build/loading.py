@@ -25,12 +25,13 @@ def load(run: Build, found: list[tuple[str, Path]]) -> dict[str, Handout]:
     loaded, fonts, sentences = {}, None, None
     for slug, path in found:
         try:
-            handout = load_handout(path, slug, run.pages.settings)
+            handout = load_handout(path, slug, run.pages.settings, run.uses.profiles)
         except Problems as problems:
             run.report.errors.extend(problems.errors)
             _keep_last_good(run, slug, path)
             continue
-        run.state.remember(slug, draft=handout.draft, **{ENTRY: entry_facts(handout)})
+        run.state.remember(slug, draft=handout.draft, **{ENTRY: entry_facts(handout)},
+                           **run.uses.remember(handout))
         if not (run.options.drafts or not handout.draft):
             continue
         if fonts is None:  # the theme's font files: with the machine's, what a page can draw
@@ -69,7 +70,7 @@ def others(run: Build, everything: list[tuple[str, Path]], named: set[str]) -> l
     for slug, path in everything:
         if slug not in named:
             try:
-                handout = load_handout(path, slug, run.pages.settings)
+                handout = load_handout(path, slug, run.pages.settings, run.uses.profiles)
             except Problems:
                 _keep_last_good(run, slug, path)
                 continue

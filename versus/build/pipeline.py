@@ -25,7 +25,7 @@ from ..render.pages import Pages
 from ..render.theme import STYLESHEET, Theme
 from ..settings import Settings, check_bleed, load_settings
 from ..web import data, site
-from . import printcopy, snapshot
+from . import printcopy, snapshot, uses
 from .loading import load, others
 from .making import make_stale
 from .plan import (Decision, Digests, included, plan_handout, plan_index, shared_inputs,
@@ -36,6 +36,9 @@ from .state import BuildState
 
 logger = logging.getLogger(__name__)
 INDEX = site.INDEX
+BOOKLET_LINKS = "booklets/"
+"""The build state's facts of this name list the booklets versus.yaml defines, as
+(title, path below output/), for the listings to link (``versus.booklet`` keeps them)."""
 
 
 @dataclass(frozen=True)
@@ -213,6 +216,9 @@ class Build:
         self.digests = Digests(project)
         self.scanned = Scan([], [])
         self.formats = [fmt for fmt in FORMATS if fmt in options.formats]
+        self.loaded: dict[str, Handout] = {}
+        """The handouts this build read, by slug."""
+        self.uses = uses.Uses(self)
 
     def build(self, found: list[tuple[str, Path]], everything: list[tuple[str, Path]],
               executor: Executor | None) -> None:
@@ -249,15 +255,21 @@ class Build:
         stale_slugs = {slug for (_, slug), (decision, _) in plans.items() if decision.stale}
         attempted = [(slug, path) for slug, path in found
                      if slug in stale_slugs or (index and index[0].stale)]
-        loaded = load(self, attempted)
+        loaded = self.loaded = load(self, attempted)
+        if newly := uses.replan(self, plans, loaded):  # a related comparison changed
+            more = [(slug, path) for slug, path in found if slug in newly]
+            loaded.update(load(self, more))
+            attempted += more
+        if "profiles" in vars(self.uses):  # read: what is wrong in them is reported
+            self.report.errors.extend(self.uses.profiles.errors)
         parsed = {slug for slug, _ in attempted}
         kept = {slug for slug, _ in found
                 if slug in loaded or (slug not in parsed and included(self, slug))}
         self.report.handouts = len(kept)
         decisions = [plans[fmt, slug][0] for fmt, slug in plans if slug in kept]
         self.listener.planned(decisions + ([index[0]] if index else []))
-        stale = [(fmt, loaded[slug], plans[fmt, slug][1]) for fmt, slug in plans
-                 if slug in kept and plans[fmt, slug][0].stale]
+        stale = [(fmt, uses.with_related(self, loaded[slug]), plans[fmt, slug][1])
+                 for fmt, slug in plans if slug in kept and plans[fmt, slug][0].stale]
         self.report.up_to_date += len(decisions) - len(stale)
         self.listener.started(len(stale) + bool(index and index[0].stale))
         if not self.options.targets:
@@ -326,9 +338,14 @@ class Build:
         return inputs
 
     @functools.cached_property
-    def booklet_linked(self) -> bool:
-        """Whether the index links output/booklet.pdf: it is there, or this
-        command makes it."""
+    def booklet_linked(self) -> bool | tuple[tuple[str, str], ...]:
+        """What the listings link: the booklets versus.yaml defines, as (title, path
+        below output/), those there or this command makes; without any, whether
+        output/booklet.pdf is there or this command makes it."""
+        links = self.state.remembered(BOOKLET_LINKS).get("links")
+        if links:
+            return tuple((title, path) for title, path in links
+                         if self.options.booklet or (self.output / path).is_file())
         return self.options.booklet or (self.output / BOOKLET).is_file()
 
     @functools.cached_property

@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
+from ..content import items
+from ..content.files import CONTENT_DIR
 from ..settings import CHECK_ONLY
-from ..render.theme import INDEX_TEMPLATE, TAG_TEMPLATE
+from ..render.theme import INDEX_TEMPLATE, ITEM_TEMPLATE, TAG_TEMPLATE
 from ..web import data
 from ..web.site import INDEX, SEARCH_INDEX
 from . import printcopy
@@ -215,6 +217,7 @@ def plan_handout(run: Build, fmt: str, slug: str,
         inputs = run.digests.files([path, *run.scanned.data_files(slug, path)])
     else:  # named by the scan already: no path to turn into a name
         inputs = {name: run.digests.of_name(name) for name in names}
+    inputs.update(run.uses.inputs(slug))  # profiles, passages, related comparisons
     target = f"{fmt}/{slug}.{fmt}"
     decision = decide(run.state, target, None, inputs, run.digests, run.options.force,
                       run.shared_inputs(fmt), target in run.present)
@@ -229,13 +232,15 @@ def plan_index(run: Build, found: list[tuple[str, Path]]) -> tuple[Decision, dic
     its record as one digest of them all)."""
     paths = [p for slug, path in found
              for p in (path, *run.scanned.data_files(slug, path))]
+    paths += items.paths(run.project / CONTENT_DIR)  # the items' pages show profiles
     templates = {*run.pages.templates_used(INDEX_TEMPLATE),
-                 *run.pages.templates_used(TAG_TEMPLATE)}
+                 *run.pages.templates_used(TAG_TEMPLATE),
+                 *run.pages.templates_used(ITEM_TEMPLATE)}
     inputs = run.digests.files(sorted(templates))
     inputs["content files"] = value_digest(run.digests.files(paths))
     inputs["drafts"] = value_digest(run.options.drafts)
     if run.booklet_linked:  # the booklet is made, or about to be: the index links it
-        inputs["booklet"] = value_digest(True)
+        inputs["booklet"] = value_digest(run.booklet_linked)
     decision = decide(run.state, INDEX, run.output / INDEX, inputs, run.digests,
                       run.options.force, run.shared_inputs("html"))
     if not decision.stale and not (run.output / SEARCH_INDEX).is_file():

@@ -70,7 +70,7 @@ def scan(project: Path) -> Scan:
     if walked is None:
         found, errors = discover(project)
         return Scan(found, errors)
-    handouts, data, images = walked
+    handouts, data, images, shared = walked
     scanned = Scan([], [], {}, [])
     found, stats, names_of = scanned.found, scanned.stats, scanned.names
     flat = not any("/" in rel for rel in handouts)  # then plain order is parts order
@@ -87,6 +87,8 @@ def scan(project: Path) -> Scan:
                     names_of[slug].append(f"{CONTENT_DIR}/{slug}{suffix}")
                     stats[names_of[slug][-1]] = fingerprint(each.stat())
     scanned.images = [root / rel for rel in sorted(images, key=_parts)]
+    for rel in sorted(shared):  # profiles and passages: a change shows in the snapshot
+        stats[f"{CONTENT_DIR}/{rel}"] = fingerprint(shared[rel].stat())
     _editions(project, scanned)
     return scanned
 

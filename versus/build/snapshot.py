@@ -19,7 +19,7 @@ import json
 import time
 from typing import TYPE_CHECKING
 
-from ..render.theme import INDEX_TEMPLATE, TAG_TEMPLATE
+from ..render.theme import INDEX_TEMPLATE, ITEM_TEMPLATE, TAG_TEMPLATE
 from ..web import data
 from ..web.site import INDEX, SEARCH_INDEX
 from . import printcopy
@@ -42,7 +42,8 @@ def _digest(run: Build, fmt: str, read: list[str], content: str) -> str:
     if fmt == "html":
         inputs.update(run.digests.files(sorted(
             {*run.pages.templates_used(INDEX_TEMPLATE),
-             *run.pages.templates_used(TAG_TEMPLATE)})))
+             *run.pages.templates_used(TAG_TEMPLATE),
+                 *run.pages.templates_used(ITEM_TEMPLATE)})))
     files = {name: run.digests.of_name(name) for name in read}
     return value_digest([content, inputs, files, run.options.drafts])
 

@@ -15,6 +15,7 @@ from ..build.plan import Digests, shared_inputs, value_digest
 from ..build.scan import Scan
 from ..build.state import BuildState
 from ..build.statefile import canonical
+from ..content.files import shared_files
 from ..content.lint import Finding
 from ..errors import VersusError
 from ..output import OUTPUT_DIR, build_lock
@@ -56,6 +57,7 @@ class FindingsCache:
         # names none, and the theme's files are few.
         files = sorted(path for folder in pages.theme.dirs for path in folder.rglob("*")
                        if path.is_file())
+        files += shared_files(self.project)  # profiles, passages: few, and shared
         images = [self._image(path) for path in [*self.scanned.assets(self.project),
                                                  *project_images(self.project)]]
         return value_digest([shared_inputs(self.digests, files, pages.settings,

@@ -40,6 +40,7 @@ from ..settings import Settings, load_settings
 from .cache import INDEX_KEY, FindingsCache
 from .freshness import weigh
 from .links import ask
+from .profiles import profile_findings
 
 # What checks a handout (workers, Markdown, fonts, images) is imported where it is
 # used: a check with nothing to do never needs it, and importing it would cost a
@@ -140,8 +141,8 @@ def _theme_fonts(theme: Theme) -> tuple[str, ...]:
 
 def _check_index(cache: FindingsCache, found, handouts: list[Handout],
                  result: CheckResult) -> None:
-    """The index's and tags' templates over every handout that loads, unless
-    nothing changed since they were last checked."""
+    """The index's, tags' and items' templates over every handout that loads, and
+    the item profiles, unless nothing changed since they were last checked."""
     if cache.reuse(INDEX_KEY, None, result, count=False):
         return
     loaded = {handout.slug for handout in handouts}
@@ -151,7 +152,7 @@ def _check_index(cache: FindingsCache, found, handouts: list[Handout],
                 handouts.append(load_handout(path, slug, cache.pages.settings))
             except Problems:
                 continue
-    findings = []
+    findings = profile_findings(cache.project, handouts)
     try:
         cache.pages.index(sorted(handouts, key=lambda handout: handout.slug))
     except VersusError as error:

@@ -11,7 +11,6 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 import jinja2
 from jinja2 import meta
@@ -26,12 +25,13 @@ from ..settings import source_date as epoch_date
 from .citations import Cited, cite
 from .converter import MAX_HTML_CHARS, Markdown
 from .differences import arrange
+from . import profiles
 from .marks import draw_table
 from .qrcode import copy_check
 from .reporting import report_url, short
-from .theme import BOOKLET_TEMPLATE, HANDOUT_TEMPLATE, INDEX_TEMPLATE, TAG_TEMPLATE, Theme
+from .theme import (BOOKLET_TEMPLATE, HANDOUT_TEMPLATE, INDEX_TEMPLATE, ITEM_TEMPLATE,
+                    TAG_TEMPLATE, Theme)
 
-CONTENT_PREFIX = "content/"
 ELEMENT_RE = re.compile(r"<[a-zA-Z]")
 MAX_ELEMENTS = 5000
 """HTML elements one handout's content may make: about a hundred printed pages."""
@@ -227,6 +227,8 @@ class Pages:
                             qr=(copy_check(self.settings.base_url, handout)
                                 if medium == "print" else None),
                             description=first_sentence(content.lead),
+                            heads=profiles.heads(handout, medium, root),
+                            related=profiles.related(handout, medium),
                             tag_slugs=tag_slugs(handout.tags))
 
     def index(self, handouts: list[Handout], booklet: bool = False) -> dict[str, str]:
@@ -242,7 +244,9 @@ class Pages:
         or of a tag's handouts (``tags/...``)."""
         from ..web.site import site_url
 
-        template = TAG_TEMPLATE if path.startswith("tags/") else INDEX_TEMPLATE
+        template = (TAG_TEMPLATE if path.startswith("tags/") else
+                    ITEM_TEMPLATE if path.startswith("items/") else
+                    INDEX_TEMPLATE)
         canonical = site_url(self.settings.base_url, path) if self.settings.base_url else ""
         return self._render(template, self.settings.lang, medium="screen",
                             canonical=canonical, **context)
@@ -271,11 +275,7 @@ class Pages:
         to output/), in ``medium``; empty without one. In print, ``root`` leads to
         the project: a content image is read where it is, not where it is published."""
         logo = self.settings.logo
-        if not logo:
-            return ""
-        if medium == "screen" and logo.startswith(CONTENT_PREFIX):
-            logo = "html/" + logo[len(CONTENT_PREFIX):]  # published beside the pages
-        return root + quote(logo)
+        return profiles.image_url(logo, root, medium) if logo else ""
 
     def _render(self, name: str, lang: str, **context) -> str:
         t = self.words(lang)

@@ -13,6 +13,7 @@ STYLESHEET = f"{STATIC_DIR}/versus.css"
 HANDOUT_TEMPLATE = "handout.html"
 INDEX_TEMPLATE = "index.html"
 TAG_TEMPLATE = "tag.html"
+ITEM_TEMPLATE = "item.html"
 BOOKLET_TEMPLATE = "booklet.html"
 
 

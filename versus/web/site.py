@@ -1,5 +1,5 @@
 """The pages around the handouts: the index in pages of ``PAGE_SIZE``, a page per
-tag, the search index the index's filter reads, and the sitemap.
+tag and per item (``itempages``), the search index the index's filter reads, and the sitemap.
 
 All of them come from the handouts' front matter. The index's first page stays
 small however many handouts there are; ``search-index.js`` holds every handout
@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from ..content.handouts import Handout
 from ..output import write_atomic
+from . import itempages
 
 PAGE_SIZE = 100
 """Handouts listed on one page of the index or of a tag."""
@@ -180,6 +181,7 @@ def write_changed(output: Path, files: dict[str, str]) -> None:
     tags = output / TAGS_DIR
     if tags.is_dir():
         stale.extend(path for path in tags.glob("*.html"))
+    stale.extend(itempages.stale(output, files))
     stale.append(output / SITEMAP)
     for path in stale:
         if path.relative_to(output).as_posix() not in files and path.is_file():
@@ -199,24 +201,33 @@ class Pager:
         return page_name(Path(self.stem).name, number)
 
 
-def files(pages, handouts: list[Handout], booklet: bool = False) -> dict[str, str]:
+def files(pages, handouts: list[Handout], booklet=False) -> dict[str, str]:
     """The index's pages, the tags' pages, the search index and, with a ``base_url``,
     the sitemap, each by its path below output/; ``pages`` renders them. With
-    ``booklet`` the listings link output/booklet.pdf."""
+    ``booklet`` true the listings link output/booklet.pdf; a tuple of (title, path
+    below output/) links those booklets by their titles."""
     settings = pages.settings
+    booklets = () if isinstance(booklet, bool) else tuple(booklet)
+    booklet = booklet is True
     tags = tags_of(handouts)
     listed = [dataclasses.replace(entry, title=_smart(pages, entry.title),
                                   tagline=_smart(pages, entry.tagline))
               for entry in entries(handouts, tags, functools.partial(_default_tagline, pages))]
     made = _listing(pages, INDEX_STEM, listed, root="", tags=tags, total=len(listed),
-                    booklet=booklet)
+                    booklet=booklet, booklets=booklets)
     by_tag: dict[str, list[Entry]] = {tag.slug: [] for tag in tags}
     for entry in listed:
         for _, slug in entry.tags:
             by_tag[slug].append(entry)
     for tag in tags:
         made.update(_listing(pages, f"{TAGS_DIR}/{tag.slug}", by_tag[tag.slug], root="../",
-                             tag=tag, total=len(by_tag[tag.slug]), booklet=booklet))
+                             tag=tag, total=len(by_tag[tag.slug]), booklet=booklet,
+                             booklets=booklets))
+    by_slug = {entry.slug: entry for entry in listed}
+    for item in itempages.items_of(handouts):
+        made.update(_listing(pages, f"{itempages.ITEMS_DIR}/{item.slug}",
+                             [by_slug[slug] for slug in item.slugs], root="../",
+                             total=len(item.slugs), **itempages.context(item)))
     made[SEARCH_INDEX] = search_index(listed, tags)
     if settings.base_url:
         paths = [*(path for path in made if path.endswith(".html")),
