@@ -28,6 +28,8 @@ FORMATS = ("html", "pdf")
 """What a build makes: each in its folder below output/."""
 BOOKLET = "booklet.pdf"
 """The booklet of every handout, below output/ (``versus.booklet``)."""
+BOOKLETS_DIR = "booklets"
+"""The booklets versus.yaml defines and those of a selection, below output/."""
 TEMP_PREFIX = ".versus-tmp-"
 WORK_DIR = ".versus"
 """The project's folder of what builds keep for themselves: never published."""

@@ -1,6 +1,7 @@
 """``booklet --tag T`` and ``--match GLOB`` bind a selection of the handouts.
 
-Each option is repeatable; a handout any of them selects is bound. What the
+Each option is repeatable; a handout any of them selects is bound, to
+output/booklets/<name>.pdf (``--name``, else named after the selection). What the
 booklet holds is read back from its outline (one entry per handout) with pypdf;
 handouts left out are not even rendered.
 """
@@ -32,9 +33,9 @@ def project(tmp_path) -> Path:
     return project
 
 
-def bound(project: Path) -> list[str]:
-    """The titles of the handouts in the booklet, from its outline's top level."""
-    reader = PdfReader(project / "output" / "booklet.pdf")
+def bound(project: Path, name: str) -> list[str]:
+    """The titles of the handouts in booklet ``name``, from its outline's top level."""
+    reader = PdfReader(project / "output" / "booklets" / f"{name}.pdf")
     return sorted(item.title for item in reader.outline
                   if not isinstance(item, list) and item.title != "Contents")
 
@@ -46,15 +47,17 @@ def rendered(project: Path) -> list[str]:
 
 def test_a_booklet_by_tag_holds_exactly_the_tagged_handouts(project, build):
     build(project, "booklet", "--tag", "colour", "--jobs", "1")
-    assert bound(project) == ["AWS vs. GCP", "Alpha vs. Beta"]  # tags match in any case
+    assert bound(project, "tag-colour") == ["AWS vs. GCP", "Alpha vs. Beta"]  # tags match in any case
     assert rendered(project) == ["alpha-vs-beta.pdf", "cloud/aws-vs-gcp.pdf"]
 
 
 def test_tags_and_patterns_add_up(project, build):
     build(project, "booklet", "--tag", "size", "--match", "kafka-*", "--jobs", "1")
-    assert bound(project) == ["AWS vs. GCP", "Gamma vs. Delta", "Kafka vs. Pulsar"]
-    build(project, "booklet", "--match", "cloud/*", "--jobs", "1")
-    assert bound(project) == ["AWS vs. GCP"]
+    assert bound(project, "tag-size-match-kafka") == [
+        "AWS vs. GCP", "Gamma vs. Delta", "Kafka vs. Pulsar"]
+    build(project, "booklet", "--match", "cloud/*", "--name", "clouds", "--jobs", "1")
+    assert bound(project, "clouds") == ["AWS vs. GCP"]
+    assert not (project / "output" / "booklet.pdf").exists()
 
 
 def test_a_selection_of_nothing_is_an_error_and_writes_nothing(project, run_cli):
@@ -62,8 +65,9 @@ def test_a_selection_of_nothing_is_an_error_and_writes_nothing(project, run_cli)
     assert result.exit_code == 1
     assert "no handout is selected by --tag nope" in result.output
     assert not (project / "output" / "booklet.pdf").exists()
+    assert not (project / "output" / "booklets").exists()
 
 
 def test_booklet_help_names_the_selection(run_cli):
     text = run_cli("booklet", "--help").output
-    assert "--tag TAG" in text and "--match GLOB" in text
+    assert "--tag TAG" in text and "--match GLOB" in text and "--name NAME" in text

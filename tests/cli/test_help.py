@@ -15,7 +15,7 @@ PDF_ONLY = ["--paper", "--pdf-variant", "--bleed", "--allow-remote", "--keep-htm
 SAMPLES = {"--paper": "A5", "--pdf-variant": "pdf/ua-1", "--bleed": "3mm",
            "--jobs": "2", "-j": "2", "--timeout": "5",
            "--scheduler": "tcp://127.0.0.1:8786", "--format": "json", "--port": "0",
-           "--tag": "cloud", "--match": "cloud/*"}
+           "--tag": "cloud", "--match": "cloud/*", "--name": "guide"}
 
 
 def help_text(run_cli, command: str) -> str:
@@ -37,7 +37,7 @@ def fake_core(monkeypatch):
     fields = {field.name for field in dataclasses.fields(BuildOptions)}
 
     def fake_build(formats, project, targets=(), explain=False, duplex=False, tags=(),
-                   globs=(), **options):
+                   globs=(), name=None, **options):
         assert set(options) <= fields, set(options) - fields
         BuildOptions(formats=formats, targets=targets, **options)
         calls.append((formats, targets, options))

@@ -33,13 +33,17 @@ NUMBER_FORM = Name("/VersusPageNumber")
 
 @dataclass(frozen=True)
 class Part:
-    """One handout to bind: where its PDF is and where it starts."""
+    """One handout to bind: where its PDF is and where it starts; or, with no
+    ``path``, the title page of a part of the booklet (its PDF is ``data``)."""
 
     slug: str
     title: str
     page: int
     """Its first page in the booklet, 1-based."""
-    path: Path
+    path: Path | None
+    section: str = ""
+    """The title of the part of the booklet it is in; empty when there are none."""
+    data: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -72,21 +76,32 @@ def assemble(front: bytes, parts: Sequence[Part], layout: Layout,
     untagged = [] if _adopt(structure, pdf.Root.get("/StructTreeRoot"), list(pdf.pages),
                             info["/Title"], layout.lang, "front") \
         else ["its cover and contents"]
-    blanks, outline, names = set(), [], {}
+    blanks, outline, names, titles = set(), [], {}, set()
+    group = None  # the outline entry of the part being bound, if parts
     for part in parts:
         if layout.duplex and len(pdf.pages) % 2 == 1:
             blanks.add(_add_blank(pdf))  # the handout starts on the right
         if len(pdf.pages) + 1 != part.page:
             raise RuntimeError(f"{part.slug} lands on page {len(pdf.pages) + 1}, "
                                f"not on page {part.page} as the contents says")
+        first = len(pdf.pages)
         entry, tagged = _bind(pdf, part, structure)
-        outline.append(entry)
+        if part.path is None:  # a part's title page: no number, no entry of its own
+            titles.update(range(first, len(pdf.pages)))
+        if part.section and (group is None or group[0] != part.section
+                             or part.path is None):
+            group = (part.section, first, None, _top(pdf, first), [])
+            outline.append(group)
+        if part.path is not None:
+            (group[4] if part.section else outline).append(entry)
+            names[part.slug] = part.page - 1
         if not tagged:  # bound all the same, and said so
-            untagged.append(f"pdf/{part.slug}.pdf")
-        names[part.slug] = part.page - 1
+            untagged.append(f"pdf/{part.slug}.pdf" if part.path is not None
+                            else f"the title page of part '{part.title}'")
     structure.install()
     _link_contents(pdf, front_count, parts)
-    handout_pages = [i for i in range(front_count, len(pdf.pages)) if i not in blanks]
+    handout_pages = [i for i in range(front_count, len(pdf.pages))
+                     if i not in blanks and i not in titles]
     _paginate(pdf, handout_pages, layout)
     _outline(pdf, outline)
     _name_destinations(pdf, names)
@@ -95,23 +110,28 @@ def assemble(front: bytes, parts: Sequence[Part], layout: Layout,
 
 
 def _bind(pdf: pikepdf.Pdf, part: Part, structure: Structure) -> tuple[tuple, bool]:
-    """Append ``part``'s pages and structure; its outline entries, and if tagged."""
+    """Append ``part``'s pages and structure; its outline entry (title, page, left,
+    top, its bookmarks), and if tagged."""
     # Copied objects are read from their source when the booklet is written: a
     # source in memory holds no file open, however many handouts there are.
-    source = pikepdf.open(io.BytesIO(part.path.read_bytes()))
+    source = pikepdf.open(io.BytesIO(part.path.read_bytes() if part.path else part.data))
     _resolve_named_links(source)
     first = len(pdf.pages)
     pdf.pages.extend(source.pages)
     index = {page.objgen: n for n, page in enumerate(source.pages)}
     with source.open_outline() as own:
         items = _below_title(list(own.root), part.title)
-        bookmarks = _bookmarks(items, index, first)
+        bookmarks = _bookmarks(items, index, first) if part.path else []
     root = source.Root.get("/StructTreeRoot")
     # The same copier maps the pages again: the tree's /Pg are the pages bound.
     root = pdf.copy_foreign(root) if isinstance(root, Dictionary) else None
     tagged = _adopt(structure, root, list(pdf.pages)[first:], part.title,
                     str(source.Root.get("/Lang", "")), part.slug)
-    return (part.title, first, bookmarks), tagged
+    return (part.title, first, None, _top(pdf, first), bookmarks), tagged
+
+
+def _top(pdf: pikepdf.Pdf, index: int) -> float:
+    return float(pdf.pages[index].mediabox[3])
 
 
 def _adopt(structure: Structure, root, pages: list, title: str, lang: str,
@@ -184,13 +204,10 @@ def _bookmarks(items: list, index: dict, first: int) -> list:
 
 
 def _outline(pdf: pikepdf.Pdf, entries: list) -> None:
-    """One closed outline entry per handout, its own bookmarks beneath."""
+    """One closed outline entry per handout, its own bookmarks beneath; in a
+    booklet of parts, one open entry per part with its handouts' beneath."""
     with pdf.open_outline() as outline:
-        for title, first, bookmarks in entries:
-            top = float(pdf.pages[first].mediabox[3])
-            item = pikepdf.OutlineItem(title, first, "XYZ", top=top)
-            item.children.extend(_items(bookmarks))
-            outline.root.append(item)
+        outline.root.extend(_items(entries))
     pdf.Root.PageMode = Name.UseOutlines
 
 

@@ -10,16 +10,21 @@ gives each handout's first page in the booklet and links to it; every handout
 page shows its booklet page number; the outline has one entry per handout with
 the handout's own bookmarks beneath.
 
-The booklet is an output like the others: its record in the build state lists
-the handout PDFs, templates, stylesheet, fonts, settings and options it was made
-from, and with none of them changed it is neither rebuilt nor is WeasyPrint
-imported.
+A project may define booklets of its own in versus.yaml (``booklets:``, see
+``versus.booklet.definitions``): each is bound to ``output/booklets/<name>.pdf``
+with its handouts in the order given, grouped in parts, printed on its paper and
+on one side or both as defined; a --tag/--match selection goes to a file of its
+own there too. Without any, the booklet of every handout is output/booklet.pdf.
+
+Each booklet is an output like the others: its record in the build state lists
+the handout PDFs, templates, stylesheet, fonts, settings, options and its
+definition it was made from, and with none of them changed it is neither
+rebuilt nor is WeasyPrint imported.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import fnmatch
 import logging
 import time
 from dataclasses import dataclass, field
@@ -31,33 +36,88 @@ from ..build.plan import (Digests, decide, installed_version, shared_inputs, too
 from ..build.state import BuildState
 from ..content.files import data_files, discover
 from ..content.handouts import load_handout
-from ..errors import Problems, VersusError
+from ..errors import Problems, TemplateError, VersusError
 from ..executors.local import Executor
 from ..output import OUTPUT_DIR, write_atomic
 from ..render.pages import Pages, source_date
 from ..render.theme import BOOKLET_TEMPLATE, STYLESHEET, Theme
 from ..settings import Settings, load_settings
-from .pages import BOOKLET, DUPLEX_STYLESHEET, ContentsEntry, render_booklet
+from .definitions import booklet_target
+from .pages import (BOOKLET, DUPLEX_STYLESHEET, ContentsEntry, ContentsPart,
+                    render_booklet)
+from .selection import Selection
+
+PART_TEMPLATE = "booklet-part.html"
+"""A part's title page, when booklet.html includes it and it is not empty."""
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass
-class BookletReport:
-    """What ``make_booklet`` did: the handout build's report and the booklet's own."""
+@dataclass(frozen=True)
+class Plan:
+    """One booklet to bind: its file, what it holds and how it is printed."""
 
-    build: BuildReport
+    target: str = BOOKLET
+    """Its file below output/."""
+    parts: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+    """(title, slugs) of each part, in order; one untitled part: a plain list;
+    ``None``: every handout whose PDF is current, in slug order."""
+    duplex: bool = False
+    paper: str | None = None
+    """Its paper; ``None``: the handouts' (the 'paper' setting, or --paper)."""
+    title: str | None = None
+    """Its cover's title; ``None``: the site's name."""
+    subtitle: str | None = None
+    defined_at: tuple = ()
+    """(path, line, column) of its definition in versus.yaml, if it has one."""
+
+
+@dataclass
+class Made:
+    """What became of one booklet."""
+
+    target: str
     path: Path | None = None
     """The booklet written by this run; ``None`` when up to date or not written."""
     up_to_date: bool = False
     handouts: int = 0
     pages: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class BookletReport:
+    """What ``make_booklet`` did: the handout build's report and each booklet's own."""
+
+    build: BuildReport
+    booklets: list[Made] = field(default_factory=list)
     errors: list[VersusError] = field(default_factory=list)
+    warnings: list[VersusError] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
         return self.build.ok and not self.errors
+
+    def _first(self, name: str, default):
+        return getattr(self.booklets[0], name) if self.booklets else default
+
+    @property
+    def path(self) -> Path | None:
+        """The first booklet's file, if this run wrote it (one booklet: its)."""
+        return self._first("path", None)
+
+    @property
+    def up_to_date(self) -> bool:
+        return self._first("up_to_date", False)
+
+    @property
+    def handouts(self) -> int:
+        return self._first("handouts", 0)
+
+    @property
+    def pages(self) -> int:
+        return self._first("pages", 0)
 
 
 class _Tracker(Listener):
@@ -89,47 +149,13 @@ class _Tracker(Listener):
                       if target.startswith("pdf/") and target.endswith(".pdf"))
 
 
-@dataclass(frozen=True)
-class Selection:
-    """Which handouts a booklet binds: those with any of ``tags`` or whose slug
-    matches any of the shell patterns ``globs``; every handout when both are empty."""
-
-    tags: tuple[str, ...] = ()
-    globs: tuple[str, ...] = ()
-
-    def __bool__(self) -> bool:
-        return bool(self.tags or self.globs)
-
-    def slugs(self, project: Path) -> list[str]:
-        """The selected handouts' slugs (a handout that does not load has no tags)."""
-        found = discover(project)[0]
-        chosen = {slug for slug, _ in found
-                  if any(fnmatch.fnmatchcase(slug, glob) for glob in self.globs)}
-        wanted = {tag.casefold() for tag in self.tags}
-        if wanted:
-            settings = load_settings(project)
-            for slug, path in found:
-                if slug not in chosen and _tags(path, slug, settings) & wanted:
-                    chosen.add(slug)
-        return sorted(chosen)
-
-    def describe(self) -> str:
-        return " or ".join([*(f"--tag {tag}" for tag in self.tags),
-                            *(f"--match {glob}" for glob in self.globs)])
-
-
-def _tags(path: Path, slug: str, settings: Settings) -> set[str]:
-    try:
-        return {tag.casefold() for tag in load_handout(path, slug, settings).tags}
-    except Problems:  # the build reports it, if it is built
-        return set()
-
-
 def make_booklet(project: Path, options: BuildOptions, duplex: bool = False,
                  executor: Executor | None = None,
                  listener: Listener | None = None,
-                 selection: Selection = Selection()) -> BookletReport:
-    """Build the stale handout PDFs, then ``output/booklet.pdf`` if it is stale.
+                 selection: Selection = Selection(),
+                 name: str | None = None) -> BookletReport:
+    """Build the stale handout PDFs, then ``output/booklet.pdf`` if it is stale;
+    with a ``selection``, ``output/booklets/<name>.pdf`` of the handouts it selects.
 
     ``options.formats`` says what the handout build makes (``pdf`` at least). The
     booklet holds every handout (or the ``selection``) whose PDF is current after
@@ -137,36 +163,49 @@ def make_booklet(project: Path, options: BuildOptions, duplex: bool = False,
     last good PDF stays is bound as it last loaded (``BuildReport.kept``), with a
     warning.
     """
-    started = time.perf_counter()
     project = project.resolve()
+    if not selection:
+        return make_plans(project, options, [Plan(duplex=duplex)], (), executor, listener)
+    report = BookletReport(BuildReport())
+    try:
+        chosen = tuple(selection.slugs(project))
+    except Problems as problems:  # bad settings: no handout can be read
+        report.errors.extend(problems.errors)
+        return report
+    target = booklet_target(name or selection.name())
+    if not chosen:
+        report.errors.append(VersusError(
+            f"no handout is selected by {selection.describe()}: {target} not written",
+            project / "content"))
+        return report
+    plan = Plan(target, (("", chosen),), duplex)
+    return make_plans(project, options, [plan], chosen, executor, listener, report)
+
+
+def make_plans(project: Path, options: BuildOptions, plans: list[Plan],
+          targets: tuple[str, ...], executor: Executor | None,
+          listener: Listener | None, report: BookletReport | None = None) -> BookletReport:
+    """Build the handouts' outputs (of ``targets``, or all), then bind each plan."""
+    started = time.perf_counter()
     listener = listener or Listener()
     tracker = _Tracker(listener)
     formats = tuple(dict.fromkeys((*options.formats, "pdf")))
-    chosen: tuple[str, ...] = ()
-    if selection:
-        report = BookletReport(BuildReport())
-        try:
-            chosen = tuple(selection.slugs(project))
-        except Problems as problems:  # bad settings: no handout can be read
-            report.errors.extend(problems.errors)
-            return report
-        if not chosen:
-            report.errors.append(VersusError(
-                f"no handout is selected by {selection.describe()}: booklet not written",
-                project / "content"))
-            return report
-    every = dataclasses.replace(options, formats=formats, targets=chosen)
-    report = BookletReport(build(project, every, executor, tracker))
-    try:
-        if report.build.ok or options.keep_going:
-            kept = [slug for slug in report.build.kept
-                    if (project / OUTPUT_DIR / "pdf" / f"{slug}.pdf").is_file()]
-            slugs = sorted({*tracker.slugs(), *kept})
-            _Booklet(project, options, duplex, report).make(slugs, listener)
-    except VersusError as error:
-        report.errors.append(error)
-    except Problems as problems:
-        report.errors.extend(problems.errors)
+    every = dataclasses.replace(options, formats=formats, targets=targets)
+    report = report or BookletReport(BuildReport())
+    report.build = build(project, every, executor, tracker)
+    if report.build.ok or options.keep_going:
+        kept = [slug for slug in report.build.kept
+                if (project / OUTPUT_DIR / "pdf" / f"{slug}.pdf").is_file()]
+        fresh = {*tracker.slugs(), *kept}
+        for plan in plans:
+            made = Made(plan.target)
+            report.booklets.append(made)
+            try:
+                _Booklet(project, options, plan, report, made).make(fresh, listener)
+            except VersusError as error:
+                report.errors.append(error)
+            except Problems as problems:
+                report.errors.extend(problems.errors)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -174,20 +213,36 @@ def make_booklet(project: Path, options: BuildOptions, duplex: bool = False,
 class _Booklet:
     """One booklet: plan it against the build state, then render and assemble it."""
 
-    def __init__(self, project: Path, options: BuildOptions, duplex: bool,
-                 report: BookletReport):
-        self.project, self.options, self.duplex, self.report = (project, options,
-                                                                duplex, report)
+    def __init__(self, project: Path, options: BuildOptions, plan: Plan,
+                 report: BookletReport, made: Made):
+        self.project, self.options, self.plan = project, options, plan
+        self.report, self.made = report, made
+        self.duplex = plan.duplex
         self.output = project / OUTPUT_DIR
-        self.target = self.output / BOOKLET
+        self.target = self.output / plan.target
         self.state = BuildState.for_project(project)
 
-    def make(self, slugs: list[str], listener: Listener) -> None:
+    def make(self, fresh: set[str], listener: Listener) -> None:
+        started = time.perf_counter()
+        plan = self.plan
         try:
             settings = load_settings(self.project).replace(
-                paper=self.options.paper, pdf_variant=self.options.pdf_variant)
+                paper=self.options.paper, pdf_variant=self.options.pdf_variant,
+                site_name=plan.title, site_subtitle=plan.subtitle)
         except Problems:
             return  # the handout build has reported them
+        if plan.paper and plan.paper != settings.paper:
+            raise VersusError(
+                f"{plan.target} is defined on {plan.paper} paper, but the handouts are "
+                f"built on {settings.paper} (the 'paper' setting, or --paper): not "
+                "written, since its pages would not match", *plan.defined_at)
+        if plan.parts is None:
+            parts = [("", sorted(fresh))]
+        else:
+            parts = [(title, [slug for slug in slugs if slug in fresh])
+                     for title, slugs in plan.parts]
+        parts = [(title, slugs) for title, slugs in parts if slugs]
+        slugs = [slug for _, part in parts for slug in part]
         if not slugs:
             self._none_left()
             return
@@ -195,29 +250,38 @@ class _Booklet:
         sources = dict(discover(self.project)[0])
         digests = Digests(self.project, self.state.files)
         inputs = self._inputs(slugs, sources, pages, digests)
-        decision = decide(self.state, BOOKLET, self.target, inputs, digests,
-                                     self.options.force)
+        titled = any(title for title, _ in parts)
+        if titled:
+            inputs["parts"] = value_digest(parts)
+        decision = decide(self.state, plan.target, self.target, inputs, digests,
+                          self.options.force)
         listener.planned([decision])
         if not decision.stale:
-            self.report.up_to_date = True
+            self.made.up_to_date = True
             return
-        entries = [self._entry(slug, sources[slug], settings) for slug in slugs]
+        entries = {slug: self._entry(slug, sources[slug], settings) for slug in slugs}
+        contents = [ContentsPart(title, tuple(entries[slug] for slug in part), number)
+                    for number, (title, part) in enumerate(parts, 1)] if titled else None
+        ordered = [entry for part in contents for entry in part.entries] if contents \
+            else [entries[slug] for slug in slugs]
         # The last booklet's count of cover and contents pages is the best first
         # guess: when right, the contents is rendered once instead of twice.
-        facts = dict(self.state.remembered(BOOKLET))
+        facts = dict(self.state.remembered(plan.target))
         key = "front_pages_duplex" if self.duplex else "front_pages"
         guess = facts.get(key)
-        pdf, read = render_booklet(pages, entries, self.output, self.project,
+        pdf, read = render_booklet(pages, ordered, self.output, self.project,
                                    self.duplex, source_date(), guess,
-                                   self.options.bleed)
+                                   self.options.bleed, contents,
+                                   bool(contents) and part_pages(pages), plan.target)
         write_atomic(self.target, pdf.data)
-        self.state.record(BOOKLET, inputs,
+        self.state.record(plan.target, inputs,
                           {digests.name(Path(p)): digests.of(Path(p)) for p in read})
-        self.state.remember(BOOKLET, **{**facts, key: pdf.front_pages})
+        self.state.remember(plan.target, **{**facts, key: pdf.front_pages})
         self.state.learn(digests)
         self.state.save()
-        self.report.path = self.target
-        self.report.handouts, self.report.pages = len(entries), pdf.pages
+        self.made.path = self.target
+        self.made.handouts, self.made.pages = len(entries), pdf.pages
+        self.made.seconds = time.perf_counter() - started
 
     def _inputs(self, slugs: list[str], sources: dict[str, Path], pages: Pages,
                 digests: Digests) -> dict[str, str]:
@@ -238,13 +302,16 @@ class _Booklet:
         if handout is None:
             handout = load_handout(source, slug, settings)  # loaded fine for its PDF
         else:
+            where = "the booklet" if self.plan.target == BOOKLET else self.plan.target
             self.report.build.warnings.append(VersusError(
-                "using the last good version in the booklet", source))
+                f"using the last good version in {where}", source))
         return ContentsEntry(slug=slug, title=handout.title, tagline=handout.tagline,
-                     items=handout.items, tags=handout.tags, date=handout.date)
+                             items=handout.items, tags=handout.tags, date=handout.date)
 
     def _none_left(self) -> None:
         """No handout to bind: drop a booklet of handouts that are all gone."""
+        if self.plan.target != BOOKLET:
+            return  # the build has said why
         if self.report.build.ok and self.report.build.handouts == 0:
             if self.target.exists():
                 self.target.unlink()
@@ -254,3 +321,12 @@ class _Booklet:
                 self.state.save()
 
 
+def part_pages(pages: Pages) -> bool:
+    """Whether the theme draws a title page for each part of a booklet: its
+    booklet.html includes a booklet-part.html that is not empty."""
+    try:
+        path = pages.theme.find(PART_TEMPLATE)
+    except TemplateError:
+        return False
+    return path in pages.templates_used(BOOKLET_TEMPLATE) and bool(
+        path.read_text(encoding="utf-8").strip())

@@ -46,6 +46,24 @@ class ContentsEntry:
 
 
 @dataclass(frozen=True)
+class ContentsPart:
+    """A part of the booklet (``parts:`` of a booklet in versus.yaml) as the contents
+    and its title page show it."""
+
+    title: str
+    entries: tuple[ContentsEntry, ...]
+    number: int = 1
+    page: int = 0
+    """Where it starts: its title page, or else its first handout."""
+    key: str = ""
+    """What its entry in the contents links to: its title page, or its first handout."""
+
+    @property
+    def link(self) -> str:
+        return LINK_SCHEME + self.key
+
+
+@dataclass(frozen=True)
 class BookletPdf:
     """The assembled booklet."""
 
@@ -60,46 +78,83 @@ class BookletPdf:
 def render_booklet(pages: Pages, entries: list[ContentsEntry], output: Path, project: Path,
                    duplex: bool, fallback_date: datetime.date | None = None,
                    front_guess: int | None = None, bleed: str | None = None,
-                   ) -> tuple[BookletPdf, tuple[str, ...]]:
+                   parts: list[ContentsPart] | None = None, part_pages: bool = False,
+                   name: str = BOOKLET) -> tuple[BookletPdf, tuple[str, ...]]:
     """Render cover and contents for ``entries`` and bind them with their PDFs.
 
-    The contents gives page numbers that depend on its own length: it is rendered
-    with ``front_guess`` (or the least it can take) front pages, then again with
-    the count it really took, until the two agree. Returns the booklet and the
-    files the renderer read (stylesheet, fonts).
+    With ``parts`` (which then hold the entries) the contents and the outline
+    group the handouts under their parts' titles, and with ``part_pages`` each
+    part starts with a title page. The contents gives page numbers that depend
+    on its own length: it is rendered with ``front_guess`` (or the least it can
+    take) front pages, then again with the count it really took, until the two
+    agree. Returns the booklet and the files the renderer read (stylesheet, fonts).
     """
     from .assemble import Layout, Part, assemble
 
-    paths = [output / "pdf" / f"{entry.slug}.pdf" for entry in entries]
-    counts = [_page_count(path.read_bytes()) for path in paths]
     dates = [entry.date for entry in entries if entry.date]
     date = max(dates) if dates else fallback_date
+    render = _Renderer(pages, project, pages.settings.pdf_variant or None, bleed)
+    # What is bound after the front, in order: (part, its title page's PDF) or an entry.
+    bound_docs: list = []
+    title_pages: dict[int, tuple] = {}
+    for part in parts or ():
+        if part_pages:
+            title_pages[part.number] = (part, render.part_page(part, duplex, date))
+            bound_docs.append(title_pages[part.number])
+        bound_docs.extend(part.entries)
+    if not parts:
+        bound_docs = list(entries)
+    paths = {entry.slug: output / "pdf" / f"{entry.slug}.pdf" for entry in entries}
+    counts = [_page_count(doc[1] if isinstance(doc, tuple) else paths[doc.slug].read_bytes())
+              for doc in bound_docs]
     least = 3 if duplex else 2  # cover (and its blank back), one contents page
     front_pages = max(front_guess or least, least)
-    render = _Renderer(pages, project, pages.settings.pdf_variant or None, bleed)
     for _ in range(MAX_PASSES):
-        starts = page_starts(front_pages, counts, duplex)
-        placed = [dataclasses.replace(e, page=p) for e, p in zip(entries, starts)]
-        front = render.front(placed, duplex, date)
+        starts = dict(zip(map(id, bound_docs), page_starts(front_pages, counts, duplex)))
+        placed = [dataclasses.replace(e, page=starts[id(e)]) for e in entries]
+        placed_parts = [_place(part, starts, title_pages.get(part.number))
+                        for part in parts or ()]
+        front = render.front(placed, duplex, date, placed_parts)
         if _page_count(front) == front_pages:
             break
         front_pages = _page_count(front)  # the contents took more or fewer: renumber
     else:
         raise RenderError(f"the contents page numbers did not settle after {MAX_PASSES} "
                           "passes", pages.theme.find(BOOKLET_TEMPLATE))
-    total = starts[-1] + counts[-1] - 1
+    last = bound_docs[-1]
+    total = starts[id(last)] + counts[-1] - 1
     layout = Layout(lang=pages.settings.lang, duplex=duplex,
                     gutter=GUTTER_MM * 72 / 25.4 if duplex else 0.0,
                     numbers=render.numbers(total, duplex))
-    parts = [Part(e.slug, e.title, e.page, path) for e, path in zip(placed, paths)]
+    titles = {id(e): part.title for part in parts or () for e in part.entries}
+    bound = []
+    for doc in bound_docs:
+        if isinstance(doc, tuple):
+            part, data = doc
+            bound.append(Part(f"part:{part.number}", part.title, starts[id(doc)], None,
+                              part.title, data))
+        else:
+            bound.append(Part(doc.slug, doc.title, starts[id(doc)], paths[doc.slug],
+                              titles.get(id(doc), "")))
     title = pages.settings.site_name
-    bound = assemble(front, parts, layout, _metadata(pages.settings, date),
-                     _xmp(title, pages.settings.lang, date))
-    for name in bound.untagged:
+    result = assemble(front, bound, layout, _metadata(pages.settings, date),
+                      _xmp(title, pages.settings.lang, date))
+    for untagged in result.untagged:
         logger.warning("%s: %s has no structure tree: its pages are in the booklet "
-                       "untagged", BOOKLET, name)
-    return (BookletPdf(bound.data, total, {e.slug: e.page for e in placed}, front_pages),
+                       "untagged", name, untagged)
+    return (BookletPdf(result.data, total, {e.slug: e.page for e in placed}, front_pages),
             tuple(sorted(render.read)))
+
+
+def _place(part: ContentsPart, starts: dict[int, int], title_page) -> ContentsPart:
+    """``part`` with its entries' pages and its own: its ``title_page``'s, if it has
+    one, else its first entry's."""
+    entries = tuple(dataclasses.replace(e, page=starts[id(e)]) for e in part.entries)
+    if title_page is not None:
+        return dataclasses.replace(part, entries=entries, page=starts[id(title_page)],
+                                   key=f"part:{part.number}")
+    return dataclasses.replace(part, entries=entries, page=entries[0].page,
+                               key=entries[0].slug)
 
 
 def _page_count(data: bytes) -> int:
@@ -130,10 +185,18 @@ class _Renderer:
         self.read: set[str] = set()
 
     def front(self, entries: list[ContentsEntry], duplex: bool,
-              date: datetime.date | None) -> bytes:
+              date: datetime.date | None, parts: list[ContentsPart] = ()) -> bytes:
         """The cover and contents."""
         html = self.pages.booklet(entries, date=date, duplex=duplex,
-                                  tags=tag_counts(entries))
+                                  tags=tag_counts(entries), parts=parts)
+        return self._render(html, self.pages.theme.find(BOOKLET_TEMPLATE), self.variant)
+
+    def part_page(self, part: ContentsPart, duplex: bool,
+                  date: datetime.date | None) -> bytes:
+        """The title page of ``part``: booklet.html drawn for it (``part`` set)."""
+        entries = list(part.entries)
+        html = self.pages.booklet(entries, date=date, duplex=duplex,
+                                  tags=tag_counts(entries), part=part)
         return self._render(html, self.pages.theme.find(BOOKLET_TEMPLATE), self.variant)
 
     def numbers(self, total: int, duplex: bool) -> bytes:

@@ -75,63 +75,70 @@ def html(project, targets, **options):
 @build_options()
 def build_all(project, targets, **options):
     """Build everything: the web pages, the index, the PDFs and, unless TARGETS
-    are given, the booklet."""
+    are given, the booklet (or each booklet versus.yaml defines, as defined)."""
     if targets:
         return _build(("html", "pdf"), project, targets, **options)
     return _booklet(("html", "pdf"), project, **options)
 
 
-def _booklet(formats, project, duplex=False, explain=False, tags=(), globs=(),
+def _booklet(formats, project, duplex=False, explain=False, tags=(), globs=(), name=None,
              **options) -> int:
-    from ..booklet.binder import Selection, make_booklet
-    from ..booklet.pages import BOOKLET
+    from ..booklet.binder import Selection
+    from ..booklet.booklets import bind
     from ..build.pipeline import BuildOptions
     from .progress import ProgressListener, summary
 
     listener = ProgressListener(explain=explain,
                                 quiet=not logger.isEnabledFor(logging.INFO))
     try:
-        report = make_booklet(project, BuildOptions(formats=formats, booklet=True,
-                                                    **options),
-                              duplex=duplex, listener=listener,
-                              selection=Selection(tags, globs))
+        report = bind(project, BuildOptions(formats=formats, booklet=True, **options),
+                      duplex=duplex, selection=Selection(tags, globs), name=name,
+                      listener=listener, every="html" in formats)
     finally:
         listener.close()
     build = report.build
-    for warning in build.warnings:
+    for warning in build.warnings + report.warnings:
         logger.warning("%s", warning)
     for error in build.errors + report.errors:
         logger.error("%s", error)
     logger.info("%s", summary(build, len(build.errors) + len(report.errors)))
-    if report.path:
-        logger.info("built %s: %s, %s in %.2f s", BOOKLET,
-                    counted(report.handouts, "handout"), counted(report.pages, "page"),
-                    report.seconds)
-    elif report.up_to_date:
-        logger.info("%s is up to date", BOOKLET)
-    elif report.ok:
-        logger.info("%s not written: no handout to bind", BOOKLET)
-    else:
-        logger.info("%s not written", BOOKLET)
+    for made in report.booklets:
+        if made.path:
+            logger.info("built %s: %s, %s in %.2f s", made.target,
+                        counted(made.handouts, "handout"), counted(made.pages, "page"),
+                        made.seconds)
+        elif made.up_to_date:
+            logger.info("%s is up to date", made.target)
+        elif report.ok:
+            logger.info("%s not written: no handout to bind", made.target)
+        else:
+            logger.info("%s not written", made.target)
     return EXIT_OK if report.ok else EXIT_ERRORS
 
 
 @main.command()
 @click.option("--duplex", is_flag=True,
               help="Two-sided print: every handout on a right-hand (odd) page, "
-                   "margins mirrored, page numbers on the outer edge.")
+                   "margins mirrored, page numbers on the outer edge (booklets "
+                   "versus.yaml defines say their own).")
 @click.option("--tag", "tags", multiple=True, metavar="TAG",
               help="Bind only the handouts with this tag (repeatable; with --match, "
-                   "a handout either selects is bound).")
+                   "a handout either selects is bound) to output/booklets/<NAME>.pdf.")
 @click.option("--match", "globs", multiple=True, metavar="GLOB",
               help="Bind only the handouts whose slug matches this shell pattern, "
-                   "e.g. 'cloud/*' (repeatable).")
+                   "e.g. 'cloud/*' (repeatable) to output/booklets/<NAME>.pdf.")
+@click.option("--name", metavar="NAME",
+              help="The file of a --tag/--match booklet, output/booklets/NAME.pdf  "
+                   "[default: from the selection, e.g. tag-cloud]; without them, "
+                   "build only the booklet NAME that versus.yaml defines.")
 @build_options(targets=False)
 def booklet(project, **options):
     """Build output/booklet.pdf: a cover, a contents page with page numbers and
-    links, then every handout's PDF (or those --tag and --match select, brought
-    up to date first), with bookmarks, one structure tree and one page number
-    sequence."""
+    links, then every handout's PDF (brought up to date first), with bookmarks,
+    one structure tree and one page number sequence. With booklets: in
+    versus.yaml, build each booklet it defines, as defined, to
+    output/booklets/<name>.pdf instead; --tag and --match bind a selection to a
+    file of its own there."""
     return _booklet(("pdf",), project, **options)
 
 
