@@ -23,10 +23,16 @@ name: PostgreSQL
 aliases: [Postgres]
 summary: The open-source object-relational database.
 website: https://www.postgresql.org/
+logo: static/postgresql.svg
 facts:
   Licence: {value: PostgreSQL Licence, source: "https://www.postgresql.org/about/licence/"}
   First release: 1996
 """
+
+
+LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+        '<rect width="10" height="10" fill="#d82c20"/></svg>')
+"""A red square: no colour of the theme's."""
 
 
 def versus(project: Path, *args: str) -> subprocess.CompletedProcess:
@@ -46,6 +52,7 @@ def pdf_text(path: Path) -> str:
 def project(tmp_path_factory) -> Path:
     project = tmp_path_factory.mktemp("items") / "project"
     write(project, "content/items/postgresql.yaml", PROFILE)
+    write(project, "static/postgresql.svg", LOGO)
     write(project, "content/shared/licences.md",
           "A licence says what you may do with the code.\n")
     write(project, "content/postgresql-vs-mysql.md", (
@@ -73,6 +80,24 @@ def test_two_handouts_take_the_licence_from_the_profile(project):
     assert "PostgreSQL Licence" in re.sub(r"<[^>]+>", "", page)
     assert "The open-source object-relational database." in page, "summary in the head"
     assert "https://www.postgresql.org/about/licence/" in page, "the fact's source listed"
+
+
+def test_the_profile_logo_heads_the_items_column_in_print_and_on_the_web(project,
+                                                                        tmp_path):
+    from PIL import Image
+
+    page = project / "output/html/db/postgres-vs-sqlite.html"
+    (src,) = re.findall(r'<img class="item-logo" src="([^"]+)"', page.read_text("utf-8"))
+    assert src == "../../static/postgresql.svg" and (page.parent / src).resolve().is_file()
+    for name, logos in (("postgresql-vs-mysql", True), ("redis-vs-memcached", False)):
+        subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1",
+                        str(project / "output/pdf" / f"{name}.pdf"), str(tmp_path / name)],
+                       check=True)
+        (png,) = tmp_path.glob(f"{name}*.png")
+        pixels = Image.open(png).convert("RGB").tobytes()
+        red = sum(1 for at in range(0, len(pixels), 3)
+                  if pixels[at] > 180 and pixels[at + 1] < 90 and pixels[at + 2] < 80)
+        assert (red > 4) is logos, (name, red)
 
 
 def test_a_handout_value_wins_over_the_profile(project):
