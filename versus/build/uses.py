@@ -126,18 +126,51 @@ class Uses:
         listed = self.listed.get(slug)
         if listed is None:
             return []
-        shared: dict[str, int] = {}
-        for key in dict.fromkeys(map(self.item_key, listed.items)):
-            for other in self._by_item.get(key, ()):
-                if other != slug:
-                    shared[other] = shared.get(other, 0) + 1
-        order = {other: place for place, other in enumerate(self.listed)}
-        best = sorted(shared, key=lambda other: (-shared[other], order[other]))
-        return [(other, self.listed[other].title) for other in best[:MAX_RELATED]]
+        keys = tuple(sorted(set(map(self.item_key, listed.items))))
+        if keys not in self._best:
+            self._best[keys] = self._ranked(keys)
+        best = [other for other in self._best[keys] if other != slug][:MAX_RELATED]
+        return [(other, self.listed[other].title) for other in best]
+
+    def _ranked(self, keys: tuple[str, ...]) -> list[str]:
+        """The ``MAX_RELATED + 1`` handouts sharing most of the items ``keys``, most
+        first, then in order (one more: the handout asking is among them). Every
+        handout naming two of the items is in a list other than the longest, and
+        one naming a single item that ranks comes early in its list: so the
+        longest list is read only to its first places, and a thousand handouts
+        naming PostgreSQL cost little each."""
+        keys = sorted(keys, key=lambda key: len(self._by_item.get(key, ())))
+        lists = [self._by_item.get(key, []) for key in keys]
+        candidates = {other for each in lists[:-1] for other in each}
+        candidates.update(other for each in lists for other in each[:MAX_RELATED + 1])
+        sets = [self._members(key) for key in keys] if len(keys) > 1 else []
+        order = self._order
+        shared = {other: sum(other in each for each in sets) for other in candidates}
+        return sorted(candidates, key=lambda other: (-shared[other], order[other])
+                      )[:MAX_RELATED + 1]
+
+    def _members(self, key: str) -> set[str]:
+        """The handouts naming item ``key``, as a set made once."""
+        if key not in self._sets:
+            self._sets[key] = set(self._by_item.get(key, ()))
+        return self._sets[key]
+
+    @functools.cached_property
+    def _sets(self) -> dict[str, set[str]]:
+        return {}
+
+    @functools.cached_property
+    def _order(self) -> dict[str, int]:
+        return {slug: place for place, slug in enumerate(self.listed)}
+
+    @functools.cached_property
+    def _best(self) -> dict[tuple[str, ...], list[str]]:
+        """The ranking of each set of items asked for (``_ranked``)."""
+        return {}
 
     def forget(self) -> None:
         """Read ``listed`` again: handouts were loaded since."""
-        for name in ("listed", "_by_item"):
+        for name in ("listed", "_by_item", "_order", "_best", "_sets"):
             self.__dict__.pop(name, None)
 
 
