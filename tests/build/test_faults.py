@@ -23,7 +23,7 @@ from click.testing import CliRunner
 
 from versus.cli.main import main
 from versus.build.pipeline import BuildOptions, build
-from support.files import write
+from support.files import hears_ctrl_c, write
 
 REPO = Path(__file__).resolve().parents[2]
 SLUGS = [f"item{n}-vs-other{n}" for n in range(8)]
@@ -46,7 +46,7 @@ def start(project: Path, *args: str) -> subprocess.Popen:
     """``build.py pdf`` in its own process group (so the pool's workers die with it)."""
     return subprocess.Popen([sys.executable, str(REPO / "build.py"), "pdf", "--project",
                              str(project), *args], cwd=project, start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=hears_ctrl_c)
 
 
 def temp_files(project: Path) -> list[Path]:

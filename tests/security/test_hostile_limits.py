@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from support.files import write
+from support.files import hears_ctrl_c, write
 from versus.errors import VersusError
 from versus.executors.local import ProcessExecutor
 
@@ -93,7 +93,7 @@ def start(project: Path, *arguments: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, str(REPO / "build.py"), *arguments,
                              "--project", str(project)], cwd=project, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=hears_ctrl_c)
 
 
 def finish(process: subprocess.Popen) -> str:

@@ -56,3 +56,12 @@ class StubExecutor:
 
     def close(self) -> None:
         pass
+
+
+def hears_ctrl_c() -> None:
+    """A child's ``preexec_fn``: Ctrl-C (SIGINT) acted on, as in a terminal, even when
+    the tests run in a shell's background job, whose children inherit it ignored
+    (and Python then keeps it ignored)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
