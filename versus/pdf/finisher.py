@@ -21,6 +21,11 @@ nothing in the document leads to them any more (a reader never meets them;
 pikepdf's save used to leave them out). References are read as pydyf writes
 them, ``b"12 0 R"``, the object being ``pdf.objects[12]``.
 
+Before those, ``versus.pdf.textstructure`` makes the tree follow the text rather
+than the layout: a paragraph, list or link cut by a column, page or line break is
+one element again; definition lists, nested lists and footnotes are tagged as
+their HTML reads.
+
 The header scope belongs in WeasyPrint (its issue 2508, "PDF/UA: Tags for
 header cells in tables are missing", open for WeasyPrint 70); this step stays
 until a release sets it, and is harmless after.
@@ -38,6 +43,7 @@ from urllib.parse import urlsplit
 import pydyf
 
 from ..security.sandbox import VIRTUAL_ROOT
+from .textstructure import follow_text
 
 TEXT_MATRIX = re.compile(rb"1 0 0 -1 [-\d.]+ ([-\d.]+) Tm")
 PX = 0.75
@@ -49,9 +55,11 @@ NULL = b"null"
 
 def finisher(base_url: str) -> Callable[[object, pydyf.PDF], None]:
     """A ``write_pdf`` finisher for a page at ``base_url``: links made relative,
-    then scopes, an ID tree and artifacts if the PDF is tagged."""
+    then, if the PDF is tagged, a tree that follows the text, scopes, an ID tree
+    and artifacts."""
     def finish(document, pdf: pydyf.PDF) -> None:
         relative_links(pdf, base_url)
+        follow_text(document, pdf)
         mend_tags(pdf)
     return finish
 
