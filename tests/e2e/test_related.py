@@ -206,3 +206,17 @@ def test_check_warns_of_a_profile_no_handout_names(project):
     assert ("warning: content/items/oracle.yaml:1:1: no handout names 'Oracle Database'"
             in result.stderr)
     assert '"code": "unused-profile"' in listed.stdout
+
+
+def test_in_the_booklet_a_related_comparison_jumps_to_its_first_page(project):
+    with pikepdf.open(project / "output/booklet.pdf") as pdf:
+        starts = {str(dest): pdf.pages.index(pikepdf.Page(target[0]))
+                  for dest, target in zip(pdf.Root.Names.Dests.Names[::2],
+                                          pdf.Root.Names.Dests.Names[1::2])}
+        page = starts["postgresql-vs-mysql"]
+        jumps = [pdf.pages.index(pikepdf.Page(annot.Dest[0]))
+                 for annot in pdf.pages[page].get("/Annots", []) if "/Dest" in annot]
+        uris = [str(annot.A.URI) for annot in pdf.pages[page].get("/Annots", [])
+                if "/A" in annot and "/URI" in annot.A]
+    assert starts["db/postgres-vs-sqlite"] in jumps, "the related handout's first page"
+    assert not [uri for uri in uris if uri.endswith(".pdf")], uris

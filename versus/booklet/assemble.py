@@ -22,12 +22,14 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from ..pdf.structure import FOOTER, save
+from ..pdf.structure import FOOTER, HEADER, save
+from . import crosslinks
 from .structure import Structure, StructureError
 
 LINK_SCHEME = "versus-booklet:"
 """Contents entries link to this made-up URI; assembly turns it into a page link."""
 FOOTER_BLOCK = re.compile(re.escape(FOOTER) + rb".*?EMC", re.DOTALL)
+HEADER_BLOCK = re.compile(re.escape(HEADER) + rb".*?EMC", re.DOTALL)
 NUMBER_FORM = Name("/VersusPageNumber")
 
 
@@ -77,6 +79,7 @@ def assemble(front: bytes, parts: Sequence[Part], layout: Layout,
                             info["/Title"], layout.lang, "front") \
         else ["its cover and contents"]
     blanks, outline, names, titles = set(), [], {}, set()
+    owners: dict[int, str] = {}  # each handout page's handout
     group = None  # the outline entry of the part being bound, if parts
     for part in parts:
         if layout.duplex and len(pdf.pages) % 2 == 1:
@@ -95,6 +98,7 @@ def assemble(front: bytes, parts: Sequence[Part], layout: Layout,
         if part.path is not None:
             (group[4] if part.section else outline).append(entry)
             names[part.slug] = part.page - 1
+            owners.update(dict.fromkeys(range(first, len(pdf.pages)), part.slug))
         if not tagged:  # bound all the same, and said so
             untagged.append(f"pdf/{part.slug}.pdf" if part.path is not None
                             else f"the title page of part '{part.title}'")
@@ -105,6 +109,7 @@ def assemble(front: bytes, parts: Sequence[Part], layout: Layout,
     _paginate(pdf, handout_pages, layout)
     _outline(pdf, outline)
     _name_destinations(pdf, names)
+    crosslinks.link_inside(pdf, names, owners)
     _describe(pdf, info, xmp, layout.lang)
     return Bound(save(pdf), tuple(untagged))
 
@@ -238,14 +243,28 @@ def _link_contents(pdf: pikepdf.Pdf, front_count: int, parts: Sequence[Part]) ->
 
 
 def _paginate(pdf: pikepdf.Pdf, handout_pages: list[int], layout: Layout) -> None:
-    """Replace the handouts' footers with the booklet's numbers; shift for binding."""
+    """Replace the handouts' footers with the booklet's numbers; shift for binding.
+
+    A landscape page (five or six items) is turned a quarter (``/Rotate``) to stand
+    as the booklet's portrait pages do; the reader turns the booklet to read it.
+    Its number, the binding shift and the links follow the page as bound: the
+    number at its foot, on its outer side; it has no running head, as a book's
+    turned pages have none."""
     numbers = pikepdf.open(io.BytesIO(layout.numbers)) if layout.numbers else None
     for index in handout_pages:
         page = pdf.pages[index]
         page.contents_coalesce()
+        turned = _turn(page)
         data = FOOTER_BLOCK.sub(b"", page.obj.Contents.read_bytes())
+        if turned:  # its running head would run up the outer edge, into the number
+            data = HEADER_BLOCK.sub(b"", data)
         shift = layout.gutter if index % 2 == 0 else -layout.gutter  # index 0: right
-        move = f"1 0 0 1 {shift:g} 0 cm\n".encode() if layout.duplex else b""
+        move = (f"1 0 0 1 0 {shift:g} cm\n" if turned else f"1 0 0 1 {shift:g} 0 cm\n")
+        move = move.encode() if layout.duplex else b""
+        # The number's page stands upright on a turned page, its origin at the foot.
+        foot = float(page.mediabox[2]) + TURNED_DROP
+        upright = (f"0 1 -1 0 {foot:g} {float(page.mediabox[1]):g} cm ".encode()
+                   if turned else b"")
         stamp = b""
         if numbers is not None and index < len(numbers.pages):
             form = pdf.copy_foreign(numbers.pages[index].as_form_xobject())
@@ -254,16 +273,37 @@ def _paginate(pdf: pikepdf.Pdf, handout_pages: list[int], layout: Layout) -> Non
             resources.XObject = Dictionary(dict(resources.get("/XObject", {}).items()))
             resources.XObject[NUMBER_FORM] = form
             page.obj.Resources = resources
-            stamp = FOOTER + b"\nq " + NUMBER_FORM.unparse() + b" Do Q\nEMC\n"
+            stamp = (FOOTER + b"\nq " + upright + NUMBER_FORM.unparse() + b" Do Q\nEMC\n")
         page.obj.Contents = pdf.make_stream(b"q\n" + move + data + b"\nQ\n" + stamp)
         if layout.duplex and shift:
-            _shift_annotations(page, shift)
+            _shift_annotations(page, shift, turned)
 
 
-def _shift_annotations(page: pikepdf.Page, shift: float) -> None:
+TURN = 90
+"""How a landscape page is turned in the booklet: a quarter clockwise, the top of
+its text to the right, the start of its lines at the head of the booklet."""
+TURNED_DROP = 5 * 72 / 25.4
+"""How much lower a turned page's number stands: its foot is the landscape page's
+side margin (15 mm in versus.css), 5 mm less than a page's foot margin (20 mm)."""
+
+
+def _turn(page: pikepdf.Page) -> bool:
+    """Turn ``page`` upright if it is landscape and not turned already; if it was.
+
+    Turned, the page as bound has its foot on the media box's right edge and its
+    left-to-right along the media box's y."""
+    box = [float(value) for value in page.mediabox]
+    if box[2] - box[0] <= box[3] - box[1] or int(page.obj.get("/Rotate", 0)) % 360:
+        return False
+    page.obj.Rotate = TURN
+    return True
+
+
+def _shift_annotations(page: pikepdf.Page, shift: float, turned: bool = False) -> None:
     for annot in page.obj.get("/Annots", Array()):
-        rect = [float(value) for value in annot.Rect]
-        annot.Rect = Array([rect[0] + shift, rect[1], rect[2] + shift, rect[3]])
+        x0, y0, x1, y1 = (float(value) for value in annot.Rect)
+        annot.Rect = Array([x0, y0 + shift, x1, y1 + shift] if turned
+                           else [x0 + shift, y0, x1 + shift, y1])
 
 
 def _name_destinations(pdf: pikepdf.Pdf, names: dict[str, int]) -> None:
