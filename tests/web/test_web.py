@@ -81,7 +81,10 @@ return broken;
 OVERFLOWS = """
 return [document.documentElement.scrollWidth - document.documentElement.clientWidth,
         Array.from(document.querySelectorAll('.table-frame, pre, table, .handout-list li'))
-          .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.className || e.tagName)];
+          .filter(e => e.scrollWidth > e.clientWidth + 1)
+          // a box made to scroll sideways is a region the keyboard reaches
+          .filter(e => !(e.tabIndex === 0 && e.getAttribute('role') === 'region'))
+          .map(e => e.className || e.tagName)];
 """
 CELLS = """
 return Array.from(document.querySelectorAll('.comparison tbody tr:first-child > *'), cell => {

@@ -1,14 +1,19 @@
 """Markdown -> HTML with Python-Markdown: one converter per process, reset between
 handouts, its inline patterns tried only on text that can match them (``gates``),
-its output cleaned by the raw HTML policy; links between handouts follow the
-medium (a page's ``.html``, a PDF's ``.pdf``)."""
+its output cleaned by the raw HTML policy, then its code blocks laid out for the
+medium (``codeblocks``); links between handouts follow the medium (a page's
+``.html``, a PDF's ``.pdf``)."""
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
 
 from markupsafe import Markup
+
+from .codeblocks import lay_out
 
 MARKDOWN_EXTENSIONS = ["tables", "toc", "attr_list", "fenced_code", "codehilite",
                        "sane_lists", "def_list", "admonition", "smarty"]
@@ -37,6 +42,7 @@ class Markdown:
 
         from ..security.sanitize import clean
         from .gates import install
+        from .tablescroll import TableScroll
         from .typeset import NoteState, Typeset, mark_names, names_pattern
 
         class PageLinks(Treeprocessor):
@@ -50,14 +56,20 @@ class Markdown:
                                      extension_configs=MARKDOWN_CONFIG,
                                      output_format="html")
         self._md.treeprocessors.register(PageLinks(self._md), "versus-page-links", 1)
+        self._md.treeprocessors.register(TableScroll(self._md), "versus-table-scroll", 1)
         self.gated = install(self._md)
         """The tree processors whose inline patterns are gated (``gates``)."""
         self._md.versus_screen = False
         self._note_state, self._names_pattern = NoteState, names_pattern
         self._mark_names = mark_names
+        self._code_names = map("Code {}".format, itertools.count(1))
+        """Names the web page's code blocks (``codeblocks``), anew from each ``start``."""
 
-    def start(self, items, notes: dict[str, str], screen: bool) -> None:
-        """Begin a handout: its item names, and its footnotes (label -> Markdown)."""
+    def start(self, items, notes: dict[str, str], screen: bool,
+              code_name: Callable[[int], str] = "Code {}".format) -> None:
+        """Begin a handout: its item names, its footnotes (label -> Markdown), and
+        what its web page calls its code block N."""
+        self._code_names = map(code_name, itertools.count(1))
         self._md.versus_names_re = self._names_pattern(items)
         self._md.versus_notes = self._note_state()
         converted = {label: self.inline(text, screen) for label, text in notes.items()}
@@ -71,7 +83,8 @@ class Markdown:
     def block(self, text: str, screen: bool = False) -> Markup:
         """Markdown blocks -> HTML, cleaned by the raw HTML policy (``sanitize``)."""
         self._md.versus_screen = screen
-        return self._clean(self._md.reset().convert(text), screen)
+        html = self._clean(self._md.reset().convert(text), screen)
+        return Markup(lay_out(html, screen, self._code_names))
 
     def inline(self, text: str, screen: bool = False) -> Markup:
         """A table cell's Markdown -> cleaned HTML without the wrapping paragraph.
@@ -85,7 +98,8 @@ class Markdown:
     def convert_inline(self, text: str, screen: bool = False) -> Markup:
         """``inline`` through the converter, whatever the text."""
         self._md.versus_screen = screen
-        html = self._clean(self._md.reset().convert(text), screen)
+        html = lay_out(self._clean(self._md.reset().convert(text), screen), screen,
+                       self._code_names)
         match = PARAGRAPH_RE.match(html)
         if match and "<p>" not in match.group(1):
             html = match.group(1)

@@ -176,7 +176,9 @@ class Pages:
             screen = medium == "screen"
             lead_text, lead_notes = extract_notes(handout.lead)
             body_text, notes = extract_notes(handout.body)
-            self.markdown.start(handout.items, {**lead_notes, **notes}, screen)
+            words = self.words(handout.lang)
+            self.markdown.start(handout.items, {**lead_notes, **notes}, screen,
+                                lambda number: words("code_block", number=number))
             # In reading order, so footnotes are numbered as they are read.
             lead = self.markdown.block(lead_text, screen)
             table = [(self.markdown.inline(attribute.name, screen),

@@ -8,7 +8,8 @@
 - Names: item names, words like ``DevOps`` or ``MLflow`` and words with digits
   (versions, hashes) are wrapped in ``<span class="name">`` so the stylesheet
   never hyphenates them.
-- Code: long code spans in print may wrap at a camel-case hump or after a dot.
+- Code: long code spans in print may wrap at a camel-case hump or after ``.``,
+  ``_``, ``/`` or ``:``, and nowhere else (the stylesheet breaks no code word).
 - Figures: an image alone in its paragraph, with a title, is a captioned figure.
 - ``smart``: the smarty extension's quotes, dashes and ellipses for plain text
   such as a title.
