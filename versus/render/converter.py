@@ -13,12 +13,22 @@ from urllib.parse import urlsplit, urlunsplit
 
 from markupsafe import Markup
 
-from .codeblocks import lay_out
 
 MARKDOWN_EXTENSIONS = ["tables", "toc", "attr_list", "fenced_code", "codehilite",
                        "sane_lists", "def_list", "admonition", "smarty"]
+
+
+def _heading_id(text: str, separator: str) -> str:
+    """A heading's id, as the toc extension makes it, without its footnote calls."""
+    from markdown.extensions.toc import slugify
+
+    from .typeset import NOTE_MARK_RE
+
+    return slugify(NOTE_MARK_RE.sub("", text), separator)
+
+
 MARKDOWN_CONFIG = {"codehilite": {"guess_lang": False, "css_class": "highlight"},
-                   "toc": {"permalink": False}}
+                   "toc": {"permalink": False, "slugify": _heading_id}}
 PARAGRAPH_RE = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
 PLAIN_RE = re.compile(r"(?![-+#!? ]|\d+\.)(?:[^\W_]|[^\x00-\x7f\s]|[-,.;:()/%+=#!?]| (?! ))+"
                       r"(?<! )")
@@ -41,6 +51,7 @@ class Markdown:
         from markdown.treeprocessors import Treeprocessor
 
         from ..security.sanitize import clean
+        from .codeblocks import lay_out
         from .gates import install
         from .tablescroll import TableScroll
         from .typeset import NoteState, Typeset, mark_names, names_pattern
@@ -51,7 +62,7 @@ class Markdown:
                 for link in root.iter("a"):
                     link.set("href", _page_link(link.get("href", ""), suffix))
 
-        self._clean = clean
+        self._clean, self._lay_out = clean, lay_out
         self._md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS + [Typeset()],
                                      extension_configs=MARKDOWN_CONFIG,
                                      output_format="html")
@@ -76,15 +87,20 @@ class Markdown:
         self._md.versus_notes = self._note_state(converted, print_=not screen,
                                                  budget=MAX_HTML_CHARS)
 
+    def number(self, parts: list[str]) -> list[Markup]:
+        """This handout's converted ``parts``, in the order its page shows them, with
+        their footnote calls numbered in that order (``typeset.NoteState.number``)."""
+        return [Markup(part) for part in self._md.versus_notes.number(parts)]
+
     def notes(self) -> list[Markup]:
-        """The footnotes called so far in this handout, in order."""
+        """The footnotes ``number`` numbered in this handout, in their numbers' order."""
         return [Markup(html) for html in self._md.versus_notes.ordered()]
 
     def block(self, text: str, screen: bool = False) -> Markup:
         """Markdown blocks -> HTML, cleaned by the raw HTML policy (``sanitize``)."""
         self._md.versus_screen = screen
         html = self._clean(self._md.reset().convert(text), screen)
-        return Markup(lay_out(html, screen, self._code_names))
+        return Markup(self._lay_out(html, screen, self._code_names))
 
     def inline(self, text: str, screen: bool = False) -> Markup:
         """A table cell's Markdown -> cleaned HTML without the wrapping paragraph.
@@ -98,7 +114,7 @@ class Markdown:
     def convert_inline(self, text: str, screen: bool = False) -> Markup:
         """``inline`` through the converter, whatever the text."""
         self._md.versus_screen = screen
-        html = lay_out(self._clean(self._md.reset().convert(text), screen), screen,
+        html = self._lay_out(self._clean(self._md.reset().convert(text), screen), screen,
                        self._code_names)
         match = PARAGRAPH_RE.match(html)
         if match and "<p>" not in match.group(1):

@@ -179,13 +179,18 @@ class Pages:
             words = self.words(handout.lang)
             self.markdown.start(handout.items, {**lead_notes, **notes}, screen,
                                 lambda number: words("code_block", number=number))
-            # In reading order, so footnotes are numbered as they are read.
             lead = self.markdown.block(lead_text, screen)
             table = [(self.markdown.inline(attribute.name, screen),
                       [self.markdown.inline(value, screen) for value in attribute.values])
                      for attribute in handout.attributes]
             table, legend = draw_table(handout, table, self.words(handout.lang))
             body = self.markdown.block(body_text, screen)
+            # Footnotes numbered in reading order: the lead, the cells row by row,
+            # the body, each as it reads (not as the converter reached its parts).
+            lead, *cells, body = self.markdown.number(
+                [lead, *(cell for name, values in table for cell in (name, *values)), body])
+            rows = iter(cells)
+            table = [(next(rows), [next(rows) for _ in values]) for _, values in table]
         except RecursionError:
             raise RenderError("the Markdown is nested too deeply to convert",
                               handout.source) from None

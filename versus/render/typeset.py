@@ -1,10 +1,13 @@
 """Markdown extensions for the printed page: footnotes, unbreakable names, smart quotes.
 
 - Footnotes: definitions (``[^label]: text``) anywhere in the lead or body serve
-  calls (``[^label]``) in the lead, the body and the table cells alike, numbered
-  in reading order. In print the note's text goes where it is called, for
-  WeasyPrint to float it to the foot of the page; on the web page the call is a
-  numbered link to an endnote.
+  calls (``[^label]``) in the lead, the body and the table cells alike. The
+  converter leaves a mark per call (it reaches an admonition's or a list's text
+  after the text that follows it), and ``NoteState.number`` numbers the marks of
+  the converted lead, cells and body in reading order, one numbering for both
+  media. In print the note's text goes where it is called, for WeasyPrint to
+  float it to the foot of the page, with that number; on the web page the call
+  is a numbered link to an endnote.
 - Names: item names, words like ``DevOps`` or ``MLflow`` and words with digits
   (versions, hashes) are wrapped in ``<span class="name">`` so the stylesheet
   never hyphenates them.
@@ -59,6 +62,12 @@ class TooMuchHtml(ValueError):
     """Footnotes copied where they are called would make more HTML than allowed."""
 
 
+NOTE_MARK_RE = re.compile(f"{STX}note:(\\d+){ETX}")
+"""A call the converter left for ``NoteState.number``: the note's place among the
+definitions. Content cannot write one: Python-Markdown removes STX and ETX from
+its source."""
+
+
 class NoteState:
     """The footnotes of the handout being rendered: definitions and numbers given."""
 
@@ -66,6 +75,8 @@ class NoteState:
                  budget: int | None = None):
         self.notes = notes or {}
         """Label -> the note's HTML."""
+        self.labels = list(self.notes)
+        self.places = {label: place for place, label in enumerate(self.labels)}
         self.print = print_
         self.numbers: dict[str, int] = {}
         self.budget = budget
@@ -73,35 +84,42 @@ class NoteState:
         self.copied = 0
 
     def ordered(self) -> list[str]:
-        """The notes' HTML in the order they were first called."""
+        """The notes' HTML in the order of their numbers."""
         return [self.notes[label] for label in self.numbers]
+
+    def number(self, parts: list[str]) -> list[str]:
+        """``parts`` (converted HTML, in the order the page shows them) with their
+        calls numbered in that order: a note keeps the number of its first call."""
+        return [NOTE_MARK_RE.sub(self._call, part) for part in parts]
+
+    def _call(self, match: re.Match) -> str:
+        label = self.labels[int(match.group(1))]
+        first = label not in self.numbers
+        number = self.numbers.setdefault(label, len(self.numbers) + 1)
+        if self.print:
+            self.copied += len(self.notes[label])
+            if self.budget is not None and self.copied > self.budget:
+                # refused before the copies are joined: 1,000 calls of a 500 KB
+                # note would make 500 MB of HTML
+                raise TooMuchHtml(self.copied)
+            # WeasyPrint adds one to the counter after the note: its call and its
+            # marker show ``number``, a second copy of a note the same number.
+            return (f'<span class="footnote" style="counter-set: footnote {number - 1}">'
+                    f'{self.notes[label]}</span>')
+        back = f' id="fnref-{number}"' if first else ""  # the endnote's way back
+        return f'<sup class="footnote-ref"{back}><a href="#fn-{number}">{number}</a></sup>'
 
 
 class NoteCalls(InlineProcessor):
-    """``[^label]`` -> the floating note (print) or a numbered link (screen)."""
+    """``[^label]`` -> a mark that ``NoteState.number`` makes the floating note
+    (print) or a numbered link (screen)."""
 
     def handleMatch(self, match, data):  # noqa: N802 (Python-Markdown's name)
         state: NoteState = self.md.versus_notes
-        label = match.group(1)
-        if label not in state.notes:
+        place = state.places.get(match.group(1))
+        if place is None:
             return None, None, None  # no such note: the text stays as written
-        first = label not in state.numbers
-        number = state.numbers.setdefault(label, len(state.numbers) + 1)
-        if state.print:
-            state.copied += len(state.notes[label])
-            if state.budget is not None and state.copied > state.budget:
-                # refused before the copies are joined: 1,000 calls of a 500 KB
-                # note would make 500 MB of HTML
-                raise TooMuchHtml(state.copied)
-            note = etree.Element("span", {"class": "footnote"})
-            note.text = AtomicString(self.md.htmlStash.store(state.notes[label]))
-            return note, match.start(0), match.end(0)
-        call = etree.Element("sup", {"class": "footnote-ref"})
-        if first:  # the endnote links back to the first call
-            call.set("id", f"fnref-{number}")
-        link = etree.SubElement(call, "a", {"href": f"#fn-{number}"})
-        link.text = AtomicString(str(number))
-        return call, match.start(0), match.end(0)
+        return AtomicString(f"{STX}note:{place}{ETX}"), match.start(0), match.end(0)
 
 
 class Names(Treeprocessor):
