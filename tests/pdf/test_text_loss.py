@@ -36,8 +36,10 @@ from versus.settings import Settings
 SIX = REPO / "tests" / "fixtures" / "databases-six.md"
 WORDS = "each added sentence makes the body of this handout a little longer than before"
 VERDICT = "Pick PostgreSQL unless a reason says otherwise, and keep its backups tested."
-LOSING = 41
-"""Sentences at which six items on Letter lost their Verdict section before the fix."""
+LOSING = 43
+"""Sentences at which six items on Letter lose their Verdict section without the fix
+(WeasyPrint's own column layout), with the theme as it is: a change that moves the
+page moves it too (41 before the heading after the table lost its rule)."""
 
 
 def sentence(number: int) -> str:
