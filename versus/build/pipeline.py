@@ -260,8 +260,7 @@ class Build:
             more = [(slug, path) for slug, path in found if slug in newly]
             loaded.update(load(self, more))
             attempted += more
-        if "profiles" in vars(self.uses):  # read: what is wrong in them is reported
-            self.report.errors.extend(self.uses.profiles.errors)
+        self.report.errors.extend(self.uses.profile_errors())
         parsed = {slug for slug, _ in attempted}
         kept = {slug for slug, _ in found
                 if slug in loaded or (slug not in parsed and included(self, slug))}

@@ -59,6 +59,11 @@ class Uses:
         """The project's item profiles, as they are now."""
         return load_profiles(self.run.project / CONTENT_DIR, read_text)
 
+    def profile_errors(self) -> tuple:
+        """What is wrong in the profiles, if this build read them (else nothing)."""
+        read = self.__dict__.get("profiles")
+        return read.errors if read is not None else ()
+
     def inputs(self, slug: str, handout: Handout | None = None) -> dict[str, str]:
         """The inputs of ``slug``'s outputs beyond its files, from ``handout`` when it
         was read, else from what the state remembers of it."""

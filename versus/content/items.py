@@ -48,6 +48,8 @@ class Profile:
     """(attribute name, cell), in the order given."""
     sources: tuple[tuple[str, Source], ...] = field(default=(), compare=False)
     """The sources its facts name, by key."""
+    places: tuple[tuple[int, int], ...] = field(default=(), compare=False)
+    """Where its name and each alias are written (line, column)."""
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -135,21 +137,14 @@ def read_profiles(found: list[Path], project: Path,
             errors.extend(problems.errors)
             continue
         by_slug[profile.slug] = profile
-        doc_names = [profile.name, *profile.aliases]
-        for index, name in enumerate(doc_names):
+        for name, (line, column) in zip(profile.names, profile.places):
             claimed = by_name.setdefault(name_key(name), profile.slug)
             if claimed != profile.slug:
-                key = ("name",) if index == 0 else ("aliases", index - 1)
-                line, column = _where(path, read_text, key)
                 errors.append(ContentError(
                     f"'{name}' is a name of item profile '{claimed}' too "
                     f"({by_slug[claimed].path.name}): an item has one profile",
                     path, line, column))
     return Profiles(by_slug, by_name, tuple(errors))
-
-
-def _where(path: Path, read_text, key: tuple) -> tuple[int, int]:
-    return load_yaml(read_text(path), str(path)).where(*key)
 
 
 def read_profile(path: Path, project: Path, read_text: Callable[[Path], str]) -> Profile:
@@ -183,8 +178,10 @@ def read_profile(path: Path, project: Path, read_text: Callable[[Path], str]) ->
     facts = _facts(doc, sources, errors)
     if errors:
         raise Problems(errors)
+    places = (doc.where("name"), *(doc.where("aliases", index)
+                                   for index in range(len(aliases))))
     return Profile(path.stem, path, name, aliases, summary, website, logo, facts,
-                   tuple(sources.items()))
+                   tuple(sources.items()), places)
 
 
 def _unknown_keys(doc: YamlDoc, errors: list) -> None:
