@@ -24,7 +24,7 @@ from ..errors import RenderError
 from ..executors.limits import RENDERING, time_limit
 from ..security.sandbox import (STATIC, VIRTUAL_THEME, LocalFiles, RemoteRefused,
                                 Sandbox, parse_url, reason, short)
-from . import columnfix, hyphens, linememo, textloss
+from . import cjkjustify, columnfix, hyphens, linememo, textloss
 from .variants import page_css, register
 
 REMOTE_TIMEOUT = 10
@@ -128,6 +128,7 @@ class PdfRenderer:
         columnfix.install(weasyprint)  # no section lost after balanced columns
         linememo.install(weasyprint)  # lines broken once per document, not per try
         hyphens.install(weasyprint)  # soft hyphens in the text; none in a cell's last word
+        cjkjustify.install(weasyprint)  # Chinese and Japanese justified between characters
         textloss.install()  # what is laid out is checked against what was built
         self.files = files
         self.fetcher = _sandboxed_fetcher(weasyprint, files)
