@@ -89,8 +89,8 @@ def lost_text(recording: Recording, document) -> str | None:
     laid = [piece for page in document.pages
             for piece in _pieces(page._page_box, built=False)]
     built, shown = _by_element(recording.pieces), _by_element(laid)
-    short = {element for element, chars in built.items()
-             if chars - shown.get(element, Counter())}
+    short = {element for element, text in built.items()
+             if _short(text, shown.get(element, ""))}
     if not short:
         return None
     blocks = list(dict.fromkeys(block for block, element, _ in recording.pieces
@@ -106,11 +106,21 @@ def lost_text(recording: Recording, document) -> str | None:
 
 
 def _by_element(pieces) -> dict:
-    """Element -> the characters of its text, folded, counted."""
+    """Element -> its text, folded."""
     texts: dict = {}
     for _, element, text in pieces:
-        texts.setdefault(element, []).append(text)
-    return {element: Counter(_folded("".join(parts))) for element, parts in texts.items()}
+        parts = texts.get(element)
+        if parts is None:
+            texts[element] = [text]
+        else:
+            parts.append(text)
+    return {element: _folded("".join(parts)) for element, parts in texts.items()}
+
+
+def _short(built: str, shown: str) -> bool:
+    """Whether ``shown`` lacks a character of ``built`` (both folded): one it
+    holds fewer times, wherever it is; a text laid out as built lacks none."""
+    return built != shown and bool(Counter(built) - Counter(shown))
 
 
 def _pieces(root, built: bool) -> Iterator[tuple[object, object, str]]:
@@ -146,9 +156,21 @@ def _fold(char: str) -> str:
     return unicodedata.normalize("NFKC", char).casefold()
 
 
+class _Folds(dict):
+    """Code point -> its character folded (``_fold``), for ``str.translate``:
+    each character's fold is worked out the first time it is met."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold(chr(code))
+        return folded
+
+
+_FOLDS = _Folds()
+
+
 def _folded(text: str) -> str:
     # Character by character, so a text cut into lines folds as the whole does.
-    return "".join(map(_fold, text))
+    return text.translate(_FOLDS)
 
 
 def _from_first_loss(expected: str, laid: str) -> str:
