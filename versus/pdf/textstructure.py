@@ -18,8 +18,8 @@ nested list hangs on the outer ``/L`` beside its item; a footnote is a
   top down, so an article joined across a page break brings the halves of its
   paragraph next to each other, and they join in turn. Marked content from
   another page than the element's ``/Pg`` becomes an ``/MCR`` naming its page;
-  the parent tree then names the joined element. Tables stay as laid out (each
-  page's part repeats the header row);
+  the parent tree then names the joined element. A table's later parts join
+  its first without the header row repeated on their pages (an artifact);
 - definition lists: each term and its descriptions one ``/LI``, the term its
   ``/Lbl``, each description an ``/LBody``.
 
@@ -34,8 +34,6 @@ from .tagsource import Source, sources
 
 PX = 0.75
 """pt per CSS px: WeasyPrint's scale at zoom 1."""
-UNJOINED = {"/Table"}
-"""Structure types whose fragments stay apart."""
 
 
 def follow_text(document, pdf: pydyf.PDF) -> None:
@@ -45,9 +43,11 @@ def follow_text(document, pdf: pydyf.PDF) -> None:
         return
     tree = _Tree(pdf, found)
     tree.notes(document)
-    tree.nest_lists()
+    if any(source.item is not None for source in found.values()):
+        tree.nest_lists()  # only a list hung on its outer list has one
     tree.join()
-    tree.definition_lists()
+    if any(source.html_tag == "dl" for source in found.values()):
+        tree.definition_lists()
     tree.rename_parents()
 
 
@@ -239,13 +239,22 @@ class _Tree:
                 kid = self.element(value)
                 source = self.source(kid)
                 key = source.key if source is not None else None
-                if key is not None and key == last_key and kid["S"] not in UNJOINED:
+                if key is not None and key == last_key:
+                    if kid["S"] == "/Table":
+                        self.drop_repeated_head(kid)
                     self.absorb(last, kid)
                     continue
                 kept.append(value)
                 last, last_key = kid, key
             element["K"] = kept
             pending.extend(reversed(self.kids(element)))
+
+    def drop_repeated_head(self, part: dict) -> None:
+        """A table's later part without the header row WeasyPrint repeats on its
+        page: read once, at the table's start; ``mend_tags`` makes the repeat an
+        artifact, as nothing reaches its content any more."""
+        part["K"] = pydyf.Array(value for value in part["K"]
+                                if (self.element(value) or {}).get("S") != "/THead")
 
     def absorb(self, first: dict, other: dict) -> None:
         """``other``'s content after ``first``'s: marked content of another page
