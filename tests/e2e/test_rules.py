@@ -24,7 +24,7 @@ def test_one_rule_lies_between_the_table_and_the_next_heading(seed_pdf, tmp_path
 
     found = words(seed_pdf)
     last_row = max(y1 for _, _, y1, word in found if word in ("latency", "rate"))
-    heading = min(y0 for _, y0, _, word in found if word == "Further")
+    heading = min(y0 for _, y0, _, word in found if word == "Further" and y0 > last_row)
     left = min(x for x, _, _, word in found if word == "Metrics")
     subprocess.run(["pdftoppm", "-png", "-r", str(DPI), "-f", "1", "-l", "1",
                     str(seed_pdf), str(tmp_path / "page")], check=True)

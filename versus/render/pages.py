@@ -23,6 +23,8 @@ from ..errors import Problems, RenderError, TemplateError
 from ..settings import Settings
 from ..settings import source_date as epoch_date
 from .citations import Cited, cite
+from .contents import contents, keep_last_words
+from .parts import parts
 from .converter import MAX_HTML_CHARS, Markdown
 from .differences import arrange
 from . import profiles
@@ -141,6 +143,8 @@ class Pages:
             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
         self.env.filters["smart"] = self._smart
         self.env.filters["isolate"] = _isolate
+        self.env.filters["keep_last_words"] = keep_last_words
+        self.env.filters["parts"] = parts
 
     @functools.cached_property
     def _smarty(self):
@@ -234,6 +238,8 @@ class Pages:
                             qr=(copy_check(self.settings.base_url, handout)
                                 if medium == "print" else None),
                             description=first_sentence(content.lead),
+                            contents=(contents(content.lead, content.body)
+                                      if medium == "print" else []),
                             heads=profiles.heads(handout, medium, root),
                             related=profiles.related(handout, medium),
                             tag_slugs=tag_slugs(handout.tags))
