@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import statistics
 import subprocess
-from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pyphen
 import pytest
 
 from support.golden import build_fixtures
+from support.lines import HYPHENS, Line
 
 MM = 72 / 25.4
 SEED, SIX, FEATURE = "devops-vs-mlops", "databases-six", "feature-handout"
@@ -28,26 +28,6 @@ LINE_RE = re.compile(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
                      r'yMax="([\d.]+)">(.*?)</line>', re.DOTALL)
 WORD_RE = re.compile(r"<word [^>]*>([^<]*)</word>")
 PAGE_RE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.DOTALL)
-HYPHENS = ("-", "\u2010", "\u00ad")
-
-
-@dataclass(frozen=True)
-class Line:
-    page: int
-    x0: float
-    y0: float   # from the top edge
-    x1: float
-    y1: float
-    text: str
-
-    @property
-    def height(self) -> float:
-        return round(self.y1 - self.y0, 1)
-
-    @property
-    def hyphenated(self) -> bool:
-        return self.text.endswith(HYPHENS) and len(self.text) > 1 and \
-            self.text[-2].isalpha()
 
 
 class Pages:

@@ -16,11 +16,12 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
-from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 
 import pytest
+
+from support.lines import Line
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -59,20 +60,6 @@ def long_german() -> str:
                         "die bessere Wahl. " * 4).split()[:34])
     lead = body.split("\n## ")[0].strip()
     return f"{head}\n---\n{lead}\n\n## Einzelheiten\n\n{sections}## Fazit\n\n{closing}\n"
-
-
-@dataclass(frozen=True)
-class Line:
-    page: int
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    text: str
-
-    @property
-    def height(self) -> float:
-        return round(self.y1 - self.y0, 1)
 
 
 class Pages:
