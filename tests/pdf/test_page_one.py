@@ -93,6 +93,15 @@ def test_a_short_lead_has_no_contents_beside_it():
         "Section 0", "Section 1", "Section 2", "Section 3"]
 
 
+def test_a_lead_too_long_or_with_a_note_or_picture_has_none():
+    body = "".join(f'<h2 id="s{n}">Section {n}</h2><p>Text.</p>' for n in range(4))
+    sentence = "A sentence of the lead that runs on. "
+    assert contents("<p>" + sentence * 30 + "</p>", body)
+    assert contents("<p>" + sentence * 80 + "</p>", body) == []
+    for inside in ('<span class="footnote">A note.</span>', '<img src="a.png" alt="">'):
+        assert contents(f"<p>{sentence * 30}{inside}</p>", body) == []
+
+
 def test_a_heading_with_a_note_is_listed_without_it():
     body = ('<h2 id="a">Alpha<sup class="footnote-ref"><a href="#fn-1">1</a></sup></h2>'
             '<h2 id="b">Beta &amp; Gamma</h2><h3 id="c">Delta</h3>')

@@ -19,6 +19,12 @@ OUTLINE_CHARS = 24
 """Characters of a heading on one line of the contents (37 mm of 8 pt type)."""
 OUTLINE_LINES = 1.19
 """Lines of the contents (8 pt type, 1.7 apart) beside one line of the lead (16.2 pt)."""
+MOST_LEAD_CHARS = 2000
+"""A longer lead has no contents beside it: the two stand side by side in one box,
+which does not break across a page."""
+UNSPLIT_RE = re.compile(r'<(?:img|table|pre|figure)\b|class="footnote')
+"""What a lead beside contents may not hold: what the height estimate cannot
+measure, and footnotes (whose text the box beside would carry with it)."""
 FEWEST = 3
 """Fewer entries than this are no contents: the lead is too short to stand beside."""
 LONG_TITLE = 28
@@ -36,10 +42,14 @@ class Entry:
 
 def contents(lead: str, body: str) -> list[Entry]:
     """The body's level-2 and level-3 headings if they fit beside the lead, else its
-    level-2 headings alone if they do, else none."""
+    level-2 headings alone if they do, else none; none beside a lead that is
+    long or holds what its height cannot be told from (``UNSPLIT_RE``)."""
     from html import unescape  # not for a build with nothing to do
 
-    lines = len(unescape(TAG_RE.sub("", lead)).strip()) / LEAD_CHARS
+    characters = len(unescape(TAG_RE.sub("", lead)).strip())
+    if characters > MOST_LEAD_CHARS or UNSPLIT_RE.search(lead):
+        return []
+    lines = characters / LEAD_CHARS
     room = lines * OUTLINE_LINES - 1  # a line for the contents' heading
     headings = [Entry(int(level), anchor, Markup(NOTE_CALL_RE.sub("", text)).striptags())
                 for level, anchor, text in HEADING_RE.findall(body)]
