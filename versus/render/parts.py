@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from .contents import TAG_RE
+
 SECTION_RE = re.compile(r"^<h2[ >]", re.MULTILINE)
 """Where a level-2 heading starts a line."""
 BLOCK_RE = re.compile(r"<(/?)(?:div|section|aside|details|blockquote|figure|table|ul|ol)\b")
 """An opening or closing tag of a block that a heading may sit in (raw HTML)."""
 HEADING_RE = re.compile(r"(<h2[ >].*?</h2>)", re.DOTALL)
-TAG_RE = re.compile(r"<[^>]+>")
 LINE_CHARS = 55
 """Characters on one line of a column (about 50 to 60)."""
 FEWEST_LINES = 5
