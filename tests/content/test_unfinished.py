@@ -116,3 +116,28 @@ def test_an_edited_site_catalog_changes_the_placeholders(tmp_path, run_cli, monk
                        "skeleton_focus: Second words about {items}.\n", encoding="utf-8")
     _, found = findings(run_cli, tmp_path)
     assert [f[1] for f in codes(found, "placeholder")] == [10]
+
+
+def test_front_matter_is_read_again_only_for_a_table_with_an_empty_cell(
+        tmp_path, monkeypatch):
+    from versus.content import unfinished as module
+    from versus.content.handouts import load_handout
+    from versus.settings import load_settings
+    from versus.yamldoc import load_yaml
+
+    full = write(tmp_path, "content/a-vs-b.md", HANDOUT + "Text.\n")
+    empty = write(tmp_path, "content/c-vs-d.md",
+                  HANDOUT.replace("B: two", "B: ''") + "Text.\n")
+    settings = load_settings(tmp_path)
+    read = []
+
+    def reading(text, name, **kwargs):
+        read.append(name)
+        return load_yaml(text, name, **kwargs)
+
+    monkeypatch.setattr(module, "load_yaml", reading)
+    assert module.unfinished(load_handout(full, "a-vs-b", settings), ()) == []
+    assert read == []
+    found = module.unfinished(load_handout(empty, "c-vs-d", settings), ())
+    assert [(f.code, f.error.line, f.error.column) for f in found] == [("empty-cell", 6, 8)]
+    assert read == [str(empty)]
