@@ -51,6 +51,9 @@ class PageJob:
     """For 'pdf': what the page digest holds beyond the job (``samepage.context``)."""
     keep_html: bool = False
     """For 'pdf': send the print HTML back with the PDF (``--keep-html``)."""
+    cache: str = ""
+    """The folder keeping converted Markdown between builds (``versus.build.converted``);
+    empty: none."""
 
     @property
     def cost(self) -> float:
@@ -129,8 +132,12 @@ def _html(job: PageJob) -> str:
     with time_limit(job.timeout, CONVERTING, str(job.handout.source)):
         medium = "screen" if job.fmt == "html" else "print"
         pages = pages_for(job.theme, job.settings)
-        shown: set[str] = set()
-        html = pages.handout(job.handout, medium, job.root, shown)
+        from .converted import converted
+
+        content = converted(pages, job.handout, medium,
+                            Path(job.cache) if job.cache else None)
+        shown = set(content.images())
+        html = pages.page(job.handout, content, medium, job.root)
         if job.roots:
             from ..render.templateimages import problems
 

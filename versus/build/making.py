@@ -15,7 +15,7 @@ from ..content.handouts import Handout
 from ..errors import VersusError
 from ..log import counted
 from ..executors.local import Executor, ProcessExecutor, default_jobs
-from ..output import write_atomic
+from ..output import CONVERTED_DIR, WORK_DIR, write_atomic
 from ..render.theme import STYLESHEET, Theme
 from . import printcopy, samepage
 from .jobs import Output, PageJob, make
@@ -98,7 +98,7 @@ def _job(run: Build, fmt: str, handout: Handout) -> PageJob:
     return PageJob(fmt, handout, run.pages.theme.dirs, run.pages.settings,
                    run.options.timeout, "../" * (handout.slug.count("/") + 1), pdf,
                    (run.project, *run.pages.theme.dirs), last_page, samepage.context(),
-                   run.options.keep_html)
+                   run.options.keep_html, str(run.project / WORK_DIR / CONVERTED_DIR))
 
 
 def _render_remote(run: Build, printed: list[Output], executor: Executor, made) -> None:
