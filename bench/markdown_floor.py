@@ -4,7 +4,9 @@ conversion of a handout for the screen (``Pages.convert``: lead, cells, body,
 notes) and the whole page as a build's worker makes it (``jobs.make``), each
 with the inline-pattern gates on and off (``versus.render.gates``), against
 stock Python-Markdown converting the same file (front matter off) with the
-same stock extensions, as the web build's floor does (bench/scale.py).
+same stock extensions, as the web build's floor does (bench/scale.py); and the
+page made again with its conversion kept (``versus.build.converted``), as after
+a template edit.
 
     python bench/markdown_floor.py [--rounds 31] [--runs 20] [SOURCE.md ...]
 
@@ -16,10 +18,12 @@ time and the median of its pairwise ratios to the floor of the same round.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -48,8 +52,9 @@ def converters():
     return floor, made
 
 
-def ways(source: Path, floor, versus: dict):
-    """What one round times for ``source``: name -> one call."""
+def ways(source: Path, floor, versus: dict, kept: Path):
+    """What one round times for ``source``: name -> one call; the page made with
+    its conversion kept in ``kept`` (``versus.build.converted``) too."""
     from versus.build.jobs import PageJob, make, pages_for
     from versus.content.handouts import load_handout
     from versus.render.theme import Theme
@@ -80,6 +85,13 @@ def ways(source: Path, floor, versus: dict):
     for name, converter in versus.items():
         found[f"conversion, {name}"] = converting(converter)
         found[f"web page, {name}"] = page(converter)
+    again = dataclasses.replace(job, cache=str(kept))
+
+    def page_again():
+        output = make(again)
+        assert output.error is None, output.error
+    page_again()  # converts and keeps it: every later call takes it
+    found["web page, conversion kept"] = page_again
     return found
 
 
@@ -109,7 +121,9 @@ def main() -> None:
     args = parser.parse_args()
     floor, versus = converters()
     for source in args.sources:
-        times = measure(ways(ROOT / source, floor, versus), args.rounds, args.runs)
+        with tempfile.TemporaryDirectory(prefix="versus-kept-") as kept:
+            times = measure(ways(ROOT / source, floor, versus, Path(kept)), args.rounds,
+                            args.runs)
         print(f"{source}: floor {statistics.median(times['floor']):.3f} ms")
         for name, values in times.items():
             if name == "floor":

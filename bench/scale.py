@@ -4,7 +4,8 @@
     python bench/scale.py --count 200 --count 2000 --count 10000 --huge 100000
 
 For each --count it makes a corpus (bench/corpus.py) and times, as subprocesses of
-``build.py``: the full web build (``html --force`` into an empty output/), the
+``build.py``: the full web build (``html --force`` into an empty output/), then
+again with the conversions it kept (as after a template edit), the
 build with nothing to do (median of --repeat), ``check`` cold (no state) and warm
 (nothing changed; up to --check-max handouts), with the peak RSS of the main
 process (VmHWM, polled), and the floors: start-up (``import click, jinja2, yaml,
@@ -118,14 +119,18 @@ def measure(count: int, repeat: int, check: bool, pairs: int) -> dict:
             full, peak = timed(versus("html", "--project", project, "--force",
                                       "--jobs", "2"))
             row["full_mb"] = max(row["full_mb"], peak)
+            # Again, as after a template edit: every page made, the conversions kept.
+            again, _ = timed(versus("html", "--project", project, "--force", "--jobs", "2"))
             cold = None
             if check:
                 (project / ".versus").joinpath("state.db").unlink(missing_ok=True)
                 cold, _ = timed(versus("check", "--project", project))
-            rounds.append((full, floor, cold))
+            rounds.append((full, floor, cold, again))
         row["full"] = statistics.median(r[0] for r in rounds)
         row["floor"] = statistics.median(r[1] for r in rounds)
         row["full_floor"] = statistics.median(r[0] / r[1] for r in rounds)
+        row["again"] = statistics.median(r[3] for r in rounds)
+        row["again_floor"] = statistics.median(r[3] / r[1] for r in rounds)
         if check:
             row["check_cold"] = statistics.median(r[2] for r in rounds)
             row["cold_full"] = statistics.median(r[2] / r[0] for r in rounds)
@@ -191,10 +196,11 @@ def report(rows: list[dict], huge: dict | None, startup: float, command: str,
              "bounds). Corpus: bench/corpus.py (seed variants). Start-up (`import "
              f"click, jinja2, yaml, markdown`): {startup:.3f} s.", "",
              "| handouts | html full build | floor (Markdown once, 2 procs) | full / floor "
-             "| per handout | no-op | no-op / start-up | check cold | check cold / full "
+             "| per handout | again, conversions kept | again / floor "
+             "| no-op | no-op / start-up | check cold | check cold / full "
              "| check warm | check warm / start-up | peak RSS main, no-op / full "
              "| state file |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for row in rows:
         cold = f"{row['check_cold']:.2f} s" if "check_cold" in row else "—"
         cold_full = f"{row['cold_full']:.2f}" if "cold_full" in row else "—"
@@ -203,13 +209,14 @@ def report(rows: list[dict], huge: dict | None, startup: float, command: str,
         lines.append(
             f"| {row['count']:,} | {row['full']:.2f} s | {row['floor']:.2f} s "
             f"| {row['full_floor']:.2f} | {row['full'] / row['count'] * 1e3:.2f} ms "
+            f"| {row['again']:.2f} s | {row['again_floor']:.2f} "
             f"| {row['noop']:.3f} s | {row['noop'] / startup:.2f} | {cold} | {cold_full} "
             f"| {warm} | {ratio} | {row['noop_mb']:.0f} / {row['full_mb']:.0f} MB "
             f"| {row['state_mb']:.1f} MB |")
     if huge:
         lines.append(
             f"| {huge['count']:,} | (state made by a stub build: "
-            f"{huge['stub_build']:.0f} s) | | | | {huge['noop']:.3f} s "
+            f"{huge['stub_build']:.0f} s) | | | | | | {huge['noop']:.3f} s "
             f"| {huge['noop'] / startup:.2f} | — | — | — | — | {huge['noop_mb']:.0f} MB / — "
             f"| {huge['state_mb']:.1f} MB |")
     if pdfs:
