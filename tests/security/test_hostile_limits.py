@@ -69,7 +69,7 @@ def render_test(args):
     return "slow-render" in args[1].source
 
 patch(versus.pdf.renderer.PdfRenderer, "render", render_test)
-patch(versus.render.pages.Pages, "handout", lambda args: "slow-markdown" in str(args[1].source))
+patch(versus.render.pages.Pages, "convert", lambda args: "slow-markdown" in str(args[1].source))
 patch(versus.content.lint, "lint_handout", lambda args: "slow-lint" in str(args[0]))
 patch(versus.render.pages.Pages, "convert", lambda args: "sleepy-markdown" in str(args[1].source),
       sleepy)

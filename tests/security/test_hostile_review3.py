@@ -175,14 +175,14 @@ def test_hostile_input(case: Case, tmp_path, monkeypatch):
 INJECTED = """
 import versus.render.pages
 
-real = versus.render.pages.Pages.handout
+real = versus.render.pages.Pages.convert
 
-def handout(self, handout, *args, **kwargs):
+def convert(self, handout, *args, **kwargs):
     if handout.source.name == "memory-vs-hog.md":
         raise MemoryError  # as a worker past its memory limit raises it
     return real(self, handout, *args, **kwargs)
 
-versus.render.pages.Pages.handout = handout
+versus.render.pages.Pages.convert = convert
 """
 
 
