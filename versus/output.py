@@ -36,6 +36,8 @@ WORK_DIR = ".versus"
 LOCK_FILE = "lock"
 CONVERTED_DIR = "converted"
 """Below ``WORK_DIR``: converted Markdown kept between builds (``versus.build.converted``)."""
+MEDIA = ("screen", "print")
+"""The media a handout's Markdown is converted for: its web page, its PDF."""
 OLD_LOCK_FILE = ".versus.lock"
 """Where output/ held the lock before ``WORK_DIR``: removed when met."""
 MARKER = ".versus-output"
@@ -233,3 +235,8 @@ def _say(lock, text: str) -> None:
         lock.flush()
     except OSError:
         pass
+
+
+def converted_name(slug: str, medium: str) -> str:
+    """The file below ``CONVERTED_DIR`` keeping ``slug``'s conversion for ``medium``."""
+    return f"{slug}.{medium}.json"

@@ -135,3 +135,16 @@ def test_a_forced_web_build_with_kept_conversions_makes_the_same_pages(tmp_path,
     shutil.rmtree(tmp_path / ".versus" / "converted")
     build(tmp_path, "html", "--force")
     assert pages() == taken and len(taken) == len(slugs)
+
+
+def test_a_removed_handouts_conversions_go_with_its_outputs(tmp_path, build):
+    write(tmp_path, "content/kafka-vs-pulsar.md", HANDOUT)
+    write(tmp_path, "content/a-vs-b.md", HANDOUT.replace("Kafka", "A").replace("Pulsar", "B"))
+    build(tmp_path, "html")
+    kept = tmp_path / ".versus" / "converted"
+    assert sorted(path.name for path in kept.iterdir()) == [
+        "a-vs-b.screen.json", "kafka-vs-pulsar.screen.json"]
+    (tmp_path / "content" / "a-vs-b.md").unlink()
+    build(tmp_path, "html")
+    assert sorted(path.name for path in kept.iterdir()) == ["kafka-vs-pulsar.screen.json"]
+    assert not (tmp_path / "output" / "html" / "a-vs-b.html").exists()

@@ -23,6 +23,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..content.handouts import Handout
+from ..output import converted_name
 from ..render.citations import cite
 from ..render.pages import Converted, Pages
 
@@ -36,7 +37,7 @@ def converted(pages: Pages, handout: Handout, medium: str, folder: Path | None) 
     kept)."""
     if folder is None:
         return pages.convert(handout, medium)
-    path = folder / f"{handout.slug}.{medium}.json"
+    path = folder / converted_name(handout.slug, medium)
     key = digest(pages, handout, medium)
     kept = _read(path, key)
     if kept is not None:

@@ -20,7 +20,8 @@ from ..content.handouts import Handout
 from ..errors import Problems, SettingsError, TargetError, VersusError
 from ..executors.limits import RENDER_SECONDS
 from ..executors.local import Executor
-from ..output import BOOKLET, FORMATS, OUTPUT_DIR, build_lock, write_error
+from ..output import (BOOKLET, CONVERTED_DIR, FORMATS, MEDIA, OUTPUT_DIR, WORK_DIR, build_lock,
+                      converted_name, write_error)
 from ..render.pages import Pages
 from ..render.theme import STYLESHEET, Theme
 from ..settings import Settings, check_bleed, load_settings
@@ -311,6 +312,10 @@ class Build:
             (self.output / target).unlink(missing_ok=True)
             if target.startswith("pdf/"):  # and what --keep-html kept of it
                 (self.output / printcopy.target(slug)).unlink(missing_ok=True)
+            if slug not in slugs:  # and its converted Markdown (a draft's may serve again)
+                for medium in MEDIA:
+                    (self.project / WORK_DIR / CONVERTED_DIR
+                     / converted_name(slug, medium)).unlink(missing_ok=True)
             self.state.forget(target)
             logger.info("removed %s: its handout is %s", target,
                         "a draft" if slug in drafts else "gone")
