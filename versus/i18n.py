@@ -72,12 +72,15 @@ def catalogs(theme_dirs: Iterable[Path], lang: str) -> dict:
     """The messages of ``lang``: theme folders first to last win in that order (a
     site's own folder comes first), then the base language, then English."""
     messages: dict = {}
-    for code in reversed(_chain(lang)):
-        for folder in reversed(list(theme_dirs)):
-            path = folder / I18N_DIR / f"{code}.yaml"
-            if path.is_file():
-                messages.update(_load(path))
+    for path in catalog_files(theme_dirs, lang):
+        messages.update(_load(path))
     return messages
+
+
+def catalog_files(theme_dirs: Iterable[Path], lang: str) -> list[Path]:
+    """The translation files ``catalogs`` reads for ``lang``, in the order it reads them."""
+    return [path for code in reversed(_chain(lang)) for folder in reversed(list(theme_dirs))
+            if (path := folder / I18N_DIR / f"{code}.yaml").is_file()]
 
 
 def languages(theme_dirs: Iterable[Path]) -> list[str]:

@@ -5,10 +5,10 @@ again without a change to its content (a template, the stylesheet or a setting
 changed, or ``--force``) takes the conversion it kept in
 ``.versus/converted/<slug>.<medium>.json``, the project's work folder (never
 published), when the digest written there is that of the handout's content
-(lead, body, items, table, language) for that medium, the theme's catalogs
-(their words label code blocks and typed cells), the Python code of Versus and
-the releases of the libraries the conversion uses. Anything else converts as
-before and writes the file anew.
+(lead, body, items, table, language) for that medium, the theme's catalogs of
+its language (their words label code blocks and typed cells), the Python code
+of Versus and the releases of the libraries the conversion uses. Anything else
+converts as before and writes the file anew.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..content.handouts import Handout
+from ..i18n import catalog_files
 from ..output import converted_name
 from ..render.citations import cite
 from ..render.pages import Converted, Pages
@@ -51,7 +52,8 @@ def converted(pages: Pages, handout: Handout, medium: str, folder: Path | None) 
 def digest(pages: Pages, handout: Handout, medium: str) -> str:
     """What a conversion of ``handout`` for ``medium`` is made from, as a digest."""
     made = hashlib.blake2b(digest_size=20)
-    for part in (_code(), medium, handout.lang, _catalogs(tuple(pages.translations())),
+    catalogs = tuple(catalog_files(pages.theme.dirs, handout.lang))
+    for part in (_code(), medium, handout.lang, _catalogs(catalogs),
                  repr(handout.items), handout.lead, handout.body, repr(handout.attributes)):
         text = part.encode("utf-8", "surrogatepass")
         made.update(len(text).to_bytes(8, "big"))
@@ -112,7 +114,7 @@ def _catalog(path: Path, mtime_ns: int, size: int) -> str:
 
 
 def _catalogs(paths: tuple[Path, ...]) -> str:
-    """The theme's catalogs, as a digest of each (read again only when one changes)."""
+    """The catalogs, as a digest of each (read again only when one changes)."""
     found = []
     for path in paths:
         try:
