@@ -41,9 +41,10 @@ def parts(body: str, columns: int, lang: str) -> list[Part]:
         heading, text = "", section
         if section.startswith("<h2"):
             _, heading, text = HEADING_RE.split(section, maxsplit=1)
-        if not heading and not TAG_RE.sub("", text).strip():
+        plain = TAG_RE.sub("", text)
+        if not heading and not plain.strip():
             continue
-        lines = len(TAG_RE.sub("", text)) * width / LINE_CHARS
+        lines = len(plain) * width / LINE_CHARS
         found.append(Part(Markup(heading), Markup(text),
                           columns > 1 and lines >= FEWEST_LINES * columns))
     return found
