@@ -101,11 +101,13 @@ def marking(split_text_box: Callable[..., tuple]) -> Callable[..., tuple]:
     @functools.wraps(split_text_box)
     def split(context, box, available_width, skip, *args, **kwargs):
         result = split_text_box(context, box, available_width, skip, *args, **kwargs)
-        if _hyphenated(box, skip, result) and getattr(box, LAST, False):
+        hyphenated = _hyphenated(box, skip, result)
+        if hyphenated and getattr(box, LAST, False):
             result = whole_last_word(split_text_box, context, box, available_width,
                                      skip, result, *args, **kwargs)
+            hyphenated = _hyphenated(box, skip, result)
         if result[0] is not None:
-            setattr(result[0], MARK, _hyphenated(box, skip, result))
+            setattr(result[0], MARK, hyphenated)
         return result
 
     split.marks_hyphens = True
