@@ -4,7 +4,8 @@ This is the only module that imports WeasyPrint, and it does so lazily: a build
 with nothing to render never pays for it. Three modules reach into the layout on
 its behalf once it has: ``versus.pdf.columnfix`` mends a multi-column bug,
 ``versus.pdf.linememo`` spares the column balancing its repeated line breaking,
-and ``versus.pdf.textloss`` fails a PDF that would miss text; and
+and ``versus.pdf.textloss`` fails a PDF that would miss text;
+``versus.pdf.compression`` has pydyf compress at zlib's default level; and
 ``versus.pdf.finisher`` mends the PDF's objects (links, tags) before WeasyPrint
 writes them, so each PDF is written once. A process keeps one
 ``PdfRenderer`` per theme, so fonts are loaded and the stylesheet parsed once,
@@ -24,7 +25,7 @@ from ..errors import RenderError
 from ..executors.limits import RENDERING, time_limit
 from ..security.sandbox import (STATIC, VIRTUAL_THEME, LocalFiles, RemoteRefused,
                                 Sandbox, parse_url, reason, short)
-from . import cjkjustify, columnfix, hyphens, linememo, textloss
+from . import cjkjustify, columnfix, compression, hyphens, linememo, textloss
 from .variants import page_css, register
 
 REMOTE_TIMEOUT = 10
@@ -120,6 +121,7 @@ class PdfRenderer:
     """
 
     def __init__(self, files, stylesheet: str):
+        import pydyf
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
 
@@ -130,6 +132,7 @@ class PdfRenderer:
         hyphens.install(weasyprint)  # soft hyphens in the text; none in a cell's last word
         cjkjustify.install(weasyprint)  # Chinese and Japanese justified between characters
         textloss.install()  # what is laid out is checked against what was built
+        compression.install(pydyf)  # streams at zlib's level 6, not 9
         self.files = files
         self.fetcher = _sandboxed_fetcher(weasyprint, files)
         self.font_config = FontConfiguration()
