@@ -26,7 +26,10 @@ from .handouts import Handout, read_text, split_front_matter
 from .lint import WARNING, Body, Finding, read_body
 from .spreadsheet import FACT_COLUMN_RE, WINNER_COLUMN, XLSX_SUFFIX, read_csv, read_xlsx
 
-TODO_RE = re.compile(r"\b(TODO|TBD|FIXME)\b")
+TODO_WORDS = ("TODO", "TBD", "FIXME")
+TODO_RE = re.compile(r"\b(" + "|".join(TODO_WORDS) + r")\b")
+"""A word of ``TODO_WORDS``, looked for only in a text that holds one: on the seed,
+three substring searches take a fifth of the time of this pattern tried at every place."""
 PLACEHOLDER_RE = re.compile(r"\{[^{}]*\}")
 """A value filled in by the skeleton, such as ``{items}``."""
 SKELETON_PREFIX = "skeleton_"
@@ -129,6 +132,8 @@ def _in_body(body: Body | None, sentences: tuple[_Sentence, ...]) -> Iterator[Fi
         yield Finding(WARNING, "placeholder", body.error(
             f"placeholder text left from 'versus new': '{match.group()[:60]}'",
             match.start()))
+    if not any(word in body.text for word in TODO_WORDS):
+        return
     for match in TODO_RE.finditer(body.text):
         yield Finding(WARNING, "todo", body.error(f"unfinished: '{match.group()}'",
                                                   match.start()))
