@@ -7,7 +7,9 @@ rendered on the cluster. Only this process writes outputs and the state.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -157,6 +159,19 @@ def _finish(run: Build, output: Output, made: dict) -> bool:
     run.done(output.target, inputs, read, output.page)
     return True
 
+
+@contextlib.contextmanager
+def own_workers(run: Build, executor: Executor | None) -> Iterator[Executor]:
+    """``executor``, or else the build's own worker processes: each starts when a
+    job first needs one (parsing many handouts, making a page), all end with it."""
+    if executor is not None:
+        yield executor
+        return
+    local = make_executor(run.options.jobs or default_jobs())
+    try:
+        yield local
+    finally:
+        local.close()
 
 
 def make_executor(jobs: int, scheduler: str | None = None) -> Executor:

@@ -28,7 +28,7 @@ from ..settings import Settings, check_bleed, load_settings
 from ..web import data, site
 from . import printcopy, snapshot, uses
 from .loading import load, others
-from .making import make_stale
+from .making import make_stale, own_workers
 from .plan import (Decision, Digests, included, plan_handout, plan_index, shared_inputs,
                    value_digest)
 from .publish import publish
@@ -229,7 +229,8 @@ class Build:
         if kept is not None:  # nothing changed since the last complete build
             self._nothing_to_do(kept)
             return
-        self._build(found, everything, executor)
+        with own_workers(self, executor) as executor:
+            self._build(found, everything, executor)
         snapshot.remember(self, found)
 
     def _nothing_to_do(self, kept: list[str]) -> None:
@@ -256,10 +257,10 @@ class Build:
         stale_slugs = {slug for (_, slug), (decision, _) in plans.items() if decision.stale}
         attempted = [(slug, path) for slug, path in found
                      if slug in stale_slugs or (index and index[0].stale)]
-        loaded = self.loaded = load(self, attempted)
+        loaded = self.loaded = load(self, attempted, executor)
         if newly := uses.replan(self, plans, loaded):  # a related comparison changed
             more = [(slug, path) for slug, path in found if slug in newly]
-            loaded.update(load(self, more))
+            loaded.update(load(self, more, executor))
             attempted += more
         self.report.errors.extend(self.uses.profile_errors())
         parsed = {slug for slug, _ in attempted}
