@@ -50,7 +50,8 @@ def project(tmp_path) -> Path:
 
 @pytest.fixture
 def chunks(monkeypatch) -> list[int]:
-    """Every handout count sent to a worker: parsing there from 2 handouts, 3 a job."""
+    """Every handout count sent to a worker: parsing there from 2 handouts, 3 a job
+    at least."""
     monkeypatch.setattr(loading, "PARALLEL_FROM", 2)
     monkeypatch.setattr(loading, "CHUNK", 3)
     sent: list[int] = []
@@ -106,3 +107,15 @@ def test_few_handouts_are_parsed_here(project, chunks, monkeypatch):
     monkeypatch.setattr(loading, "PARALLEL_FROM", len(HANDOUTS) + 1)
     outcome(project)
     assert chunks == []
+
+
+def test_one_worker_leaves_the_parsing_here(project, chunks):
+    build(project, BuildOptions(formats=("html",), jobs=1))
+    assert chunks == []
+
+
+def test_many_handouts_go_in_a_few_jobs_a_worker(project, chunks, monkeypatch):
+    monkeypatch.setattr(loading, "CHUNK", 1)
+    monkeypatch.setattr(loading, "JOBS_PER_WORKER", 2)
+    outcome(project)  # 7 handouts, 2 workers: 4 jobs of 2 at most
+    assert chunks == [2, 2, 2, 1]

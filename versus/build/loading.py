@@ -2,7 +2,7 @@
 
 A handout that fails to load is listed in the index and the booklet as it last
 loaded, while an output of it stays (``versus.build.lastgood``). A build of many
-handouts parses and checks them in its worker processes, ``CHUNK`` at a time,
+handouts parses and checks them in its worker processes, a few jobs a worker,
 while this process records what they say in the order they were found.
 """
 
@@ -26,9 +26,12 @@ if TYPE_CHECKING:
     from .pipeline import Build
 
 PARALLEL_FROM = 100
-"""Handouts from which a build with worker processes parses them there."""
+"""Handouts from which a build with two worker processes or more parses them there."""
 CHUNK = 50
-"""Handouts a worker parses per job: about a tenth of a second of work."""
+"""Handouts a worker parses per job at least: about a tenth of a second of work."""
+JOBS_PER_WORKER = 4
+"""Parsing jobs per worker at most, however many handouts: each job carries the
+project's item profiles, which grow with the site."""
 
 Parsed = tuple[Handout | None, tuple[VersusError, ...], tuple[VersusError, ...]]
 """A handout, or None; its errors; its warnings (those of one a build includes)."""
@@ -84,9 +87,12 @@ def _parsed(run: Build, found: list[tuple[str, Path]], executor) -> list[Parsed]
         return ParseJob(tuple(chunk), run.pages.settings, run.uses.profiles,
                         run.pages.theme.dirs, fonts, run.options.drafts)
 
-    if len(found) < PARALLEL_FROM or not isinstance(executor, WatchedPool):
+    if (len(found) < PARALLEL_FROM or not isinstance(executor, WatchedPool)
+            or executor.workers < 2):
         return parse(job(found))
-    jobs = [job(found[start:start + CHUNK]) for start in range(0, len(found), CHUNK)]
+    # Each job carries the item profiles: at most about four jobs a worker.
+    size = max(CHUNK, -(-len(found) // (executor.workers * JOBS_PER_WORKER)))
+    jobs = [job(found[start:start + size]) for start in range(0, len(found), size)]
     by_slug = {slug: parsed for chunk in executor.map(parse_chunk, jobs)
                for slug, parsed in chunk}
     return [by_slug[slug] for slug, _ in found]
