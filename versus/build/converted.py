@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 from importlib import metadata
 from pathlib import Path
 
@@ -24,7 +23,8 @@ from markupsafe import Markup
 
 from ..content.handouts import Handout
 from ..i18n import catalog_files
-from ..output import converted_name
+from ..errors import VersusError
+from ..output import converted_name, write_atomic
 from ..render.citations import cite
 from ..render.pages import Converted, Pages
 
@@ -80,16 +80,10 @@ def _write(path: Path, key: str, content: Converted) -> None:
                        "table": content.table, "notes": content.notes,
                        "elements": content.elements, "legend": content.legend},
                       ensure_ascii=False)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:  # a page is made without it: the next build converts again
-        try:
-            temporary.unlink(missing_ok=True)
-        except OSError:
-            pass
+        write_atomic(path, text)
+    except VersusError:  # a page is made without it: the next build converts again
+        pass
 
 
 @functools.cache
