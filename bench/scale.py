@@ -10,7 +10,9 @@ build with nothing to do (median of --repeat), ``check`` cold (no state) and war
 (nothing changed; up to --check-max handouts), with the peak RSS of the main
 process (VmHWM, polled), and the floors: start-up (``import click, jinja2, yaml,
 markdown``) and each handout's Markdown converted once with the same extensions
-in 2 processes. The full build, its floor and the cold check run --pairs rounds,
+in 2 processes; and the disk's share: as many files as the full build made
+(output/ and .versus/), as big, created in one process in a new folder beside
+them. The full build, its floor and the cold check run --pairs rounds,
 interleaved, and each ratio is the median of the rounds' ratios.
 For --huge it measures the no-op and the state only: the state is made by a
 build whose pages are stubs (``StubExecutor``: nothing is rendered), then the
@@ -99,6 +101,29 @@ def floor_seconds(project: Path) -> float:
     return time.perf_counter() - started
 
 
+def files_made(project: Path) -> list[int]:
+    """The sizes of the files a build made: the site and what it keeps for itself."""
+    return [path.stat().st_size for folder in ("output", ".versus")
+            for path in (project / folder).rglob("*") if path.is_file()]
+
+
+def creating_seconds(project: Path, sizes: list[int]) -> float:
+    """Seconds to create files of ``sizes`` (a thousand to a folder) in a new folder
+    in ``project``, in one process: what making that many files costs on this disk."""
+    folder = Path(tempfile.mkdtemp(dir=project, prefix="files-"))
+    try:
+        started = time.perf_counter()
+        for number, size in enumerate(sizes):
+            if number % 1000 == 0:
+                part = folder / str(number // 1000)
+                part.mkdir()
+            with open(part / f"{number}.html", "xb") as handle:
+                handle.write(b"x" * size)
+        return time.perf_counter() - started
+    finally:
+        shutil.rmtree(folder)
+
+
 def state_mb(project: Path) -> float:
     return sum(p.stat().st_size for p in (project / ".versus").glob("state.db*")) / 1e6
 
@@ -119,18 +144,23 @@ def measure(count: int, repeat: int, check: bool, pairs: int) -> dict:
             full, peak = timed(versus("html", "--project", project, "--force",
                                       "--jobs", "2"))
             row["full_mb"] = max(row["full_mb"], peak)
+            sizes = files_made(project)
+            row["files"] = len(sizes)
+            creating = creating_seconds(project, sizes)
             # Again, as after a template edit: every page made, the conversions kept.
             again, _ = timed(versus("html", "--project", project, "--force", "--jobs", "2"))
             cold = None
             if check:
                 (project / ".versus").joinpath("state.db").unlink(missing_ok=True)
                 cold, _ = timed(versus("check", "--project", project))
-            rounds.append((full, floor, cold, again))
+            rounds.append((full, floor, cold, again, creating))
         row["full"] = statistics.median(r[0] for r in rounds)
         row["floor"] = statistics.median(r[1] for r in rounds)
         row["full_floor"] = statistics.median(r[0] / r[1] for r in rounds)
         row["again"] = statistics.median(r[3] for r in rounds)
         row["again_floor"] = statistics.median(r[3] / r[1] for r in rounds)
+        row["creating"] = statistics.median(r[4] for r in rounds)
+        row["creating_floor"] = statistics.median(r[4] / r[1] for r in rounds)
         if check:
             row["check_cold"] = statistics.median(r[2] for r in rounds)
             row["cold_full"] = statistics.median(r[2] / r[0] for r in rounds)
@@ -196,11 +226,13 @@ def report(rows: list[dict], huge: dict | None, startup: float, command: str,
              "bounds). Corpus: bench/corpus.py (seed variants). Start-up (`import "
              f"click, jinja2, yaml, markdown`): {startup:.3f} s.", "",
              "| handouts | html full build | floor (Markdown once, 2 procs) | full / floor "
-             "| per handout | again, conversions kept | again / floor "
+             "| per handout | files made | creating them alone | creating / floor "
+             "| again, conversions kept | again / floor "
              "| no-op | no-op / start-up | check cold | check cold / full "
              "| check warm | check warm / start-up | peak RSS main, no-op / full "
              "| state file |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:"
+             "|---:|---:|---:|"]
     for row in rows:
         cold = f"{row['check_cold']:.2f} s" if "check_cold" in row else "—"
         cold_full = f"{row['cold_full']:.2f}" if "cold_full" in row else "—"
@@ -209,6 +241,7 @@ def report(rows: list[dict], huge: dict | None, startup: float, command: str,
         lines.append(
             f"| {row['count']:,} | {row['full']:.2f} s | {row['floor']:.2f} s "
             f"| {row['full_floor']:.2f} | {row['full'] / row['count'] * 1e3:.2f} ms "
+            f"| {row['files']:,} | {row['creating']:.2f} s | {row['creating_floor']:.2f} "
             f"| {row['again']:.2f} s | {row['again_floor']:.2f} "
             f"| {row['noop']:.3f} s | {row['noop'] / startup:.2f} | {cold} | {cold_full} "
             f"| {warm} | {ratio} | {row['noop_mb']:.0f} / {row['full_mb']:.0f} MB "
@@ -216,7 +249,7 @@ def report(rows: list[dict], huge: dict | None, startup: float, command: str,
     if huge:
         lines.append(
             f"| {huge['count']:,} | (state made by a stub build: "
-            f"{huge['stub_build']:.0f} s) | | | | | | {huge['noop']:.3f} s "
+            f"{huge['stub_build']:.0f} s) | | | | | | | | | {huge['noop']:.3f} s "
             f"| {huge['noop'] / startup:.2f} | — | — | — | — | {huge['noop_mb']:.0f} MB / — "
             f"| {huge['state_mb']:.1f} MB |")
     if pdfs:
