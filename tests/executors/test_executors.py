@@ -1,4 +1,5 @@
-"""The process pool: every job done, workers renewed after a bounded number of jobs."""
+"""The process pool: every job done, workers renewed after a bounded number of jobs
+or when their memory swells."""
 
 from __future__ import annotations
 
@@ -55,3 +56,50 @@ def test_more_jobs_than_a_round_do_not_hang():
 def test_the_serial_executor_runs_in_this_process():
     assert list(SerialExecutor().map(worker_pid, range(3))) == [
         (number, os.getpid()) for number in range(3)]
+
+
+def grow_then_pid(megabytes: int) -> int:
+    """Hold ``megabytes`` for a moment (the process's peak memory rises), then its pid."""
+    held = bytearray(megabytes * 10**6)
+    held[::4096] = b"x" * len(held[::4096])  # touched: resident, not only reserved
+    del held
+    return os.getpid()
+
+
+def peak_after_a_job(_: int) -> int:
+    from versus.executors.workers import _peak_bytes
+
+    return _peak_bytes()
+
+
+def test_a_worker_is_renewed_when_its_memory_swells_not_before():
+    from versus.executors.workers import AHEAD
+
+    fresh = ProcessExecutor(workers=1)
+    try:  # a fresh worker's peak memory, once it has run a job
+        baseline = list(fresh.map(peak_after_a_job, [0]))[0]
+    finally:
+        fresh.close()
+    limit = baseline + 100 * 10**6  # 1 MB more is not a swollen heap; 300 MB is
+    executor = ProcessExecutor(workers=1, tasks_per_worker=1000, heavy_bytes=limit)
+    try:
+        light = list(executor.map(grow_then_pid, [1] * 6))
+        assert len(set(light)) == 1  # far below the limit: one worker did them all
+        swollen = list(executor.map(grow_then_pid, [300] + [1] * 6))
+    finally:
+        executor.close()
+    assert swollen[0] == light[0]  # the job that swelled it ran on it
+    # Renewed once it said so: the jobs already sent ahead ran on it, the rest
+    # on a new worker.
+    assert swollen[AHEAD:] and set(swollen[AHEAD:]).isdisjoint(light)
+    assert len(set(swollen[AHEAD:])) == 1
+
+
+def test_a_worker_is_renewed_after_every_job_past_a_tiny_limit():
+    executor = ProcessExecutor(workers=1, tasks_per_worker=1000, heavy_bytes=1)
+    try:
+        pids = list(executor.map(worker_pid, range(8)))
+    finally:
+        executor.close()
+    assert sorted(number for number, _ in pids) == list(range(8))
+    assert len({pid for _, pid in pids}) >= 8 // 2  # at most AHEAD jobs on each

@@ -23,8 +23,9 @@ from .samepage import page_digest
 
 CONVERTING = "converting the Markdown"
 WEB_PAGE_COST = 0.02
-"""A web page's share of a worker's life: 5,000 of them before it is renewed,
-where a new one costs as much as 40 pages (starting Python, the theme)."""
+"""A web page's share of a worker's life (``local.TASKS_PER_WORKER``): 50,000 of
+them before it is renewed, unless its memory asks for it first; a new one costs
+as much as 40 pages (starting Python, the theme)."""
 
 
 @dataclass(frozen=True)

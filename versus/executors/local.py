@@ -10,11 +10,14 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol, TypeVar
 
-from .workers import Limit, WatchedPool
+from .workers import HEAVY_BYTES, Limit, WatchedPool
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
-TASKS_PER_WORKER = 100
+TASKS_PER_WORKER = 1000
+"""A backstop: workers are renewed for their memory (``workers.HEAVY_BYTES``); a
+PDF worker's stays near 100 MB over hundreds of renders, and each renewal costs
+a new worker's start (WeasyPrint, the fonts, the stylesheet: about 1.5 s)."""
 
 
 class Executor(Protocol):
@@ -41,7 +44,8 @@ class SerialExecutor:
 
 class ProcessExecutor(WatchedPool):
     """Worker processes, each job under a time limit this process enforces
-    (``versus.executors.workers``); a worker is renewed after a bounded number of jobs.
+    (``versus.executors.workers``); a worker is renewed when its memory swells, or
+    after a bounded number of jobs.
 
     ``concurrent.futures`` cannot kill the worker of one job without breaking
     the pool, nor say when a job started; and on Python 3.11 its
@@ -49,8 +53,8 @@ class ProcessExecutor(WatchedPool):
     """
 
     def __init__(self, workers: int, tasks_per_worker: int = TASKS_PER_WORKER,
-                 initializer: tuple | None = None):
-        super().__init__(workers, tasks_per_worker, initializer)
+                 initializer: tuple | None = None, heavy_bytes: int = HEAVY_BYTES):
+        super().__init__(workers, tasks_per_worker, initializer, heavy_bytes)
 
 
 def default_jobs() -> int:

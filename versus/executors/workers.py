@@ -44,6 +44,9 @@ WORKER_CODE = ("import sys; sys.path[:] = sys.argv[3:]; "
 """A worker imports Versus, and then the jobs' modules, from this process's path."""
 AHEAD = 2
 """Jobs sent to a worker at once, so that it never waits for the next one."""
+HEAVY_BYTES = 250 * 10**6
+"""A worker whose peak memory passed this is renewed once its jobs are done:
+a job that swelled its heap leaves no swollen process behind for the next."""
 _END = object()
 
 
@@ -71,13 +74,15 @@ def stage(what: str | None) -> None:
 
 class WatchedPool:
     """Up to ``workers`` processes, started as jobs need them (or by ``start``),
-    each renewed after ``tasks_per_worker`` jobs to keep memory flat. A job may
-    count for less than one (its ``cost``): one that leaves nothing behind need
-    not pay for a new worker's start so often."""
+    each renewed when its peak memory passes ``heavy_bytes``, or after
+    ``tasks_per_worker`` jobs. A job may count for less than one (its
+    ``cost``): one that leaves nothing behind need not pay for a new worker's
+    start so often."""
 
     def __init__(self, workers: int, tasks_per_worker: int,
-                 initializer: tuple | None = None):
+                 initializer: tuple | None = None, heavy_bytes: int = HEAVY_BYTES):
         self.workers, self.tasks_per_worker = max(1, workers), tasks_per_worker
+        self.heavy_bytes = heavy_bytes
         self.initializer = initializer
         """``(function, *arguments)`` run in each worker as it starts."""
         self._idle: list[_Worker] = []
@@ -87,7 +92,8 @@ class WatchedPool:
         """Start every worker now and wait until each ran the initializer; from
         now on a new one starts whenever one ends."""
         self._eager = True
-        started = [_Worker(self.initializer) for _ in range(self.workers - len(self._idle))]
+        started = [_Worker(self.initializer, self.heavy_bytes)
+                   for _ in range(self.workers - len(self._idle))]
         self._idle.extend(started)  # so that close() ends them, even on Ctrl-C here
         for worker in started:
             try:
@@ -130,7 +136,7 @@ class WatchedPool:
             if worker.process.poll() is None:
                 return worker
             worker.kill()
-        return _Worker(self.initializer)
+        return _Worker(self.initializer, self.heavy_bytes)
 
     def _collect(self, busy: dict, limit: Limit | None, again: collections.deque) -> list:
         """Wait for news from the busy workers; the results of the jobs that ended.
@@ -176,6 +182,8 @@ class WatchedPool:
                 worker.begin(limit and limit.what, limit)
             elif kind == "stage":
                 worker.begin(value, limit)
+            elif kind == "heavy":  # sent before its job's result: renewed when free
+                worker.done = math.inf
             elif kind in ("done", "error"):
                 job, what = worker.queue.popleft(), worker.what
                 worker.done += _cost(job)
@@ -212,7 +220,7 @@ class WatchedPool:
     def _replace(self) -> None:
         """After a worker ended: start its successor now if workers are kept warm."""
         if self._eager and len(self._idle) < self.workers:
-            self._idle.append(_Worker(self.initializer))
+            self._idle.append(_Worker(self.initializer, self.heavy_bytes))
 
     def close(self) -> None:
         """End every idle worker (busy ones end with their ``map``)."""
@@ -224,7 +232,7 @@ class WatchedPool:
 class _Worker:
     """One worker process, the jobs sent to it, and when the running one must end."""
 
-    def __init__(self, initializer: tuple | None):
+    def __init__(self, initializer: tuple | None, heavy_bytes: int = HEAVY_BYTES):
         from multiprocessing import Pipe
 
         ours, theirs = Pipe()
@@ -239,6 +247,7 @@ class _Worker:
         self.conn = ours
         self.conn.send(_verbosity())
         self.conn.send(initializer)
+        self.conn.send(heavy_bytes)
         self.queue: collections.deque = collections.deque()
         """The jobs sent, the first one running (or about to)."""
         self.what, self.deadline = None, None
@@ -305,7 +314,7 @@ def run_worker(fd: int, parent: int) -> None:
         from .. import log
 
         log.configure(verbosity)
-    initializer = conn.recv()
+    initializer, heavy_bytes = conn.recv(), conn.recv()
     if initializer:
         try:
             initializer[0](*initializer[1:])
@@ -326,10 +335,20 @@ def run_worker(fd: int, parent: int) -> None:
             reply = ("done", fn(job))
         except Exception as error:
             reply = ("error", error)
+        if _peak_bytes() > heavy_bytes:
+            conn.send(("heavy", None))
         try:
             conn.send(reply)
         except Exception as error:  # a result or error that does not pickle
             conn.send(("error", VersusError(f"{type(error).__name__}: {error}")))
+
+
+def _peak_bytes() -> int:
+    """The most memory this process has held (its resident set's high-water mark)."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024  # kilobytes elsewhere
 
 
 def _die_with(parent: int) -> None:
