@@ -58,29 +58,36 @@ def test_the_serial_executor_runs_in_this_process():
         (number, os.getpid()) for number in range(3)]
 
 
+_HELD: list[bytearray] = []
+"""In a worker: what the jobs of ``grow_then_pid`` hold on to, as a swollen heap would."""
+
+
 def grow_then_pid(megabytes: int) -> int:
-    """Hold ``megabytes`` for a moment (the process's peak memory rises), then its pid."""
+    """Take ``megabytes`` and keep them (the worker's memory grows), then the pid."""
     held = bytearray(megabytes * 10**6)
     held[::4096] = b"x" * len(held[::4096])  # touched: resident, not only reserved
-    del held
+    _HELD.append(held)
     return os.getpid()
 
 
-def peak_after_a_job(_: int) -> int:
-    from versus.executors.workers import _peak_bytes
+def resident_after_a_job(_: int) -> int:
+    from versus.executors.workers import _resident_bytes
 
-    return _peak_bytes()
+    return _resident_bytes()
+
+
+def fresh_worker_bytes() -> int:
+    fresh = ProcessExecutor(workers=1)
+    try:
+        return list(fresh.map(resident_after_a_job, [0]))[0]
+    finally:
+        fresh.close()
 
 
 def test_a_worker_is_renewed_when_its_memory_swells_not_before():
     from versus.executors.workers import AHEAD
 
-    fresh = ProcessExecutor(workers=1)
-    try:  # a fresh worker's peak memory, once it has run a job
-        baseline = list(fresh.map(peak_after_a_job, [0]))[0]
-    finally:
-        fresh.close()
-    limit = baseline + 100 * 10**6  # 1 MB more is not a swollen heap; 300 MB is
+    limit = fresh_worker_bytes() + 100 * 10**6  # a few MB more is not swollen; 300 is
     executor = ProcessExecutor(workers=1, tasks_per_worker=1000, heavy_bytes=limit)
     try:
         light = list(executor.map(grow_then_pid, [1] * 6))
@@ -93,6 +100,21 @@ def test_a_worker_is_renewed_when_its_memory_swells_not_before():
     # on a new worker.
     assert swollen[AHEAD:] and set(swollen[AHEAD:]).isdisjoint(light)
     assert len(set(swollen[AHEAD:])) == 1
+
+
+def test_a_big_parent_does_not_make_its_workers_look_swollen():
+    # A big build's main process may hold hundreds of MB; on Linux a process it
+    # starts inherits its memory high-water mark, which says nothing of the worker.
+    limit = fresh_worker_bytes() + 100 * 10**6
+    ballast = bytearray(400 * 10**6)
+    ballast[::4096] = b"x" * len(ballast[::4096])
+    executor = ProcessExecutor(workers=1, tasks_per_worker=1000, heavy_bytes=limit)
+    try:
+        pids = list(executor.map(grow_then_pid, [1] * 6))
+    finally:
+        executor.close()
+        del ballast
+    assert len(set(pids)) == 1
 
 
 def test_a_worker_is_renewed_after_every_job_past_a_tiny_limit():

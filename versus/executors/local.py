@@ -15,9 +15,10 @@ from .workers import HEAVY_BYTES, Limit, WatchedPool
 Job = TypeVar("Job")
 Result = TypeVar("Result")
 TASKS_PER_WORKER = 1000
-"""A backstop: workers are renewed for their memory (``workers.HEAVY_BYTES``); a
-PDF worker's stays near 100 MB over hundreds of renders, and each renewal costs
-a new worker's start (WeasyPrint, the fonts, the stylesheet: about 1.5 s)."""
+"""A backstop: workers are renewed for the memory they hold
+(``workers.HEAVY_BYTES``); a PDF worker's stays near 100 MB over hundreds of
+renders, and each renewal costs a new worker's start (WeasyPrint, the fonts,
+the stylesheet: about 1.5 s)."""
 
 
 class Executor(Protocol):

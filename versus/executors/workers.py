@@ -45,8 +45,8 @@ WORKER_CODE = ("import sys; sys.path[:] = sys.argv[3:]; "
 AHEAD = 2
 """Jobs sent to a worker at once, so that it never waits for the next one."""
 HEAVY_BYTES = 250 * 10**6
-"""A worker whose peak memory passed this is renewed once its jobs are done:
-a job that swelled its heap leaves no swollen process behind for the next."""
+"""A worker that holds more memory than this after a job is renewed once its
+jobs are done: a job that swelled its heap leaves no swollen process behind."""
 _END = object()
 
 
@@ -74,7 +74,7 @@ def stage(what: str | None) -> None:
 
 class WatchedPool:
     """Up to ``workers`` processes, started as jobs need them (or by ``start``),
-    each renewed when its peak memory passes ``heavy_bytes``, or after
+    each renewed when it holds more than ``heavy_bytes`` after a job, or after
     ``tasks_per_worker`` jobs. A job may count for less than one (its
     ``cost``): one that leaves nothing behind need not pay for a new worker's
     start so often."""
@@ -335,7 +335,7 @@ def run_worker(fd: int, parent: int) -> None:
             reply = ("done", fn(job))
         except Exception as error:
             reply = ("error", error)
-        if _peak_bytes() > heavy_bytes:
+        if _resident_bytes() > heavy_bytes:
             conn.send(("heavy", None))
         try:
             conn.send(reply)
@@ -343,12 +343,18 @@ def run_worker(fd: int, parent: int) -> None:
             conn.send(("error", VersusError(f"{type(error).__name__}: {error}")))
 
 
-def _peak_bytes() -> int:
-    """The most memory this process has held (its resident set's high-water mark)."""
-    import resource
+def _resident_bytes() -> int:
+    """The memory this process holds now (its resident set). Not the high-water
+    mark ``getrusage`` gives: on Linux a process started by another keeps that
+    one's mark, so a worker of a big build would start out looking swollen."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):  # no /proc: the mark, the best there is
+        import resource
 
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024  # kilobytes elsewhere
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak if sys.platform == "darwin" else peak * 1024  # else kilobytes
 
 
 def _die_with(parent: int) -> None:
