@@ -180,8 +180,10 @@ def render_shipped(shipped: ShippedJob, theme: ThemeBundle) -> PdfResult:
     return list(watched.pool.map(_render_shipped_here, [shipped], limit))[0]
 
 
-SHIPPED_PER_WORKER = 100
-"""Renders a cluster worker's render process does before it is renewed."""
+SHIPPED_PER_WORKER = 1000
+"""Renders a cluster worker's render process does before it is renewed, as a
+local worker (``versus.executors.local.TASKS_PER_WORKER``): sooner if it holds
+more memory than ``versus.executors.workers.HEAVY_BYTES`` after a render."""
 
 
 def _stopped_shipped(shipped: ShippedJob, message: str) -> PdfResult:
