@@ -105,6 +105,9 @@ def parse_chunk(job: ParseJob) -> list[tuple[str, Parsed]]:
 
 def parse(job: ParseJob) -> list[Parsed]:
     """Parse each handout of ``job``, and check each one the build includes."""
+    # Imported here: a build with nothing to load need not compile lint's patterns.
+    from ..content.unfinished import placeholders, unfinished
+
     results: list[Parsed] = []
     sentences = None
     for slug, path in job.found:
@@ -116,9 +119,6 @@ def parse(job: ParseJob) -> list[Parsed]:
         if not (job.drafts or not handout.draft):
             results.append((handout, (), ()))
             continue
-        # Imported here: a build with nothing to load need not compile lint's patterns.
-        from ..content.unfinished import placeholders, unfinished
-
         if sentences is None:
             sentences = placeholders(job.theme)
         results.append((handout, (), (
